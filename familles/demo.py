@@ -1,0 +1,118 @@
+"""Familles de démonstration : DUPONT (première connexion faite) et MARTIN (à faire)."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from portail.configuration import configuration_courante
+from portail.models import User
+
+from .models import Enfant, Famille, Qualite, Responsable, Role
+
+
+def _compte_parent(
+    email: str, mot_de_passe: str, numero: str, prenom: str, nom: str, premiere_faite: bool
+) -> User:
+    user, cree = User.objects.get_or_create(
+        username=numero, defaults={"email": email, "first_name": prenom, "last_name": nom}
+    )
+    if cree:
+        user.set_password(mot_de_passe)
+        if premiere_faite:
+            user.cgu_version = configuration_courante().cgu_version
+            user.cgu_acceptees_le = timezone.now()
+        else:
+            user.doit_changer_mot_de_passe = True
+        user.save()
+    return user
+
+
+def charger() -> list[str]:
+    dupont_compte = _compte_parent(
+        "jean.dupont@example.fr", "Demo-Parent-2026", "1001", "Jean", "DUPONT", True
+    )
+    dupont, _ = Famille.objects.get_or_create(
+        numero="1001",
+        defaults={
+            "nom": "DUPONT",
+            "compte": dupont_compte,
+            "adresse": "12 rue du stade",
+            "code_postal": "59112",
+            "ville": "CARNIN",
+            "email": "jean.dupont@example.fr",
+        },
+    )
+    jean, _ = Responsable.objects.get_or_create(
+        famille=dupont,
+        role=Role.RESPONSABLE,
+        defaults={
+            "nom": "DUPONT",
+            "prenom": "Jean",
+            "civilite": "M",
+            "qualite": Qualite.PERE,
+            "date_naissance": date(1980, 2, 1),
+            "ville_naissance": "CARNIN",
+            "cp_naissance": "59112",
+            "telephone_domicile": "03 01 02 03 04",
+            "email": "jean.dupont@example.fr",
+            "profession": "Technicien",
+        },
+    )
+    aujourdhui = timezone.localdate()
+    Enfant.objects.get_or_create(
+        famille=dupont,
+        prenom="Lise",
+        defaults={
+            "nom": "DUPONT",
+            "sexe": "F",
+            "date_naissance": date(aujourdhui.year - 7, 5, 1),
+            "ville_naissance": "CARNIN",
+            "cp_naissance": "59112",
+            "adresse_de": jean,
+            "ecole": "École primaire de Carnin",
+            "classe": "CE1",
+        },
+    )
+    martin_compte = _compte_parent(
+        "claire.martin@example.fr", "Bienvenue-2026", "1002", "Claire", "MARTIN", False
+    )
+    martin, _ = Famille.objects.get_or_create(
+        numero="1002",
+        defaults={
+            "nom": "MARTIN",
+            "compte": martin_compte,
+            "adresse": "3 place de la mairie",
+            "code_postal": "59112",
+            "ville": "CARNIN",
+            "email": "claire.martin@example.fr",
+        },
+    )
+    claire, _ = Responsable.objects.get_or_create(
+        famille=martin,
+        role=Role.RESPONSABLE,
+        defaults={
+            "nom": "MARTIN",
+            "prenom": "Claire",
+            "civilite": "MME",
+            "qualite": Qualite.MERE,
+            "date_naissance": date(1985, 9, 14),
+            "email": "claire.martin@example.fr",
+        },
+    )
+    Enfant.objects.get_or_create(
+        famille=martin,
+        prenom="Hugo",
+        defaults={
+            "nom": "MARTIN",
+            "sexe": "M",
+            "date_naissance": date(aujourdhui.year - 9, 3, 12),
+            "adresse_de": claire,
+            "ecole": "École primaire de Carnin",
+            "classe": "CM1",
+        },
+    )
+    return [
+        "Famille DUPONT : jean.dupont@example.fr / Demo-Parent-2026 (numéro 1001)",
+        "Famille MARTIN : claire.martin@example.fr / Bienvenue-2026 (numéro 1002, "
+        "première connexion à faire)",
+    ]

@@ -1,0 +1,224 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Civilite(models.TextChoices):
+    MONSIEUR = "M", "Monsieur"
+    MADAME = "MME", "Madame"
+
+
+class Qualite(models.TextChoices):
+    PERE = "pere", "Père"
+    MERE = "mere", "Mère"
+    TUTEUR = "tuteur", "Tuteur"
+    TUTRICE = "tutrice", "Tutrice"
+    BEAU_PARENT = "beau_parent", "Beau-parent"
+    AUTRE = "autre", "Autre"
+
+
+class SituationFamiliale(models.TextChoices):
+    CELIBATAIRE = "celibataire", "Célibataire"
+    MARIE = "marie", "Marié(e)"
+    PACSE = "pacse", "Pacsé(e)"
+    CONCUBINAGE = "concubinage", "Vie maritale"
+    SEPARE = "separe", "Séparé(e)"
+    DIVORCE = "divorce", "Divorcé(e)"
+    VEUF = "veuf", "Veuf / veuve"
+
+
+class Regime(models.TextChoices):
+    CAF = "caf", "CAF"
+    MSA = "msa", "MSA"
+    AUTRE = "autre", "Autre"
+
+
+class Famille(models.Model):
+    numero = models.CharField("numéro de famille", max_length=20, unique=True)
+    nom = models.CharField("nom de la famille", max_length=120)
+    compte = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="famille",
+    )
+    adresse = models.CharField("adresse", max_length=200, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    ville = models.CharField("ville", max_length=100, blank=True)
+    email = models.EmailField("e-mail de la famille", blank=True)
+    accepte_email = models.BooleanField("accepte les e-mails", default=True)
+    accepte_sms = models.BooleanField("accepte les SMS", default=False)
+    # Fiscales
+    numero_fiscal = models.CharField("numéro fiscal", max_length=13, blank=True)
+    revenu_fiscal = models.DecimalField(
+        "revenu fiscal de référence", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    nombre_parts = models.DecimalField(
+        "nombre de parts", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    # CAF / MSA
+    regime = models.CharField("régime", max_length=5, choices=Regime.choices, blank=True)
+    numero_allocataire = models.CharField("numéro d'allocataire", max_length=20, blank=True)
+    quotient_familial = models.PositiveIntegerField("quotient familial", null=True, blank=True)
+    quotient_familial_date = models.DateField("date du quotient familial", null=True, blank=True)
+    # Bancaires (prélèvement)
+    titulaire_compte = models.CharField("titulaire du compte", max_length=120, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    prelevement = models.BooleanField("demande de prélèvement automatique", default=False)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "famille"
+        ordering = ["nom", "numero"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.numero})"
+
+    @property
+    def adresse_complete(self) -> str:
+        return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
+
+
+def calculer_age(naissance: date | None, le: date | None = None) -> int | None:
+    if naissance is None:
+        return None
+    le = le or date.today()
+    return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
+
+
+class Personne(models.Model):
+    nom = models.CharField("nom de famille", max_length=80)
+    prenom = models.CharField("prénom", max_length=80)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    cp_naissance = models.CharField("CP naissance", max_length=5, blank=True)
+    ville_naissance = models.CharField("ville de naissance", max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+    @property
+    def age(self) -> int | None:
+        return calculer_age(self.date_naissance)
+
+
+class Role(models.TextChoices):
+    RESPONSABLE = "responsable", "Responsable"
+    CONJOINT = "conjoint", "Conjoint"
+    AUTRE = "autre", "Autre adulte"
+
+
+class Responsable(Personne):
+    """Un adulte responsable de la famille (le « Responsable » et le « Conjoint » de Haisnes)."""
+
+    famille = models.ForeignKey(
+        Famille, verbose_name="famille", on_delete=models.CASCADE, related_name="responsables"
+    )
+    role = models.CharField("rôle", max_length=12, choices=Role.choices, default=Role.RESPONSABLE)
+    civilite = models.CharField("civilité", max_length=3, choices=Civilite.choices, blank=True)
+    qualite = models.CharField("qualité", max_length=12, choices=Qualite.choices, blank=True)
+    situation_familiale = models.CharField(
+        "situation familiale", max_length=12, choices=SituationFamiliale.choices, blank=True
+    )
+    adresse_propre = models.BooleanField("adresse différente de celle de la famille", default=False)
+    adresse = models.CharField("adresse", max_length=200, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    ville = models.CharField("ville", max_length=100, blank=True)
+    telephone_domicile = models.CharField("téléphone domicile", max_length=20, blank=True)
+    telephone_travail = models.CharField("téléphone travail", max_length=20, blank=True)
+    telephone_mobile = models.CharField("téléphone mobile", max_length=20, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    profession = models.CharField("profession", max_length=100, blank=True)
+    csp = models.CharField("catégorie socio-professionnelle", max_length=100, blank=True)
+    employeur = models.CharField("employeur", max_length=120, blank=True)
+    employeur_adresse = models.CharField("adresse de l'employeur", max_length=200, blank=True)
+    accepte_email = models.BooleanField("accepte les e-mails", default=True)
+    accepte_sms = models.BooleanField("accepte les SMS", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "responsable"
+        ordering = ["famille", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["famille"],
+                condition=models.Q(role="responsable"),
+                name="un_seul_responsable_principal",
+            )
+        ]
+
+    @property
+    def adresse_complete(self) -> str:
+        if self.adresse_propre:
+            return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
+        return self.famille.adresse_complete
+
+
+class Sexe(models.TextChoices):
+    FILLE = "F", "Fille"
+    GARCON = "M", "Garçon"
+
+
+class Enfant(Personne):
+    famille = models.ForeignKey(
+        Famille, verbose_name="famille", on_delete=models.CASCADE, related_name="enfants"
+    )
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices, blank=True)
+    adresse_de = models.ForeignKey(
+        Responsable,
+        verbose_name="adresse partagée avec",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ecole = models.CharField("école", max_length=120, blank=True)
+    classe = models.CharField("classe", max_length=40, blank=True)
+    lunettes = models.BooleanField("porte des lunettes", default=False)
+    # Données sanitaires
+    allergies = models.TextField("allergies", blank=True)
+    regime_alimentaire = models.CharField("régime alimentaire", max_length=120, blank=True)
+    pai = models.BooleanField("PAI (projet d'accueil individualisé)", default=False)
+    pai_details = models.TextField("détails du PAI", blank=True)
+    medecin_nom = models.CharField("médecin traitant", max_length=120, blank=True)
+    medecin_telephone = models.CharField("téléphone du médecin", max_length=20, blank=True)
+    vaccinations_a_jour = models.BooleanField("vaccinations à jour", default=True)
+    vaccinations_details = models.TextField("vaccinations", blank=True)
+    actif = models.BooleanField("actif", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "enfant"
+        ordering = ["famille", "date_naissance", "prenom"]
+
+
+class PersonneAutorisee(models.Model):
+    """Une personne autorisée à venir chercher l'enfant."""
+
+    enfant = models.ForeignKey(
+        Enfant,
+        verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="personnes_autorisees",
+    )
+    nom = models.CharField("nom", max_length=80)
+    prenom = models.CharField("prénom", max_length=80)
+    telephone = models.CharField("téléphone", max_length=20)
+    lien = models.CharField("lien avec l'enfant", max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "personne autorisée"
+        verbose_name_plural = "personnes autorisées"
+        ordering = ["enfant", "nom", "prenom"]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"

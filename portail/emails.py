@@ -1,0 +1,45 @@
+"""Envoi des e-mails : trois gabarits par message (sujet, texte, HTML) dans templates/emails/."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from .configuration import configuration_courante
+
+
+@dataclass(frozen=True)
+class PieceJointe:
+    nom: str
+    contenu: bytes
+    type_mime: str = "application/pdf"
+
+
+def envoyer_email(
+    *,
+    destinataires: list[str],
+    gabarit: str,
+    contexte: dict,
+    pieces_jointes: list[PieceJointe] | None = None,
+    repondre_a: list[str] | None = None,
+) -> int:
+    """Rend emails/<gabarit>-subject.txt, -body.txt et -body.html puis envoie le message."""
+    destinataires = [d for d in destinataires if d]
+    if not destinataires:
+        return 0
+    contexte = {"config": configuration_courante(), **contexte}
+    sujet = " ".join(render_to_string(f"emails/{gabarit}-subject.txt", contexte).split())
+    texte = render_to_string(f"emails/{gabarit}-body.txt", contexte)
+    html = render_to_string(f"emails/{gabarit}-body.html", contexte)
+    message = EmailMultiAlternatives(
+        subject=sujet,
+        body=texte,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=destinataires,
+        reply_to=repondre_a,
+    )
+    message.attach_alternative(html, "text/html")
+    for piece in pieces_jointes or []:
+        message.attach(piece.nom, piece.contenu, piece.type_mime)
+    return message.send()

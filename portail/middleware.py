@@ -1,0 +1,33 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .configuration import configuration_courante
+
+# Ce qui reste joignable avant d'avoir fini la première connexion.
+CHEMINS_LIBRES = ("/static/", "/compte/logout/", "/sante/", "/admin/")
+
+
+class PremiereConnexionMiddleware:
+    """Tant qu'un parent n'a pas choisi son mot de passe et accepté les conditions en
+    vigueur, toute page le renvoie vers la première connexion."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_staff
+            and request.path != reverse("portail:premiere_connexion")
+            and not request.path.startswith(CHEMINS_LIBRES)
+            and (
+                user.doit_changer_mot_de_passe
+                or user.cgu_version != configuration_courante().cgu_version
+            )
+        ):
+            return redirect("portail:premiere_connexion")
+        return self.get_response(request)

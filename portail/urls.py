@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portail"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("premiere-connexion/", views.premiere_connexion, name="premiere_connexion"),
+    path("conditions-d-utilisation/", views.conditions, name="conditions"),
+]

@@ -1,0 +1,64 @@
+"""Fabriques factory_boy partagées par les tests de toutes les applications."""
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from familles.models import Enfant, Famille, Responsable, Role
+from portail.models import User
+
+MOT_DE_PASSE = "Test-Parent-2026"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"compte{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.fr")
+    password = factory.django.Password(MOT_DE_PASSE)
+    cgu_version = "1"
+
+
+class FamilleFactory(DjangoModelFactory):
+    class Meta:
+        model = Famille
+
+    numero = factory.Sequence(lambda n: f"{5000 + n}")
+    nom = factory.Sequence(lambda n: f"FAMILLE{n}")
+    compte = factory.SubFactory(
+        UserFactory,
+        username=factory.SelfAttribute("..numero"),
+        email=factory.LazyAttribute(lambda o: f"famille{o.factory_parent.numero}@example.fr"),
+    )
+    adresse = "1 rue de la République"
+    code_postal = "59112"
+    ville = "CARNIN"
+    email = factory.LazyAttribute(lambda o: f"famille{o.numero}@example.fr")
+
+
+class ResponsableFactory(DjangoModelFactory):
+    class Meta:
+        model = Responsable
+
+    famille = factory.SubFactory(FamilleFactory)
+    role = Role.RESPONSABLE
+    nom = factory.LazyAttribute(lambda o: o.famille.nom)
+    prenom = "Jean"
+    civilite = "M"
+    qualite = "pere"
+    date_naissance = date(1980, 2, 1)
+    email = factory.LazyAttribute(lambda o: o.famille.email)
+
+
+class EnfantFactory(DjangoModelFactory):
+    class Meta:
+        model = Enfant
+
+    famille = factory.SubFactory(FamilleFactory)
+    nom = factory.LazyAttribute(lambda o: o.famille.nom)
+    prenom = factory.Sequence(lambda n: f"Enfant{n}")
+    sexe = "F"
+    date_naissance = date(2019, 5, 1)
