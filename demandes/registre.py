@@ -28,6 +28,9 @@ class TypeDemande:
     apres_traitement: Callable[["Demande"], Any] | None = None
     # Les lignes peuvent être acceptées ou refusées une à une (réservations).
     ligne_par_ligne: bool = False
+    # Optionnel : une information par ligne pour l'agent (ex. « 3 places restantes »),
+    # calculée en un nombre fixe de requêtes pour toutes les lignes : {id de ligne: texte}.
+    infos_lignes: Callable[[list["LigneDemande"]], dict[int, str]] | None = None
     # Libellé du filtre dans l'historique (par défaut : libelle).
     filtre: str = ""
     extra: dict = field(default_factory=dict)

@@ -1,0 +1,239 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TypeActivite(models.TextChoices):
+    CANTINE = "cantine", "Cantine"
+    PERISCOLAIRE = "periscolaire", "Garderie / périscolaire"
+    ALSH = "alsh", "Accueil de loisirs (ALSH)"
+
+
+class Validation(models.TextChoices):
+    MANUELLE = "manuelle", "Manuelle (un agent valide)"
+    AUTOMATIQUE = "automatique", "Automatique (dans les règles)"
+
+
+class Activite(models.Model):
+    nom = models.CharField("nom", max_length=80, unique=True)
+    type = models.CharField("type", max_length=15, choices=TypeActivite.choices)
+    ordre = models.PositiveIntegerField("ordre d'affichage", default=0)
+    actif = models.BooleanField("active", default=True)
+    validation = models.CharField(
+        "validation des demandes",
+        max_length=12,
+        choices=Validation.choices,
+        default=Validation.MANUELLE,
+    )
+    # Délais : pas d'ajout ni de suppression à moins de N jours, à l'heure limite près.
+    delai_ajout_jours = models.PositiveIntegerField("délai pour ajouter (jours)", default=7)
+    delai_suppression_jours = models.PositiveIntegerField("délai pour supprimer (jours)", default=7)
+    heure_limite = models.TimeField(
+        "heure limite le dernier jour", null=True, blank=True, help_text="Vide : minuit."
+    )
+    delai_jours_ouvres = models.BooleanField(
+        "compter seulement les jours ouvrés",
+        default=False,
+        help_text="Si coché, les week-ends et jours fériés ne comptent pas dans le délai.",
+    )
+    ouverte_vacances = models.BooleanField("ouverte pendant les vacances scolaires", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "activité"
+        ordering = ["ordre", "nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Unite(models.Model):
+    """Une unité réservable d'une activité : Repas, Matin, Soir, Journée, Après-midi."""
+
+    activite = models.ForeignKey(
+        Activite, verbose_name="activité", on_delete=models.CASCADE, related_name="unites"
+    )
+    nom = models.CharField("nom", max_length=60)
+    ordre = models.PositiveIntegerField("ordre", default=0)
+    capacite = models.PositiveIntegerField(
+        "capacité par jour", null=True, blank=True, help_text="Vide : pas de limite."
+    )
+    incompatibles = models.ManyToManyField(
+        "self", verbose_name="incompatible avec", blank=True, symmetrical=True
+    )
+    history = HistoricalRecords(m2m_fields=[incompatibles])
+
+    class Meta:
+        verbose_name = "unité"
+        ordering = ["activite", "ordre", "nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["activite", "nom"], name="unite_nom_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activite.nom} — {self.nom}"
+
+
+class Periode(models.Model):
+    """Une période de réservation : « CANTINE NOVEMBRE 2026, du 01/11/2026 au 30/11/2026 »."""
+
+    activite = models.ForeignKey(
+        Activite, verbose_name="activité", on_delete=models.CASCADE, related_name="periodes"
+    )
+    nom = models.CharField("nom", max_length=120)
+    date_debut = models.DateField("du")
+    date_fin = models.DateField("au")
+    affichee_du = models.DateField("affichée à partir du", null=True, blank=True)
+    affichee_au = models.DateField("affichée jusqu'au", null=True, blank=True)
+    reservable_jusqu_au = models.DateTimeField(
+        "réservations fermées après le",
+        null=True,
+        blank=True,
+        help_text="Après cette date, la période n'accepte plus de demande.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "période"
+        ordering = ["activite", "date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gte=models.F("date_debut")),
+                name="periode_dates_ordonnees",
+            ),
+            models.UniqueConstraint(
+                fields=["activite", "date_debut", "date_fin"], name="periode_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class JourOuverture(models.Model):
+    """Un jour où une unité est ouverte (généré depuis les jours de la semaine)."""
+
+    unite = models.ForeignKey(
+        Unite, verbose_name="unité", on_delete=models.CASCADE, related_name="jours"
+    )
+    date = models.DateField("date")
+
+    class Meta:
+        verbose_name = "jour d'ouverture"
+        verbose_name_plural = "jours d'ouverture"
+        ordering = ["date", "unite"]
+        constraints = [
+            models.UniqueConstraint(fields=["unite", "date"], name="jour_ouverture_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unite} le {self.date:%d/%m/%Y}"
+
+
+class Fermeture(models.Model):
+    """Un jour de fermeture exceptionnelle (une activité, ou toutes si vide)."""
+
+    activite = models.ForeignKey(
+        Activite,
+        verbose_name="activité",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fermetures",
+    )
+    date = models.DateField("date")
+    motif = models.CharField("motif", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "fermeture"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"Fermeture du {self.date:%d/%m/%Y}"
+
+
+class Inscription(models.Model):
+    """L'inscription d'un enfant à une activité : il peut alors y réserver."""
+
+    enfant = models.ForeignKey(
+        "familles.Enfant",
+        verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="inscriptions",
+    )
+    activite = models.ForeignKey(
+        Activite, verbose_name="activité", on_delete=models.CASCADE, related_name="inscriptions"
+    )
+    date_debut = models.DateField("à partir du")
+    date_fin = models.DateField("jusqu'au", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["enfant", "activite"]
+        constraints = [
+            models.UniqueConstraint(fields=["enfant", "activite"], name="inscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enfant} — {self.activite}"
+
+
+class EtatReservation(models.TextChoices):
+    DEMANDEE = "demandee", "Demande en attente"
+    RESERVEE = "reservee", "Réservé"
+    REFUSEE = "refusee", "Réservation refusée"
+    ABSENCE_DEMANDEE = "absence_demandee", "Absence en cours de traitement"
+    ABSENT_EXCUSE = "absent_excuse", "Absent excusé"
+    ABSENT_FACTURE = "absent_facture", "Absent facturé"
+    PRESENT = "present", "Présent"
+
+
+# États qui occupent une place (capacité) et qui peuvent être facturés.
+ETATS_OCCUPANT_UNE_PLACE = (
+    EtatReservation.DEMANDEE,
+    EtatReservation.RESERVEE,
+    EtatReservation.ABSENCE_DEMANDEE,
+    EtatReservation.PRESENT,
+    EtatReservation.ABSENT_FACTURE,
+)
+ETATS_FACTURABLES = (
+    EtatReservation.RESERVEE,
+    EtatReservation.PRESENT,
+    EtatReservation.ABSENT_FACTURE,
+)
+
+
+class Reservation(models.Model):
+    """Une réservation : un enfant, une unité, un jour, et son état."""
+
+    enfant = models.ForeignKey(
+        "familles.Enfant",
+        verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="reservations",
+    )
+    unite = models.ForeignKey(
+        Unite, verbose_name="unité", on_delete=models.PROTECT, related_name="reservations"
+    )
+    date = models.DateField("date")
+    etat = models.CharField(
+        "état", max_length=20, choices=EtatReservation.choices, default=EtatReservation.DEMANDEE
+    )
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réservation"
+        ordering = ["date", "unite"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "unite", "date"], name="reservation_unique_par_jour"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unite", "date", "etat"], name="reservation_unite_date"),
+            models.Index(fields=["enfant", "date"], name="reservation_enfant_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enfant} — {self.unite.nom} le {self.date:%d/%m/%Y}"
