@@ -49,3 +49,16 @@ def envoyer_email(
     for piece in pieces_jointes or []:
         message.attach(piece.nom, piece.contenu, piece.type_mime)
     return message.send()
+
+
+def envoyer_message(*, destinataires: list[str], sujet: str, texte: str, html: str = "") -> int:
+    """Envoie un message déjà rendu (texte et, s'il y en a un, HTML)."""
+    destinataires = [d for d in destinataires if d]
+    if not destinataires:
+        return 0
+    message = EmailMultiAlternatives(
+        subject=sujet, body=texte, from_email=settings.DEFAULT_FROM_EMAIL, to=destinataires
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()

@@ -404,6 +404,11 @@ def celery_worker_reel(_worker_celery_session, transactional_db) -> Iterator[Wor
         worker.vider()
 
 
+def pytest_configure(config) -> None:
+    # WhiteNoise avertit à chaque requête quand STATIC_ROOT n'existe pas encore.
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     # Les tests navigateur ont besoin d'une base que le serveur de test voit : transaction
     # réelle.

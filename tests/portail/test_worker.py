@@ -22,3 +22,17 @@ def test_un_vrai_worker_envoie_l_email_de_la_tache(celery_worker_reel, configura
     assert "Réponse : C'est fait." in message.texte
     assert "Modification de l&#x27;adresse" in message.html
     assert resultat.get(timeout=30) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_mot_de_passe_oublie_envoye_par_le_worker(celery_worker_reel, client, famille):
+    from django.core import mail
+
+    client.post("/compte/password/reset/", {"email": famille.compte.email})
+    assert mail.outbox == []  # rien d'envoyé dans le processus web
+    (message,) = celery_worker_reel.attendre_emails(1)
+    assert message.destinataires == [famille.compte.email]
+    assert "choisir un nouveau mot de passe" in message.sujet
+    assert "/compte/password/reset/key/" in message.texte
+    assert "/compte/password/reset/key/" in message.html
