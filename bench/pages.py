@@ -329,8 +329,10 @@ def main() -> None:
             f"| {m.page:<{largeur}} | {m.requetes_par_s:5.0f} | {m.p50_ms:8.1f} | "
             f"{m.p95_ms:8.1f} | {m.rapport:20.2f} | {'oui' if ok else 'NON'} |"
         )
+    charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nCharge de la machine (load average 1/5/15 min) à la fin : {charge}.")
     print(
-        f"\nCible : au moins {CIBLE_RAPPORT:.0%} du débit de la vue nue et p95 < "
+        f"Cible : au moins {CIBLE_RAPPORT:.0%} du débit de la vue nue et p95 < "
         f"{CIBLE_P95_MS:.0f} ms à {args.connexions} connexions, sans erreur."
     )
     resultats = RACINE / "bench" / "resultats"
