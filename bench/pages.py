@@ -283,9 +283,12 @@ def main() -> None:
             sys.exit(f"L'accueil du parent répond {statut}.")
         menu = LiensDuMenu()
         menu.feed(accueil)
-        pages = [("Vue Django nue", "/banc/nu/")]
+        pages = [
+            ("Vue Django nue", "/banc/nu/"),
+            ("Vue nue, parent connecté", "/banc/nu/?connecte"),
+        ]
         pages += [(libelle, lien) for libelle, lien in menu.liens if lien.startswith("/")]
-        for libelle, chemin in pages[1:]:
+        for libelle, chemin in pages[2:]:
             statut, entetes, _ = _requete(port, "GET", chemin, dict(cookies))
             if statut != 200:
                 sys.exit(f"{libelle} ({chemin}) répond {statut} {entetes.get('Location', '')}.")
@@ -298,6 +301,7 @@ def main() -> None:
         mesures: list[Mesure] = []
         for libelle, chemin in pages:
             # La vue nue est mesurée sans session : c'est le coût du seul framework.
+            # La seconde ajoute la session et le compte : ce que coûte d'être connecté.
             cookie_page = "" if chemin == "/banc/nu/" else cookie
             _mesurer(wrk, port, chemin, cookie_page, args.chauffe, args.connexions)
             chiffres = _mesurer(wrk, port, chemin, cookie_page, args.duree, args.connexions)

@@ -126,7 +126,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portail.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+        # Sans vérification par requête : un aller-retour de moins vers la base (mesuré au
+        # banc d'essai) ; après un redémarrage de PostgreSQL, une requête par connexion échoue.
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
