@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from familles.models import PersonneAutorisee, Responsable, Role
@@ -16,7 +18,7 @@ def lise(famille):
 
 
 @pytest.fixture
-def conjoint(famille) -> Responsable:
+def conjoint(famille):
     return ResponsableFactory(
         famille=famille, role=Role.CONJOINT, prenom="Jeanne", qualite="mere", civilite="MME"
     )
@@ -38,7 +40,7 @@ def grande_famille(nombre_enfants: int):
     jean = ResponsableFactory(famille=famille)
     ResponsableFactory(famille=famille, role=Role.CONJOINT, prenom="Jeanne")
     for i in range(nombre_enfants):
-        enfant = EnfantFactory(famille=famille, adresse_de=jean)
+        enfant: Any = EnfantFactory(famille=famille, adresse_de=jean)
         for j in range(2):
             PersonneAutorisee.objects.create(
                 enfant=enfant, nom="DURAND", prenom=f"P{i}x{j}", telephone="0612345678"
