@@ -116,6 +116,11 @@ class DemandeAdmin(admin.ModelAdmin):
         "reponse",
     )
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        return super().changelist_view(
+            request, {"title": "Demandes des familles", **(extra_context or {})}
+        )
+
     def get_ordering(self, request: HttpRequest) -> list:
         # Les demandes en attente d'abord, puis les plus récentes.
         en_attente_d_abord = Case(
@@ -248,17 +253,25 @@ class DemandeAdmin(admin.ModelAdmin):
                 return None
         else:
             form = ReponseForm(decision=decision)
-        titre = (
-            "Accepter les demandes sélectionnées"
-            if decision == ACCEPTER
-            else "Refuser les demandes sélectionnées"
-        )
+        if len(demandes) == 1:
+            titre = "Accepter la demande" if decision == ACCEPTER else "Refuser la demande"
+        elif decision == ACCEPTER:
+            titre = "Accepter les demandes sélectionnées"
+        else:
+            titre = "Refuser les demandes sélectionnées"
+        # Avant d'accepter en lot, l'agent voit les demandes dont une valeur a changé depuis.
+        perimees = set()
+        if decision == ACCEPTER:
+            for demande in demandes:
+                if avertissements_lignes(demande, list(demande.lignes.all())):
+                    perimees.add(demande.pk)
         contexte = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": titre,
             "decision": decision,
-            "demandes": demandes,
+            "demandes": [(d, d.pk in perimees) for d in demandes],
+            "nombre": len(demandes),
             "form": form,
             "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,

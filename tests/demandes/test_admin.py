@@ -260,3 +260,19 @@ def test_un_agent_avec_droit_de_modification_traite(client, famille):
     _action(client, "accepter", [demande], confirmer="Confirmer")
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.ACCEPTEE
+
+
+def test_la_page_de_reponse_signale_les_demandes_dont_une_valeur_a_change(client_agent, famille):
+    perimee = demande_famille(famille, ville="LENS", resume="Périmée")
+    famille.ville = "DOUAI"
+    famille.save()
+    a_jour = demande_famille(famille, ville="ARRAS", resume="À jour")
+    contenu = _action(client_agent, "accepter", [perimee, a_jour]).content.decode()
+    assert contenu.count("une valeur a changé depuis l'envoi de cette demande") == 1
+    lien = reverse("admin:demandes_demande_change", args=[perimee.pk])
+    assert f'<a href="{lien}">vérifiez-la</a>' in contenu
+    assert "Accepter les demandes sélectionnées" in contenu
+
+
+def test_liste_titre_en_francais(client_agent):
+    assert "<h1>Demandes des familles</h1>" in client_agent.get(LISTE).content.decode()
