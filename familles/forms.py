@@ -50,6 +50,13 @@ def _champ_formulaire(objet: models.Model, nom: str, famille: Famille) -> forms.
     else:
         ff = field.formfield()
     assert ff is not None
+    # Les règles posées sur le champ du modèle (familles/validators.py) valent aussi ici.
+    ff.validators = [*ff.validators, *field._validators]  # type: ignore[union-attr]
+    if isinstance(ff, forms.DecimalField):
+        # « 25 000,50 » comme l'écrit un parent français.
+        ff.localize = True
+        ff.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        ff.widget.is_localized = True
     if isinstance(ff, forms.DateField):
         ff.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     elif isinstance(ff.widget, forms.Textarea):
