@@ -6,17 +6,19 @@ garde dans ``donnees`` l'objet visé et la valeur brute ; ``demande_appliquer`` 
 un agent accepte la demande.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
-from demandes.models import Demande, LigneDemande
+from demandes.models import Demande, LigneDemande, StatutDemande
 from demandes.services import Ligne, demande_creer
 from portail.templatetags.portail import format_montant
 
@@ -173,6 +175,28 @@ def _pluriel(n: int, mot: str) -> str:
 
 # --- Création des demandes ------------------------------------------------------------
 
+MESSAGE_DOUBLON = "Cette demande a déjà été envoyée : elle attend la validation de la mairie."
+
+
+def _empreinte(lignes: Iterable[Any]) -> list[tuple[str, str]]:
+    return sorted((ligne.champ, json.dumps(ligne.donnees, sort_keys=True)) for ligne in lignes)
+
+
+def _refuser_doublon(famille: Famille, type: str, cible: models.Model, lignes: list[Ligne]) -> None:
+    """Un double clic ou un second envoi identique ne crée pas une seconde demande."""
+    # Le verrou sur la famille sérialise les envois simultanés d'une même famille.
+    Famille.objects.select_for_update().filter(pk=famille.pk).first()
+    en_attente = Demande.objects.filter(
+        famille=famille,
+        type=type,
+        statut=StatutDemande.EN_ATTENTE,
+        cible_type=ContentType.objects.get_for_model(cible),
+        cible_id=cible.pk,
+    ).prefetch_related("lignes")
+    empreinte = _empreinte(lignes)
+    if any(_empreinte(demande.lignes.all()) == empreinte for demande in en_attente):
+        raise ValidationError(MESSAGE_DOUBLON)
+
 
 def _famille_de(objet: models.Model) -> int | None:
     if isinstance(objet, Famille):
@@ -267,6 +291,7 @@ def renseignements_demander(
         )
     if not lignes:
         return None
+    _refuser_doublon(famille, type, cible, lignes)
     return demande_creer(
         famille=famille,
         type=type,
@@ -327,6 +352,7 @@ def ajout_demander(
     prenom = str(valeurs.get("prenom") or "").strip()
     if not prenom or not str(valeurs.get("nom") or "").strip():
         raise ValidationError("Indiquez au moins le nom et le prénom.")
+    _refuser_doublon(famille, type, famille, lignes)
     return demande_creer(
         famille=famille,
         type=type,

@@ -248,7 +248,13 @@ def test_ajout_d_un_enfant(famille, jean, agent):
 def test_ajout_d_un_conjoint_une_seule_fois(famille, agent):
     valeurs = {"nom": "DUPONT", "prenom": "Jeanne", "qualite": "mere", "accepte_email": False}
     premiere = ajout_demander(famille=famille, type=TypeRenseignement.CONJOINT, valeurs=valeurs)
-    seconde = ajout_demander(famille=famille, type=TypeRenseignement.CONJOINT, valeurs=valeurs)
+    with pytest.raises(ValidationError, match="déjà été envoyée"):
+        ajout_demander(famille=famille, type=TypeRenseignement.CONJOINT, valeurs=valeurs)
+    seconde = ajout_demander(
+        famille=famille,
+        type=TypeRenseignement.CONJOINT,
+        valeurs={**valeurs, "prenom": "Jeanne-Marie"},
+    )
     demande_accepter(demande=premiere, agent=agent)
     jeanne = famille.responsables.get(role=Role.CONJOINT)
     assert (jeanne.prenom, jeanne.accepte_email) == ("Jeanne", False)

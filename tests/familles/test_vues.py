@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 from demandes.models import Demande, StatutDemande
 from familles.models import PersonneAutorisee, Role
+from familles.services import MESSAGE_DOUBLON
 from familles.views import MESSAGE_AUCUNE, MESSAGE_ENVOYEE
 
 from ..factories import EnfantFactory
@@ -411,3 +412,26 @@ def test_demande_traitee_disparait_de_la_carte(client_parent, famille, jean, age
     assert Demande.objects.get().statut == StatutDemande.ACCEPTEE
     jean.refresh_from_db()
     assert jean.profession == "Maçon"
+
+
+def test_double_envoi_ne_cree_qu_une_demande(client_parent, jean):
+    url = _url_adulte(jean)
+    donnees = donnees_du_formulaire(client_parent.get(url), telephone_mobile="0612345678")
+    assert client_parent.post(url, donnees).status_code == 302
+    reponse = client_parent.post(url, donnees)
+    assert reponse.status_code == 200
+    assert escape(MESSAGE_DOUBLON) in reponse.content.decode()
+    assert Demande.objects.count() == 1
+    # Une autre valeur est une autre demande.
+    donnees["telephone_mobile"] = "0612345679"
+    assert client_parent.post(url, donnees).status_code == 302
+    assert Demande.objects.count() == 2
+
+
+def test_double_ajout_d_enfant_refuse(client_parent, famille):
+    url = reverse("familles:ajouter_enfant")
+    donnees = donnees_du_formulaire(client_parent.get(url), prenom="Paul")
+    client_parent.post(url, donnees)
+    reponse = client_parent.post(url, donnees)
+    assert escape(MESSAGE_DOUBLON) in reponse.content.decode()
+    assert Demande.objects.count() == 1
