@@ -435,3 +435,8 @@ def test_double_ajout_d_enfant_refuse(client_parent, famille):
     reponse = client_parent.post(url, donnees)
     assert escape(MESSAGE_DOUBLON) in reponse.content.decode()
     assert Demande.objects.count() == 1
+
+
+def test_menu_renseignements_sur_l_accueil(client_parent):
+    page = client_parent.get(reverse("portail:accueil")).content.decode()
+    assert f'href="{reverse("familles:renseignements")}">Renseignements</a>' in page
