@@ -109,6 +109,13 @@ def test_parent_ajoute_un_enfant_une_personne_autorisee_et_son_iban(
         page.get_by_text("Ajout de l'enfant Paul : demande en attente de validation")
     ).to_be_visible()
 
+    # Données sanitaires de Lise : cases à cocher et zones de texte.
+    page.get_by_role("link", name="Modifier les données sanitaires de Lise").click()
+    page.get_by_label("Allergies").fill("Arachide")
+    page.get_by_label("PAI (projet d'accueil individualisé)").check()
+    _verifier_page(page)
+    page.get_by_role("link", name="Annuler").click()
+
     # Ajouter une personne autorisée pour Lise.
     page.get_by_role("link", name="Modifier la liste des personnes autorisées pour Lise").click()
     nouvelle = page.get_by_role("group", name="Ajouter une personne (facultatif)")
