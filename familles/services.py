@@ -462,6 +462,8 @@ def demande_appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: An
     if action_ajout:
         return _appliquer_ajout(demande, action_ajout, nouveaux, agent, raison)
     n = len(libelles)
+    if n == 0:
+        return "Aucune modification à appliquer : le dossier était déjà à jour."
     pluriel = "s" if n > 1 else ""
     detail = ", ".join(libelles)
     return f"{n} renseignement{pluriel} modifié{pluriel} ({detail})"
@@ -473,7 +475,7 @@ def _appliquer_ajout(
     famille = Famille.objects.select_for_update().get(pk=demande.famille_id)
     if action == "ajout_enfant":
         modele: type[models.Model] = Enfant
-        propres = {"sexe": "", **valeurs}
+        propres = valeurs
     else:
         if famille.responsables.filter(role=Role.CONJOINT).exists():
             raise ValidationError(

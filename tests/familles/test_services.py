@@ -142,7 +142,7 @@ def test_valeur_actuelle_signale_un_changement_entre_temps(famille, jean, agent)
     assert type_demande("responsable").valeur_actuelle(ligne) == "06 00 00 00 09"
 
 
-def test_valeurs_affichees_lisibles(famille, jean, lise):
+def test_valeurs_affichees_lisibles_et_appliquees(famille, jean, lise, agent):
     demande = renseignements_demander(
         famille=famille,
         type=TypeRenseignement.ENFANTS,
@@ -159,6 +159,9 @@ def test_valeurs_affichees_lisibles(famille, jean, lise):
         ("Adresse", "L'adresse de Jean"),
         ("Porte des lunettes", "Oui"),
     ]
+    demande_accepter(demande=demande, agent=agent)
+    lise.refresh_from_db()
+    assert (lise.date_naissance, lise.adresse_de, lise.lunettes) == (date(2016, 3, 4), jean, True)
 
 
 def test_iban_masque_dans_la_demande_et_applique_en_entier(famille, agent):
@@ -297,3 +300,19 @@ def test_annulation_par_la_famille_ne_change_rien(famille, jean):
     demande_annuler(demande=demande, famille=famille)
     jean.refresh_from_db()
     assert jean.profession == ""
+
+
+def test_suppression_d_une_personne_deja_supprimee(famille, lise, mamie, agent):
+    demande = renseignements_demander(
+        famille=famille,
+        type=TypeRenseignement.AUTORISATIONS,
+        cible=lise,
+        personne="Lise",
+        changements=[],
+        suppressions_personnes=[mamie],
+    )
+    assert valeur_actuelle(demande.lignes.get()) == "Martine DURAND (Grand-mère), 06 12 34 56 78"
+    PersonneAutorisee.objects.filter(pk=mamie.pk).delete()
+    assert valeur_actuelle(demande.lignes.get()) == ""
+    demande = demande_accepter(demande=demande, agent=agent)
+    assert demande.reponse == "Aucune modification à appliquer : le dossier était déjà à jour."
