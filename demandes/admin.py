@@ -90,11 +90,11 @@ def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[
 class DemandeAdmin(admin.ModelAdmin):
     list_display = (
         "cree_le",
+        "statut_badge",
         "famille_lien",
         "type_libelle",
         "personne",
         "resume",
-        "statut_badge",
         "traite_le",
     )
     list_display_links = ("resume",)
@@ -224,8 +224,17 @@ class DemandeAdmin(admin.ModelAdmin):
             lignes = list(demande.lignes.all())
             definition = TYPES.get(demande.type)
             avertissements = avertissements_lignes(demande, lignes)
+            infos = (
+                definition.infos_lignes(lignes)
+                if definition and definition.infos_lignes and demande.en_attente
+                else {}
+            )
             contexte.update(
-                lignes=[(ligne, avertissements.get(ligne.pk, "")) for ligne in lignes],
+                lignes=[
+                    (ligne, avertissements.get(ligne.pk, ""), infos.get(ligne.pk, ""))
+                    for ligne in lignes
+                ],
+                infos=infos,
                 avertissements=avertissements,
                 ligne_par_ligne=bool(definition and definition.ligne_par_ligne),
                 peut_traiter=demande.en_attente and self.has_change_permission(request, demande),

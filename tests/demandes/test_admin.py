@@ -190,6 +190,7 @@ def test_traiter_ligne_par_ligne(client_agent, famille):
     change = client_agent.get(reverse("admin:demandes_demande_change", args=[demande.pk]))
     url = reverse("admin:demandes_demande_traiter", args=[demande.pk])
     assert url in change.content.decode() and "Traiter ligne par ligne" in change.content.decode()
+    assert "Valeur en base : 59112" in change.content.decode(), "infos_lignes sur la page"
     page = client_agent.get(url).content.decode()
     assert "Valeur en base : CARNIN" in page and "Valider le traitement" in page
 
