@@ -50,10 +50,9 @@ def nombre_demandes_en_attente(famille: Any) -> int:
 def cibles_en_attente(famille: Any, modele: type[Model]) -> set[int]:
     """Les ids des lignes de ``modele`` visées par une demande en attente de la famille, en
     une requête : pour afficher « Modification en attente de validation » sur chaque fiche."""
-    return set(
-        Demande.objects.filter(
-            famille=famille,
-            statut=StatutDemande.EN_ATTENTE,
-            cible_type=ContentType.objects.get_for_model(modele),
-        ).values_list("cible_id", flat=True)
-    )
+    ids = Demande.objects.filter(
+        famille=famille,
+        statut=StatutDemande.EN_ATTENTE,
+        cible_type=ContentType.objects.get_for_model(modele),
+    ).values_list("cible_id", flat=True)
+    return {pk for pk in ids if pk is not None}
