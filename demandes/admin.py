@@ -4,13 +4,15 @@ Toute acceptation ou tout refus passe par demande_accepter / demande_refuser, ch
 dans sa propre transaction : une erreur sur l'une n'empêche pas le traitement des autres.
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
 from .forms import ACCEPTER, REFUSER, ReponseForm, TraitementLignesForm
@@ -30,6 +32,37 @@ class TypeDemandeFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(type=self.value())
         return queryset
+
+
+class PersonneFilter(admin.SimpleListFilter):
+    """Filtre par personne concernée (l'enfant, l'adulte) parmi les demandes en attente."""
+
+    title = "personne concernée (demandes en attente)"
+    parameter_name = "personne"
+
+    def lookups(self, request, model_admin):
+        personnes = (
+            Demande.objects.filter(statut=StatutDemande.EN_ATTENTE)
+            .exclude(personne="")
+            .order_by("personne")
+            .values_list("personne", flat=True)
+            .distinct()[:100]
+        )
+        return [(p, p) for p in personnes]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(personne=self.value())
+        return queryset
+
+
+def _lien_admin(obj: Any, texte: str) -> str:
+    """Un lien vers la page d'admin de l'objet, ou le texte seul si l'objet n'y est pas."""
+    try:
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return texte
+    return format_html('<a href="{}">{}</a>', url, texte)
 
 
 def _texte_erreur(exc: ValidationError) -> str:
@@ -57,15 +90,21 @@ def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[
 class DemandeAdmin(admin.ModelAdmin):
     list_display = (
         "cree_le",
+        "statut_badge",
         "famille_lien",
         "type_libelle",
         "personne",
         "resume",
-        "statut_badge",
         "traite_le",
     )
     list_display_links = ("resume",)
-    list_filter = (TypeDemandeFilter, "statut", "traitement_automatique", "cree_le")
+    list_filter = (
+        TypeDemandeFilter,
+        "statut",
+        PersonneFilter,
+        "traitement_automatique",
+        "cree_le",
+    )
     search_fields = ("famille__numero", "famille__nom", "personne", "resume")
     search_help_text = "Numéro ou nom de la famille, personne concernée, résumé."
     list_select_related = ("famille",)
@@ -78,9 +117,10 @@ class DemandeAdmin(admin.ModelAdmin):
             "Demande de la famille",
             {
                 "fields": (
-                    "famille",
+                    "famille_lien",
                     "type_libelle",
                     "personne",
+                    "cible_lien",
                     "resume",
                     "commentaire",
                     "cree_le",
@@ -102,9 +142,10 @@ class DemandeAdmin(admin.ModelAdmin):
         ),
     )
     readonly_fields = (
-        "famille",
+        "famille_lien",
         "type_libelle",
         "personne",
+        "cible_lien",
         "resume",
         "commentaire",
         "cree_le",
@@ -143,7 +184,12 @@ class DemandeAdmin(admin.ModelAdmin):
 
     @admin.display(description="famille", ordering="famille__nom")
     def famille_lien(self, obj: Demande) -> str:
-        return f"{obj.famille.nom} ({obj.famille.numero})"
+        return _lien_admin(obj.famille, f"{obj.famille.nom} ({obj.famille.numero})")
+
+    @admin.display(description="fiche concernée")
+    def cible_lien(self, obj: Demande) -> str:
+        cible = obj.cible if obj.cible_type_id else None
+        return _lien_admin(cible, str(cible)) if cible is not None else "—"
 
     @admin.display(description="type", ordering="type")
     def type_libelle(self, obj: Demande) -> str:
@@ -178,8 +224,17 @@ class DemandeAdmin(admin.ModelAdmin):
             lignes = list(demande.lignes.all())
             definition = TYPES.get(demande.type)
             avertissements = avertissements_lignes(demande, lignes)
+            infos = (
+                definition.infos_lignes(lignes)
+                if definition and definition.infos_lignes and demande.en_attente
+                else {}
+            )
             contexte.update(
-                lignes=[(ligne, avertissements.get(ligne.pk, "")) for ligne in lignes],
+                lignes=[
+                    (ligne, avertissements.get(ligne.pk, ""), infos.get(ligne.pk, ""))
+                    for ligne in lignes
+                ],
+                infos=infos,
                 avertissements=avertissements,
                 ligne_par_ligne=bool(definition and definition.ligne_par_ligne),
                 peut_traiter=demande.en_attente and self.has_change_permission(request, demande),

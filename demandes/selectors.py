@@ -3,7 +3,8 @@
 from itertools import groupby
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -44,3 +45,14 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
 
 def nombre_demandes_en_attente(famille: Any) -> int:
     return Demande.objects.filter(famille=famille, statut=StatutDemande.EN_ATTENTE).count()
+
+
+def cibles_en_attente(famille: Any, modele: type[Model]) -> set[int]:
+    """Les ids des lignes de ``modele`` visées par une demande en attente de la famille, en
+    une requête : pour afficher « Modification en attente de validation » sur chaque fiche."""
+    ids = Demande.objects.filter(
+        famille=famille,
+        statut=StatutDemande.EN_ATTENTE,
+        cible_type=ContentType.objects.get_for_model(modele),
+    ).values_list("cible_id", flat=True)
+    return {pk for pk in ids if pk is not None}

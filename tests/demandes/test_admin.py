@@ -190,6 +190,7 @@ def test_traiter_ligne_par_ligne(client_agent, famille):
     change = client_agent.get(reverse("admin:demandes_demande_change", args=[demande.pk]))
     url = reverse("admin:demandes_demande_traiter", args=[demande.pk])
     assert url in change.content.decode() and "Traiter ligne par ligne" in change.content.decode()
+    assert "Valeur en base : 59112" in change.content.decode(), "infos_lignes sur la page"
     page = client_agent.get(url).content.decode()
     assert "Valeur en base : CARNIN" in page and "Valider le traitement" in page
 
@@ -276,3 +277,38 @@ def test_la_page_de_reponse_signale_les_demandes_dont_une_valeur_a_change(client
 
 def test_liste_titre_en_francais(client_agent):
     assert "<h1>Demandes des familles</h1>" in client_agent.get(LISTE).content.decode()
+
+
+def test_filtre_par_personne_concernee(client_agent, famille):
+    lise = demande_famille(famille, personne="Lise DUPONT")
+    demande_famille(famille, personne="Jean DUPONT")
+    reponse = client_agent.get(LISTE, {"personne": "Lise DUPONT"})
+    assert list(reponse.context["cl"].result_list) == [lise]
+    assert "Jean DUPONT" in reponse.content.decode(), "le filtre propose les autres personnes"
+
+
+def test_la_page_de_la_demande_montre_la_fiche_concernee(client_agent, famille):
+    demande = demande_famille(famille, cible=famille)
+    contenu = client_agent.get(
+        reverse("admin:demandes_demande_change", args=[demande.pk])
+    ).content.decode()
+    assert "Fiche concernée" in contenu and str(famille) in contenu
+
+
+def test_le_groupe_agent_peut_traiter(client, famille, agent):
+    demande = demande_famille(famille, ville="LENS")
+    client.force_login(agent)
+    _action(client, "accepter", [demande], confirmer="Confirmer")
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.ACCEPTEE
+    assert demande.traite_par == agent
+
+
+def test_le_traitement_est_trace_dans_l_historique_de_l_admin(client_agent, famille):
+    from django.contrib.admin.models import LogEntry
+
+    demande = demande_famille(famille)
+    _action(client_agent, "refuser", [demande], confirmer="Confirmer", reponse="Incomplet.")
+    entree = LogEntry.objects.get(object_id=str(demande.pk))
+    assert entree.user.username == "admin-test"
+    assert "Refusée : Incomplet." in entree.get_change_message()
