@@ -56,7 +56,7 @@ def _types_en_attente(attente: EnAttente, pk: int, types: set) -> set[str]:
     return {t for t, cible in attente.cibles if cible == pk and t in types}
 
 
-def dossier_famille(famille: Famille) -> Dossier:
+def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
     """Adultes, enfants actifs (avec leurs personnes autorisées) et demandes en attente."""
     ordre: dict[str, int] = {Role.RESPONSABLE: 0, Role.CONJOINT: 1}
     adultes = sorted(
@@ -65,11 +65,13 @@ def dossier_famille(famille: Famille) -> Dossier:
     par_id = {adulte.pk: adulte for adulte in adultes}
     for adulte in adultes:
         adulte.famille = famille  # évite une requête par adulte pour l'adresse de la famille
-    enfants = list(
-        Enfant.objects.filter(famille=famille, actif=True).prefetch_related(
-            Prefetch("personnes_autorisees", queryset=PersonneAutorisee.objects.order_by("nom"))
+    enfants: list[Enfant] = []
+    if avec_enfants:
+        enfants = list(
+            Enfant.objects.filter(famille=famille, actif=True).prefetch_related(
+                Prefetch("personnes_autorisees", queryset=PersonneAutorisee.objects.order_by("nom"))
+            )
         )
-    )
     for enfant in enfants:
         enfant.famille = famille
         enfant.adresse_de = par_id.get(enfant.adresse_de_id) if enfant.adresse_de_id else None

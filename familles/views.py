@@ -113,7 +113,7 @@ def renseignements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mon_compte(request: HttpRequest) -> HttpResponse:
-    dossier = dossier_famille(famille_courante(request))
+    dossier = dossier_famille(famille_courante(request), avec_enfants=False)
     return render(request, "familles/mon_compte.html", {"dossier": dossier})
 
 
