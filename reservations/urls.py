@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reservations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("reserver/", views.reserver, name="reserver"),
+    path("imprimer/", views.imprimer, name="imprimer"),
+]
