@@ -49,7 +49,8 @@ SUPPRESSION = "suppression"
 
 
 def _pluriel(n: int, singulier: str, pluriel: str | None = None) -> str:
-    return f"{n} {singulier if n == 1 else (pluriel or singulier + 's')}"
+    # En français, 0 et 1 sont au singulier.
+    return f"{n} {singulier if n <= 1 else (pluriel or singulier + 's')}"
 
 
 def nom_activite(nom: str) -> str:
@@ -175,7 +176,9 @@ def _verifier(
         if restantes is not None and nombre > restantes:
             unite = ctx.unites_par_id[unite_id]
             erreurs.append(
-                f"Plus assez de places le {jour:%d/%m/%Y} ({unite.nom}) : "
+                f"Plus de place le {jour:%d/%m/%Y} ({unite.nom}) : complet."
+                if restantes == 0
+                else f"Plus assez de places le {jour:%d/%m/%Y} ({unite.nom}) : "
                 f"{_pluriel(restantes, 'place restante', 'places restantes')}."
             )
     return erreurs
