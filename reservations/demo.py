@@ -124,7 +124,7 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
                 if decalage == 2
                 else datetime.combine(fin, time(23, 59))
             )
-            periode, _ = Periode.objects.get_or_create(
+            Periode.objects.get_or_create(
                 activite=activite,
                 date_debut=debut,
                 date_fin=fin,

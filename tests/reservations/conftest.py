@@ -24,6 +24,14 @@ def lundi_26_octobre():
         yield voyage
 
 
+@pytest.fixture
+def jeudi_5_novembre():
+    """Le jeudi 05/11/2026 à 10 h : le 02/11 est passé, la cantine est réservable à partir
+    du 12/11 (7 jours)."""
+    with time_machine.travel(a_paris(date(2026, 11, 5)), tick=False) as voyage:
+        yield voyage
+
+
 @dataclass
 class Cantine:
     periode: Periode

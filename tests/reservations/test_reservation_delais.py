@@ -65,9 +65,11 @@ def test_le_7e_jour_avant_on_peut_encore_reserver(famille, cantine, heure):
 
 
 def test_moins_de_7_jours_avant_la_reservation_est_refusee(famille, cantine):
-    with time_machine.travel(a_paris(date(2026, 11, 3), time(0, 0)), tick=False):
-        with pytest.raises(ValidationError) as erreur:
-            _demander(famille, cantine, date(2026, 11, 9))
+    with (
+        time_machine.travel(a_paris(date(2026, 11, 3), time(0, 0)), tick=False),
+        pytest.raises(ValidationError) as erreur,
+    ):
+        _demander(famille, cantine, date(2026, 11, 9))
     assert "Impossible de réserver le 09/11/2026 (Repas) : délai dépassé." in erreur.value.messages
     assert not Reservation.objects.exists()
 
@@ -83,9 +85,11 @@ def test_heure_limite_de_la_veille(famille, garderie):
     periode, matin, _ = garderie
     enfant = famille.enfants.get()
     choix = [Choix(enfant.pk, matin.pk, date(2026, 11, 5))]
-    with time_machine.travel(a_paris(date(2026, 11, 4), time(12, 0)), tick=False):
-        with pytest.raises(ValidationError, match="délai dépassé"):
-            reservation_demander(famille=famille, periode=periode, ajouts=choix, suppressions=[])
+    with (
+        time_machine.travel(a_paris(date(2026, 11, 4), time(12, 0)), tick=False),
+        pytest.raises(ValidationError, match="délai dépassé"),
+    ):
+        reservation_demander(famille=famille, periode=periode, ajouts=choix, suppressions=[])
     with time_machine.travel(a_paris(date(2026, 11, 4), time(11, 59)), tick=False):
         reservation_demander(famille=famille, periode=periode, ajouts=choix, suppressions=[])
     assert Reservation.objects.get().etat == "reservee"  # garderie : validation automatique

@@ -174,9 +174,7 @@ def test_capacite_jamais_depassee(famille, autre_famille, alsh):
     _demander(autre_famille, alsh.periode, _choix(hugo, alsh.journee, [mercredi]))
     with pytest.raises(ValidationError) as erreur:
         _demander(famille, alsh.periode, _choix(lise, alsh.journee, [mercredi]))
-    assert erreur.value.messages == [
-        "Plus de place le 18/11/2026 (Journée) : complet."
-    ]
+    assert erreur.value.messages == ["Plus de place le 18/11/2026 (Journée) : complet."]
     assert Reservation.objects.count() == 1
 
 
@@ -258,4 +256,3 @@ def test_une_ligne_deja_changee_ne_s_applique_pas(famille, cantine, agent):
         demande_accepter(demande=demande, agent=agent)
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.EN_ATTENTE
-
