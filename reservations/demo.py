@@ -42,7 +42,7 @@ MOIS = [
 ]
 
 # Activité → (réglages, [(unité, jours de la semaine, capacité)]) ; lundi = 0.
-ACTIVITES = {
+ACTIVITES: dict[str, tuple[dict, list[tuple[str, tuple[int, ...], int | None]]]] = {
     "CANTINE": (
         {"type": TypeActivite.CANTINE, "ordre": 1, "validation": Validation.MANUELLE},
         [("Repas", (0, 1, 3, 4), None)],

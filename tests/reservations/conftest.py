@@ -43,12 +43,12 @@ class Cantine:
 def cantine(db, famille) -> Cantine:
     """CANTINE : Repas lundi, mardi, jeudi, vendredi ; délai de 7 jours ; validation par
     l'agent ; Lise (famille DUPONT) inscrite."""
-    activite = ActiviteFactory(nom="CANTINE", type="cantine", validation=Validation.MANUELLE)
-    repas = UniteFactory(activite=activite, nom="Repas")
-    periode = PeriodeFactory(activite=activite, nom="CANTINE NOVEMBRE 2026")
+    activite = ActiviteFactory.create(nom="CANTINE", type="cantine", validation=Validation.MANUELLE)
+    repas = UniteFactory.create(activite=activite, nom="Repas")
+    periode = PeriodeFactory.create(activite=activite, nom="CANTINE NOVEMBRE 2026")
     jours = ouvrir(repas, *NOVEMBRE, (0, 1, 3, 4))
     for enfant in famille.enfants.all():
-        InscriptionFactory(enfant=enfant, activite=activite)
+        InscriptionFactory.create(enfant=enfant, activite=activite)
     return Cantine(periode, repas, jours)
 
 
@@ -65,24 +65,24 @@ class Alsh:
 def alsh(db, famille, autre_famille) -> Alsh:
     """ALSH MERCREDI : Journée (exclusive avec Matin et Après-midi), capacité 1 pour la
     Journée ; le 11/11/2026 est férié. Lise et Hugo inscrits."""
-    activite = ActiviteFactory(nom="ALSH MERCREDI", type="alsh")
-    journee = UniteFactory(activite=activite, nom="Journée", ordre=0, capacite=1)
-    matin = UniteFactory(activite=activite, nom="Matin", ordre=1, capacite=24)
-    apres_midi = UniteFactory(activite=activite, nom="Après-midi", ordre=2, capacite=24)
+    activite = ActiviteFactory.create(nom="ALSH MERCREDI", type="alsh")
+    journee = UniteFactory.create(activite=activite, nom="Journée", ordre=0, capacite=1)
+    matin = UniteFactory.create(activite=activite, nom="Matin", ordre=1, capacite=24)
+    apres_midi = UniteFactory.create(activite=activite, nom="Après-midi", ordre=2, capacite=24)
     journee.incompatibles.add(matin, apres_midi)
-    periode = PeriodeFactory(activite=activite, nom="ALSH MERCREDI NOVEMBRE 2026")
+    periode = PeriodeFactory.create(activite=activite, nom="ALSH MERCREDI NOVEMBRE 2026")
     jours = []
     for unite in (journee, matin, apres_midi):
         jours = ouvrir(unite, *NOVEMBRE, (2,))
     for enfant in [*famille.enfants.all(), *autre_famille.enfants.all()]:
-        InscriptionFactory(enfant=enfant, activite=activite)
+        InscriptionFactory.create(enfant=enfant, activite=activite)
     return Alsh(periode, journee, matin, apres_midi, jours)
 
 
 @pytest.fixture
 def garderie(db, famille):
     """GARDERIE : Matin et Soir, validation automatique, la veille avant 12 h."""
-    activite = ActiviteFactory(
+    activite = ActiviteFactory.create(
         nom="GARDERIE",
         type="periscolaire",
         validation=Validation.AUTOMATIQUE,
@@ -90,11 +90,11 @@ def garderie(db, famille):
         delai_suppression_jours=1,
         heure_limite=time(12, 0),
     )
-    matin = UniteFactory(activite=activite, nom="Matin", ordre=0)
-    soir = UniteFactory(activite=activite, nom="Soir", ordre=1)
-    periode = PeriodeFactory(activite=activite, nom="GARDERIE NOVEMBRE 2026")
+    matin = UniteFactory.create(activite=activite, nom="Matin", ordre=0)
+    soir = UniteFactory.create(activite=activite, nom="Soir", ordre=1)
+    periode = PeriodeFactory.create(activite=activite, nom="GARDERIE NOVEMBRE 2026")
     for unite in (matin, soir):
         ouvrir(unite, *NOVEMBRE, (0, 1, 3, 4))
     for enfant in famille.enfants.all():
-        InscriptionFactory(enfant=enfant, activite=activite)
+        InscriptionFactory.create(enfant=enfant, activite=activite)
     return periode, matin, soir
