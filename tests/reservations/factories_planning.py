@@ -79,12 +79,12 @@ class ReservationFactory(DjangoModelFactory):
 def cantine() -> Unite:
     """CANTINE, Repas le lundi, mardi, jeudi et vendredi (fermée pendant les vacances)."""
     activite = ActiviteFactory(nom="CANTINE", type=TypeActivite.CANTINE, ordre=1)
-    return UniteFactory(activite=activite, nom="Repas")
+    return UniteFactory.create(activite=activite, nom="Repas")
 
 
 def alsh_mercredi() -> Unite:
     activite = ActiviteFactory(nom="ALSH MERCREDI", type=TypeActivite.ALSH, ordre=3)
-    return UniteFactory(
+    return UniteFactory.create(
         activite=activite,
         nom="Journée",
         lundi=False,
