@@ -117,15 +117,21 @@ class FormulairePointage(forms.Form):
         label="Activité et unité",
         queryset=Unite.objects.select_related("activite").filter(activite__actif=True),
     )
-    jour = forms.DateField(label="Jour", widget=forms.DateInput(attrs={"type": "date"}))
+    jour = forms.DateField(
+        label="Jour", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class FormulaireEffectifs(forms.Form):
     activite = forms.ModelChoiceField(
         label="Activité", queryset=Activite.objects.filter(actif=True), required=False
     )
-    du = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    du = forms.DateField(
+        label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    au = forms.DateField(
+        label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         donnees = super().clean()
