@@ -400,6 +400,7 @@ def refuser(*, demande: Demande, agent: Any = None) -> None:
 def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
     """Pour l'agent, ligne par ligne : les places occupées ce jour et le délai (2 requêtes)."""
     cles = {}
+    actions = {ligne.pk: ligne.donnees.get("action") for ligne in lignes}
     for ligne in lignes:
         try:
             cles[ligne.pk] = (
@@ -423,9 +424,7 @@ def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
         unite = unites.get(unite_id)
         if unite is None:
             continue
-        suppression = next(li for li in lignes if li.pk == ligne_id).donnees.get("action") == (
-            SUPPRESSION
-        )
+        suppression = actions.get(ligne_id) == SUPPRESSION
         occupees = occupation[(unite_id, jour)]
         if unite.capacite is None:
             texte = f"{_pluriel(occupees, 'enfant inscrit', 'enfants inscrits')}, pas de limite"
