@@ -111,3 +111,58 @@ def test_reserver_deux_jours_l_agent_accepte_les_jours_sont_valides(
         expect(page.locator(f"#c-{cle}")).to_be_checked()
     _verifier(page)
     assert periode.pk
+
+
+def test_grille_alsh_etats_et_semaine_type(page, famille, autre_famille, mot_de_passe):
+    """Tous les états de la grille (complet, refusé, en attente, réservé, fermé) restent
+    accessibles ; la semaine-type remplit la période sans JavaScript."""
+    from reservations.models import Fermeture
+
+    aujourdhui, debut, fin = _mois_prochain()
+    activite = ActiviteFactory.create(nom="ALSH MERCREDI", type="alsh")
+    journee = UniteFactory.create(activite=activite, nom="Journée", ordre=0, capacite=1)
+    matin = UniteFactory.create(activite=activite, nom="Matin", ordre=1, capacite=24)
+    apres_midi = UniteFactory.create(activite=activite, nom="Après-midi", ordre=2, capacite=24)
+    journee.incompatibles.add(matin, apres_midi)
+    PeriodeFactory.create(
+        activite=activite, nom=f"ALSH {debut:%m/%Y}", date_debut=debut, date_fin=fin
+    )
+    for unite in (journee, matin, apres_midi):
+        mercredis = ouvrir(unite, debut, fin, (2,))
+    w = [j for j in mercredis if j >= aujourdhui + timedelta(8)]
+    lise = famille.enfants.get()
+    hugo = autre_famille.enfants.get()
+    for enfant in (lise, hugo):
+        InscriptionFactory.create(enfant=enfant, activite=activite)
+    Reservation.objects.create(enfant=hugo, unite=journee, date=w[0], etat="reservee")
+    Reservation.objects.create(enfant=lise, unite=matin, date=w[0], etat="reservee")
+    Reservation.objects.create(enfant=lise, unite=journee, date=w[1], etat="refusee")
+    Reservation.objects.create(enfant=lise, unite=matin, date=w[1], etat="demandee")
+    Fermeture.objects.create(activite=activite, date=w[2], motif="Sortie")
+
+    _connecter(page, famille.numero, mot_de_passe)
+    page.goto(f"{page.base_url}/reservations/")
+    page.get_by_role("button", name=f"ALSH {debut:%m/%Y}").click()
+    expect(page.locator(f"td:has(#c-{Choix(lise.pk, journee.pk, w[0]).cle})")).to_contain_text(
+        "Complet"
+    )
+    expect(page.locator(f"td:has(#c-{Choix(lise.pk, journee.pk, w[1]).cle})")).to_contain_text(
+        "Réservation refusée"
+    )
+    expect(page.get_by_text("Fermé (Sortie)").first).to_be_visible()
+    _verifier(page)
+
+    page.get_by_text("Semaine-type", exact=True).click()
+    page.get_by_label("Après-midi le mercredi").check()
+    page.get_by_role("button", name="Appliquer une semaine-type").click()
+    expect(page.get_by_text("La semaine-type est appliquée à la période")).to_be_visible()
+    for jour in (w[0], w[1]):
+        expect(page.locator(f"#c-{Choix(lise.pk, apres_midi.pk, jour).cle}")).to_be_checked()
+    expect(page.locator(f"#c-{Choix(lise.pk, apres_midi.pk, w[2]).cle}")).not_to_be_checked()
+    _verifier(page)
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(
+        page.get_by_text(f"Ajout de la réservation du {w[0]:%d/%m/%Y} (Après-midi)")
+    ).to_be_visible()
+    _verifier(page)
+    assert not Demande.objects.exists()
