@@ -151,7 +151,7 @@ class ReservationAdmin(admin.ModelAdmin):
         "enfant__famille__numero",
     )
     list_select_related = ("enfant__famille", "unite__activite")
-    raw_id_fields = ("enfant",)
+    raw_id_fields = ("enfant", "demande")
     date_hierarchy = "date"
     change_list_template = "admin/reservations/reservation/change_list.html"
 

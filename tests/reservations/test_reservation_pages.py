@@ -346,3 +346,25 @@ def test_validation_automatique_depuis_la_page(client_parent, famille, garderie)
         "2 réservations validées (traitement automatique)." in texte
     )
     assert texte.count("✓ Réservé</label>") == 2
+
+
+def test_recapitulatif_en_nombre_de_requetes_fixe(
+    client_parent, famille, cantine, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lise = famille.enfants.get()
+    envoi = {"action": "envoyer", "c": [_cle(lise, cantine.repas, date(2026, 11, 12))]}
+    client_parent.post(_url(cantine.periode, lise), envoi)
+    with CaptureQueriesContext(connection) as petite:
+        assert client_parent.post(_url(cantine.periode, lise), envoi).status_code == 200
+    enfants = _grande_famille(famille, cantine.periode, cantine.repas, 6)
+    jours = [date(2026, 11, d) for d in (12, 13, 16, 17, 19, 20, 23, 24, 26, 27, 30)]
+    envoi = {
+        "action": "envoyer",
+        "c": [_cle(e, cantine.repas, j) for e in [lise, *enfants] for j in jours],
+    }
+    with django_assert_max_num_queries(len(petite.captured_queries)):
+        reponse = client_parent.post(_url(cantine.periode, lise, *enfants), envoi)
+    assert len(reponse.context["recap"]) == 7
