@@ -387,9 +387,15 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
 
 
 def refuser(*, demande: Demande, agent: Any = None) -> None:
-    """Refus ou annulation de toute la demande : les places gardées sont libérées, les
-    réservations dont la suppression était demandée restent."""
+    """Refus de toute la demande par un agent : les places gardées sont libérées et les
+    jours marqués « refusée ». Sans agent, c'est la famille qui annule sa demande
+    (demande_annuler) : les jours demandés sont simplement retirés, sans trace de refus au
+    planning. Les réservations dont la suppression était demandée restent réservées."""
     gardees = [r for r in _reservations_de(demande).values() if r.etat == EtatReservation.DEMANDEE]
+    if agent is None:
+        for reservation in gardees:
+            reservation.delete()  # une par une : l'historique garde la trace de chacune
+        return
     for reservation in gardees:
         reservation.etat = EtatReservation.REFUSEE
         reservation.modifiee_le = timezone.now()

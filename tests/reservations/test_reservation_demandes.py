@@ -97,7 +97,7 @@ def test_annulation_par_la_famille_libere_les_places_sans_marquer_de_refus(famil
     lise = famille.enfants.get()
     (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:2]))
     demande_annuler(demande=demande, famille=famille)
-    assert not Reservation.objects.filter(etat__in=["demandee", "reservee"]).exists()
+    assert not Reservation.objects.exists()
     grille = grille_periode(
         periode=cantine.periode, enfants=[lise], maintenant=datetime(2026, 10, 26, tzinfo=PARIS)
     )
