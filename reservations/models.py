@@ -244,6 +244,16 @@ class Reservation(models.Model):
     etat = models.CharField(
         "état", max_length=20, choices=EtatReservation.choices, default=EtatReservation.DEMANDEE
     )
+    # La dernière demande de réservation qui a porté sur ce jour : elle garde la place tant
+    # qu'elle est en attente, et dit si un refus vient d'un agent ou d'une annulation.
+    demande = models.ForeignKey(
+        "demandes.Demande",
+        verbose_name="demande",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
     history = HistoricalRecords()
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views_planning
+from . import views, views_planning
 
 app_name = "reservations"
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("reserver/", views.reserver, name="reserver"),
+    path("imprimer/", views.imprimer, name="imprimer"),
     path("planning/", views_planning.planning, name="planning"),
     path(
         "planning/<int:enfant_id>/<int:annee>/<int:mois>/",
