@@ -9,9 +9,9 @@ from django.utils import timezone
 from demandes.models import Demande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
-from portail.configuration import configuration_courante
 from portail.models import User
 
+from .calendrier import jours_ouverture_generer
 from .models import (
     Activite,
     EtatReservation,
@@ -23,7 +23,6 @@ from .models import (
     Unite,
     Validation,
 )
-from .regles import est_ferie
 from .services import AJOUT, TYPE_DEMANDE, libelle_ligne, resume_demande
 
 MOIS = [
@@ -70,37 +69,14 @@ def _debut_mois(jour: date, decalage: int) -> date:
     return date(jour.year + mois // 12, mois % 12 + 1, 1)
 
 
-def _vacances_scolaires(zone: str):
-    """Les jours de vacances scolaires de la zone (paquet vacances-scolaires-france)."""
-    from vacances_scolaires_france import SchoolHolidayDates
-
-    donnees = SchoolHolidayDates()
-
-    def est_en_vacances(jour: date) -> bool:
-        try:
-            return bool(donnees.is_holiday_for_zone(jour, zone))
-        except Exception:  # année absente des données du paquet : pas de vacances connues
-            return False
-
-    return est_en_vacances
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def _jours_ouverture(unite: Unite, jours_semaine: tuple, debut: date, fin: date, vacances) -> int:
-    # À l'intégration : remplacer par le service de calendrier de h3b
-    # (reservations/calendrier.py), qui génère les mêmes jours à partir des jours de la
-    # semaine de l'unité, des jours fériés, des vacances scolaires et des fermetures.
-    jours = []
-    jour = debut
-    while jour <= fin:
-        if jour.weekday() in jours_semaine and not est_ferie(jour) and not vacances(jour):
-            jours.append(JourOuverture(unite=unite, date=jour))
-        jour += timedelta(days=1)
-    JourOuverture.objects.bulk_create(jours, ignore_conflicts=True)
-    return len(jours)
+def _jours_semaine(jours_semaine: tuple) -> dict[str, bool]:
+    return {nom: i in jours_semaine for i, nom in enumerate(JOURS)}
 
 
 def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
-    vacances = _vacances_scolaires(configuration_courante().zone_scolaire)
     fuseau = timezone.get_current_timezone()
     unites_par_activite: dict[str, dict[str, Unite]] = {}
     for nom, (reglages, unites) in ACTIVITES.items():
@@ -108,7 +84,9 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
         par_nom = {}
         for ordre, (nom_unite, jours_semaine, capacite) in enumerate(unites):
             unite, _ = Unite.objects.get_or_create(
-                activite=activite, nom=nom_unite, defaults={"ordre": ordre, "capacite": capacite}
+                activite=activite,
+                nom=nom_unite,
+                defaults={"ordre": ordre, "capacite": capacite, **_jours_semaine(jours_semaine)},
             )
             par_nom[nom_unite] = (unite, jours_semaine)
         if "Journée" in par_nom:
@@ -124,7 +102,7 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
                 if decalage == 2
                 else datetime.combine(fin, time(23, 59))
             )
-            Periode.objects.get_or_create(
+            periode, _ = Periode.objects.get_or_create(
                 activite=activite,
                 date_debut=debut,
                 date_fin=fin,
@@ -134,8 +112,8 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
                     "reservable_jusqu_au": fermeture.replace(tzinfo=fuseau),
                 },
             )
-            for unite, jours_semaine in par_nom.values():
-                _jours_ouverture(unite, jours_semaine, debut, fin, vacances)
+            periode.activite = activite
+            jours_ouverture_generer(periode=periode)
         unites_par_activite[nom] = {n: u for n, (u, _) in par_nom.items()}
     return unites_par_activite
 
