@@ -186,10 +186,11 @@ class ReservationAdmin(admin.ModelAdmin):
             if request.method == "POST":
                 etats: dict[int, str] = {}
                 if "tous_presents" in request.POST:
+                    # Les enfants pas encore pointés : un absent déjà noté le reste.
                     etats = {
                         r.pk: EtatReservation.PRESENT.value
                         for r in reservations_du_jour(unite=unite, jour=jour)
-                        if r.etat in ETATS_POINTAGE
+                        if r.etat == EtatReservation.RESERVEE
                     }
                 else:
                     for cle in request.POST:

@@ -77,11 +77,19 @@ def test_pointer_present_et_absent(client_agent, repas, reservations_du_jour):
 
 
 def test_tous_presents(client_agent, repas, reservations_du_jour):
+    malade = ReservationFactory(
+        enfant=EnfantFactory(prenom="Léo"),
+        unite=repas,
+        date=JOUR,
+        etat=EtatReservation.ABSENT_EXCUSE,
+    )
     client_agent.post(_url(repas), {"tous_presents": "Tous présents"})
     for cle in ("lise", "hugo"):
         reservations_du_jour[cle].refresh_from_db()
         assert reservations_du_jour[cle].etat == EtatReservation.PRESENT
-    # Ce qui n'est pas pointable ne bouge pas.
+    # Un absent déjà noté reste absent ; ce qui n'est pas pointable ne bouge pas.
+    malade.refresh_from_db()
+    assert malade.etat == EtatReservation.ABSENT_EXCUSE
     for cle, etat in (
         ("zoe", EtatReservation.ABSENCE_DEMANDEE),
         ("demandee", EtatReservation.DEMANDEE),
