@@ -55,6 +55,17 @@ class UniteInline(admin.TabularInline):
         "incompatibles",
     )
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Une unité n'est incompatible qu'avec une unité de la même activité.
+        if db_field.name == "incompatibles":
+            activite_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Unite.objects.filter(activite_id=activite_id)
+                if activite_id
+                else Unite.objects.none()
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(Activite)
 class ActiviteAdmin(admin.ModelAdmin):

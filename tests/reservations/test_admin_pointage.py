@@ -180,3 +180,14 @@ def test_recherche_et_filtres_des_reservations(client_agent, repas, reservations
     assert "Lise" not in contenu.split("result_list")[-1]
     reponse = client_agent.get(url, {"etat": "absence_demandee"})
     assert "Zoé" in reponse.content.decode()
+
+
+def test_unites_incompatibles_de_la_meme_activite(client_agent, repas):
+    autre = UniteFactory(nom="Matin")  # une autre activité
+    voisine = UniteFactory(activite=repas.activite, nom="Goûter")
+    url = reverse("admin:reservations_activite_change", args=[repas.activite_id])
+    contenu = client_agent.get(url).content.decode()
+    assert f'<option value="{voisine.pk}">' in contenu
+    assert f'<option value="{autre.pk}">' not in contenu
+    for jour in ("lundi", "mercredi", "dimanche"):
+        assert f'name="unites-0-{jour}"' in contenu
