@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "demandes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.historique, name="historique"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/supprimer/", views.supprimer, name="supprimer"),
+]
