@@ -71,3 +71,14 @@ def test_historique_de_la_famille_filtre_absences(client_parent, absence):
     contenu = client_parent.get(reverse("demandes:historique")).content.decode()
     assert "Absences" in contenu
     assert "Absence de Lise le 20/11/2026" in html.unescape(contenu)
+
+
+def test_le_groupe_agent_pointe_et_telecharge_le_certificat(client, agent, absence):
+    client.force_login(agent)
+    reponse = client.get(reverse("admin:reservations_absence_certificat", args=[absence.pk]))
+    assert reponse.status_code == 200
+    assert b"".join(reponse.streaming_content) == PDF
+    unite = absence.reservation.unite
+    url = f"{reverse('admin:reservations_pointage')}?unite={unite.pk}&jour=2026-11-20"
+    assert "Absence en cours de traitement" in client.get(url).content.decode()
+    assert client.get(reverse("admin:reservations_effectifs")).status_code == 200
