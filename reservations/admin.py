@@ -105,6 +105,18 @@ class FermetureAdmin(admin.ModelAdmin):
     list_filter = ("activite",)
     date_hierarchy = "date"
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Le jour fermé n'est plus proposé : on régénère les périodes qui le contiennent.
+        periodes = Periode.objects.filter(
+            date_debut__lte=obj.date, date_fin__gte=obj.date
+        ).select_related("activite")
+        if obj.activite_id:
+            periodes = periodes.filter(activite_id=obj.activite_id)
+        for periode in periodes:
+            bilan = jours_ouverture_generer(periode=periode)
+            self.message_user(request, f"{periode} : {bilan}.", messages.INFO)
+
 
 @admin.register(JourOuverture)
 class JourOuvertureAdmin(admin.ModelAdmin):

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation, JourOuverture
 from reservations.pointage import pointage_enregistrer
 from tests.factories import EnfantFactory
@@ -191,3 +192,17 @@ def test_unites_incompatibles_de_la_meme_activite(client_agent, repas):
     assert f'<option value="{autre.pk}">' not in contenu
     for jour in ("lundi", "mercredi", "dimanche"):
         assert f'name="unites-0-{jour}"' in contenu
+
+
+def test_une_fermeture_saisie_retire_le_jour_des_periodes(client_agent, configuration, repas):
+    periode = PeriodeFactory(activite=repas.activite)
+    jours_ouverture_generer(periode=periode)
+    assert JourOuverture.objects.filter(unite=repas, date=JOUR).exists()
+    reponse = client_agent.post(
+        reverse("admin:reservations_fermeture_add"),
+        {"activite": repas.activite_id, "date": "20/11/2026", "motif": "Grève"},
+        follow=True,
+    )
+    assert "1 retiré(s)" in html.unescape(reponse.content.decode())
+    assert not JourOuverture.objects.filter(unite=repas, date=JOUR).exists()
+    assert JourOuverture.objects.filter(unite=repas).count() == 16
