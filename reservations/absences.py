@@ -148,10 +148,30 @@ def refuser_absence(*, demande: Any, agent: Any) -> None:
     reservation.save(update_fields=["etat", "modifiee_le"])
 
 
+def infos_absences(lignes: list) -> dict[int, str]:
+    """Pour l'agent : le certificat est-il joint ? (une requête pour toutes les lignes)."""
+    absences = {
+        a.demande_id: a
+        for a in Absence.objects.filter(demande_id__in={ligne.demande_id for ligne in lignes})
+    }
+    infos = {}
+    for ligne in lignes:
+        absence = absences.get(ligne.demande_id)
+        if absence is None:
+            continue
+        infos[ligne.pk] = (
+            "Certificat médical joint (à télécharger depuis l'absence)"
+            if absence.certificat
+            else "Aucun certificat joint"
+        )
+    return infos
+
+
 TYPE_DEMANDE_ABSENCE = TypeDemande(
     code=TYPE_ABSENCE,
     libelle="Déclaration d'absence",
     appliquer=appliquer_absence,
     refuser=refuser_absence,
+    infos_lignes=infos_absences,
     filtre="Absences",
 )

@@ -55,6 +55,17 @@ class UniteInline(admin.TabularInline):
         "incompatibles",
     )
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Une unité n'est incompatible qu'avec une unité de la même activité.
+        if db_field.name == "incompatibles":
+            activite_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Unite.objects.filter(activite_id=activite_id)
+                if activite_id
+                else Unite.objects.none()
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(Activite)
 class ActiviteAdmin(admin.ModelAdmin):
@@ -93,6 +104,18 @@ class FermetureAdmin(admin.ModelAdmin):
     list_display = ("date", "activite", "motif")
     list_filter = ("activite",)
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Le jour fermé n'est plus proposé : on régénère les périodes qui le contiennent.
+        periodes = Periode.objects.filter(
+            date_debut__lte=obj.date, date_fin__gte=obj.date
+        ).select_related("activite")
+        if obj.activite_id:
+            periodes = periodes.filter(activite_id=obj.activite_id)
+        for periode in periodes:
+            bilan = jours_ouverture_generer(periode=periode)
+            self.message_user(request, f"{periode} : {bilan}.", messages.INFO)
 
 
 @admin.register(JourOuverture)
@@ -186,10 +209,11 @@ class ReservationAdmin(admin.ModelAdmin):
             if request.method == "POST":
                 etats: dict[int, str] = {}
                 if "tous_presents" in request.POST:
+                    # Les enfants pas encore pointés : un absent déjà noté le reste.
                     etats = {
                         r.pk: EtatReservation.PRESENT.value
                         for r in reservations_du_jour(unite=unite, jour=jour)
-                        if r.etat in ETATS_POINTAGE
+                        if r.etat == EtatReservation.RESERVEE
                     }
                 else:
                     for cle in request.POST:

@@ -25,7 +25,6 @@ from .models import (
 )
 from .services import AJOUT, TYPE_DEMANDE, libelle_ligne, resume_demande
 
-JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MOIS = [
     "JANVIER",
     "FÉVRIER",
@@ -70,6 +69,13 @@ def _debut_mois(jour: date, decalage: int) -> date:
     return date(jour.year + mois // 12, mois % 12 + 1, 1)
 
 
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _jours_semaine(jours_semaine: tuple) -> dict[str, bool]:
+    return {nom: i in jours_semaine for i, nom in enumerate(JOURS)}
+
+
 def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
     fuseau = timezone.get_current_timezone()
     unites_par_activite: dict[str, dict[str, Unite]] = {}
@@ -80,11 +86,7 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
             unite, _ = Unite.objects.get_or_create(
                 activite=activite,
                 nom=nom_unite,
-                defaults={
-                    "ordre": ordre,
-                    "capacite": capacite,
-                    **{jour: i in jours_semaine for i, jour in enumerate(JOURS)},
-                },
+                defaults={"ordre": ordre, "capacite": capacite, **_jours_semaine(jours_semaine)},
             )
             par_nom[nom_unite] = (unite, jours_semaine)
         if "Journée" in par_nom:
@@ -110,6 +112,7 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
                     "reservable_jusqu_au": fermeture.replace(tzinfo=fuseau),
                 },
             )
+            periode.activite = activite
             jours_ouverture_generer(periode=periode)
         unites_par_activite[nom] = {n: u for n, (u, _) in par_nom.items()}
     return unites_par_activite

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .absences import absence_declarable
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
@@ -23,6 +24,7 @@ from .models import (
     Reservation,
     Unite,
 )
+from .regles import date_limite, periode_affichee, periode_ouverte
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
 JOURS_LONGS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -125,11 +127,8 @@ def bornes_mois(annee: int, mois: int) -> tuple[date, date]:
 
 
 def _url_reserver(enfant_id: int, periode_id: int) -> str:
-    # La page de réservation est celle de la branche réservations (nom d'URL convenu).
-    try:
-        return f"{reverse('reservations:reserver')}?enfant={enfant_id}&periode={periode_id}"
-    except NoReverseMatch:
-        return ""
+    parametres = urlencode({"periode": periode_id, "enfant": enfant_id})
+    return f"{reverse('reservations:reserver')}?{parametres}"
 
 
 def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
@@ -177,19 +176,27 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
     periodes = list(
         Periode.objects.filter(
             activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut
-        ).only("id", "activite_id", "date_debut", "date_fin", "reservable_jusqu_au")
+        ).only(
+            "id",
+            "activite_id",
+            "date_debut",
+            "date_fin",
+            "affichee_du",
+            "affichee_au",
+            "reservable_jusqu_au",
+        )
     )
     maintenant = timezone.now()
     par_case = {(r.unite_id, r.date): r for r in reservations}
 
-    def periode_ouverte(activite_id: int, jour: date) -> int | None:
+    def periode_a_reserver(activite_id: int, jour: date) -> int | None:
+        # Les mêmes règles que la page Réservations : période affichée et encore ouverte.
         for periode in periodes:
             if (
                 periode.activite_id == activite_id
                 and periode.date_debut <= jour <= periode.date_fin
-                and (
-                    periode.reservable_jusqu_au is None or periode.reservable_jusqu_au > maintenant
-                )
+                and periode_affichee(periode, aujourdhui)
+                and periode_ouverte(periode, maintenant)
             ):
                 return periode.pk
         return None
@@ -211,11 +218,11 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
             if trouvee is not None and absence_declarable(trouvee):
                 case.url = reverse("reservations:absence_declarer", args=[trouvee.pk])
                 case.action = "déclarer une absence"
-            elif case.etat is OUVERT and jour > aujourdhui:
-                periode_id = periode_ouverte(activite.pk, jour)
+            elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
+                periode_id = periode_a_reserver(activite.pk, jour)
                 if periode_id is not None:
                     case.url = _url_reserver(enfant.pk, periode_id)
-                    case.action = "réserver" if case.url else ""
+                    case.action = "réserver"
             cases.append(case)
         lignes.append(LignePlanning(unite=unite, cases=cases))
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demandes.models import Demande, StatutDemande
+from demandes.registre import type_demande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence
@@ -250,3 +251,23 @@ def test_formulaire_absence_s_affiche(client_parent, reservation):
     assert "Lise DUPONT, le 20/11/2026 (CANTINE — Repas)" in contenu
     assert "Maladie (certificat médical obligatoire)" in contenu
     assert "Raison familiale" in contenu
+
+
+def test_infos_pour_l_agent(reservation, famille):
+    avec = absence_declarer(reservation=reservation, motif=MotifAbsence.MALADIE, certificat=_pdf())
+    autre = ReservationFactory(
+        enfant=reservation.enfant, unite=reservation.unite, date=date(2026, 11, 23)
+    )
+    sans = absence_declarer(reservation=autre, motif=MotifAbsence.FAMILLE)
+    lignes = [avec.demande.lignes.get(), sans.demande.lignes.get()]
+    infos = type_demande("absence").infos_lignes(lignes)
+    assert infos == {
+        lignes[0].pk: "Certificat médical joint (à télécharger depuis l'absence)",
+        lignes[1].pk: "Aucun certificat joint",
+    }
+
+
+def test_page_absence_en_requetes_fixes(client_parent, reservation, django_assert_max_num_queries):
+    client_parent.get(_url(reservation))
+    with django_assert_max_num_queries(6):
+        assert client_parent.get(_url(reservation)).status_code == 200

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation, JourOuverture
 from reservations.pointage import pointage_enregistrer
 from tests.factories import EnfantFactory
@@ -77,11 +78,19 @@ def test_pointer_present_et_absent(client_agent, repas, reservations_du_jour):
 
 
 def test_tous_presents(client_agent, repas, reservations_du_jour):
+    malade = ReservationFactory(
+        enfant=EnfantFactory(prenom="Léo"),
+        unite=repas,
+        date=JOUR,
+        etat=EtatReservation.ABSENT_EXCUSE,
+    )
     client_agent.post(_url(repas), {"tous_presents": "Tous présents"})
     for cle in ("lise", "hugo"):
         reservations_du_jour[cle].refresh_from_db()
         assert reservations_du_jour[cle].etat == EtatReservation.PRESENT
-    # Ce qui n'est pas pointable ne bouge pas.
+    # Un absent déjà noté reste absent ; ce qui n'est pas pointable ne bouge pas.
+    malade.refresh_from_db()
+    assert malade.etat == EtatReservation.ABSENT_EXCUSE
     for cle, etat in (
         ("zoe", EtatReservation.ABSENCE_DEMANDEE),
         ("demandee", EtatReservation.DEMANDEE),
@@ -172,3 +181,28 @@ def test_recherche_et_filtres_des_reservations(client_agent, repas, reservations
     assert "Lise" not in contenu.split("result_list")[-1]
     reponse = client_agent.get(url, {"etat": "absence_demandee"})
     assert "Zoé" in reponse.content.decode()
+
+
+def test_unites_incompatibles_de_la_meme_activite(client_agent, repas):
+    autre = UniteFactory(nom="Matin")  # une autre activité
+    voisine = UniteFactory(activite=repas.activite, nom="Goûter")
+    url = reverse("admin:reservations_activite_change", args=[repas.activite_id])
+    contenu = client_agent.get(url).content.decode()
+    assert f'<option value="{voisine.pk}">' in contenu
+    assert f'<option value="{autre.pk}">' not in contenu
+    for jour in ("lundi", "mercredi", "dimanche"):
+        assert f'name="unites-0-{jour}"' in contenu
+
+
+def test_une_fermeture_saisie_retire_le_jour_des_periodes(client_agent, configuration, repas):
+    periode = PeriodeFactory(activite=repas.activite)
+    jours_ouverture_generer(periode=periode)
+    assert JourOuverture.objects.filter(unite=repas, date=JOUR).exists()
+    reponse = client_agent.post(
+        reverse("admin:reservations_fermeture_add"),
+        {"activite": repas.activite_id, "date": "20/11/2026", "motif": "Grève"},
+        follow=True,
+    )
+    assert "1 retiré(s)" in html.unescape(reponse.content.decode())
+    assert not JourOuverture.objects.filter(unite=repas, date=JOUR).exists()
+    assert JourOuverture.objects.filter(unite=repas).count() == 16

@@ -133,6 +133,10 @@ def test_page_planning_lisible_sans_couleur(client_parent, lise):
     reservation_passee = lise.reservations.get(date=date(2026, 11, 13))
     assert reverse("reservations:absence_declarer", args=[reservation_future.pk]) in contenu
     assert reverse("reservations:absence_declarer", args=[reservation_passee.pk]) not in contenu
+    # Un jour ouvert à venir mène à la page Réservations de la période, pour cet enfant.
+    periode = lise.inscriptions.get().activite.periodes.get(date_debut=date(2026, 11, 1))
+    lien = f"{reverse('reservations:reserver')}?periode={periode.pk}&amp;enfant={lise.pk}"
+    assert contenu.count(lien) == 2  # le 27 et le 30 novembre
     assert reverse("reservations:planning_mois", args=[lise.pk, 2026, 10]) in contenu
     assert reverse("reservations:planning_mois", args=[lise.pk, 2026, 12]) in contenu
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('demandes', '0002_initial'),
-        ("reservations", "0002_calendrier_absences"),
+        ('reservations', '0001_initial'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('demandes', '0002_initial'),
-        ('reservations', '0001_initial'),
+        ('reservations', '0002_reservation_demande'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
