@@ -392,3 +392,11 @@ def test_suppression_en_attente_visible_dans_la_grille(client_parent, famille, c
     assert "Suppression en attente" in texte
     assert f'value="{cle}" id="c-{cle}" checked disabled>' in texte
     assert Demande.objects.get().resume.endswith("(1 suppression)")
+
+
+def test_aucun_enfant_inscrit(client_parent, famille, cantine):
+    from reservations.models import Inscription
+
+    Inscription.objects.all().delete()
+    texte = _texte(client_parent.get(_url(cantine.periode)))
+    assert "Aucun de vos enfants n'est inscrit à CANTINE" in texte
