@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.formats import date_format
 
 from familles.models import Enfant
 
@@ -148,10 +149,9 @@ class Case:
 class LigneJour:
     jour: date
     cases: list[Case]
-
-    @property
-    def nom_jour(self) -> str:
-        return JOURS_SEMAINE[self.jour.weekday()]
+    # « lundi 9 novembre 2026 », calculé une fois par jour (la grille peut compter
+    # des centaines de cases).
+    libelle: str = ""
 
 
 @dataclass
@@ -220,6 +220,7 @@ def grille_periode(
     ouverte, une case par unité."""
     ctx = ctx or charger_contexte(periode, enfants)
     jours = sorted({jour for _, jour in ctx.ouvertures})
+    libelles = {jour: date_format(jour, "l j F Y") for jour in jours}
     grilles = []
     for enfant in enfants:
         lignes = []
@@ -231,7 +232,7 @@ def grille_periode(
                     cases.append(_case(ctx, choix, unite, maintenant))
                 else:
                     cases.append(Case(cle=choix.cle, unite=unite, jour=jour, ouverte=False))
-            lignes.append(LigneJour(jour, cases))
+            lignes.append(LigneJour(jour, cases, libelles[jour]))
         grilles.append(GrilleEnfant(enfant, lignes, inscrit=enfant.pk in ctx.inscriptions))
     semaine: dict[int, list[tuple[str, Unite]]] = defaultdict(list)
     for unite in ctx.unites:
