@@ -104,6 +104,7 @@ class JourEntete:
     long: str
     ferie: str = ""
     vacances: str = ""
+    aujourdhui: bool = False
 
 
 @dataclass
@@ -235,6 +236,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
             long=f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}",
             ferie=feries.get(jour, ""),
             vacances=vacances[jour].libelle if jour in vacances else "",
+            aujourdhui=jour == aujourdhui,
         )
         for jour in jours(debut, fin)
     ]

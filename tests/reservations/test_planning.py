@@ -115,6 +115,8 @@ def test_page_planning_lisible_sans_couleur(client_parent, lise):
     contenu = reponse.content.decode()
     assert "Planning de Lise — novembre 2026" in contenu
     assert 'data-date="2026-11-11" data-etat="ferie"' in contenu
+    assert contenu.count('aria-current="date"') == 1
+    assert 'aria-current="date">\n          <abbr title="lundi 16/11/2026' in contenu
     assert 'data-date="2026-11-24" data-etat="absence_demandee"' in contenu
     for libelle in (
         "Réservé",
