@@ -244,8 +244,8 @@ class Reservation(models.Model):
     etat = models.CharField(
         "état", max_length=20, choices=EtatReservation.choices, default=EtatReservation.DEMANDEE
     )
-    # La dernière demande de réservation qui a porté sur ce jour : elle garde la place tant
-    # qu'elle est en attente, et dit si un refus vient d'un agent ou d'une annulation.
+    # La dernière demande de réservation qui a porté sur ce jour : tant qu'elle est en
+    # attente, elle garde la place (ajout) ou signale une suppression demandée.
     demande = models.ForeignKey(
         "demandes.Demande",
         verbose_name="demande",

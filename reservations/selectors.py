@@ -197,11 +197,7 @@ def _case(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> Ca
         else:
             case.statut, case.libelle = "reservee", f"✓ {reservation.get_etat_display()}"
         return case
-    refusee = (
-        reservation is not None
-        and reservation.etat == EtatReservation.REFUSEE
-        and (reservation.demande is None or reservation.demande.statut != "annulee")
-    )
+    refusee = reservation is not None and reservation.etat == EtatReservation.REFUSEE
     case.refusee = refusee
     if not raison:
         restantes = ctx.places_restantes(choix.unite_id, choix.date)

@@ -387,9 +387,15 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
 
 
 def refuser(*, demande: Demande, agent: Any = None) -> None:
-    """Refus ou annulation de toute la demande : les places gardées sont libérées, les
-    réservations dont la suppression était demandée restent."""
+    """Refus de toute la demande par un agent : les places gardées sont libérées et les
+    jours marqués « refusée ». Sans agent, c'est la famille qui annule sa demande
+    (demande_annuler) : les jours demandés sont simplement retirés, sans trace de refus au
+    planning. Les réservations dont la suppression était demandée restent réservées."""
     gardees = [r for r in _reservations_de(demande).values() if r.etat == EtatReservation.DEMANDEE]
+    if agent is None:
+        for reservation in gardees:
+            reservation.delete()  # une par une : l'historique garde la trace de chacune
+        return
     for reservation in gardees:
         reservation.etat = EtatReservation.REFUSEE
         reservation.modifiee_le = timezone.now()
@@ -400,6 +406,7 @@ def refuser(*, demande: Demande, agent: Any = None) -> None:
 def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
     """Pour l'agent, ligne par ligne : les places occupées ce jour et le délai (2 requêtes)."""
     cles = {}
+    actions = {ligne.pk: ligne.donnees.get("action") for ligne in lignes}
     for ligne in lignes:
         try:
             cles[ligne.pk] = (
@@ -423,9 +430,7 @@ def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
         unite = unites.get(unite_id)
         if unite is None:
             continue
-        suppression = next(li for li in lignes if li.pk == ligne_id).donnees.get("action") == (
-            SUPPRESSION
-        )
+        suppression = actions.get(ligne_id) == SUPPRESSION
         occupees = occupation[(unite_id, jour)]
         if unite.capacite is None:
             texte = f"{_pluriel(occupees, 'enfant inscrit', 'enfants inscrits')}, pas de limite"

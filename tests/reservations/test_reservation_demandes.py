@@ -97,7 +97,7 @@ def test_annulation_par_la_famille_libere_les_places_sans_marquer_de_refus(famil
     lise = famille.enfants.get()
     (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:2]))
     demande_annuler(demande=demande, famille=famille)
-    assert not Reservation.objects.filter(etat__in=["demandee", "reservee"]).exists()
+    assert not Reservation.objects.exists()
     grille = grille_periode(
         periode=cantine.periode, enfants=[lise], maintenant=datetime(2026, 10, 26, tzinfo=PARIS)
     )
@@ -256,3 +256,21 @@ def test_une_ligne_deja_changee_ne_s_applique_pas(famille, cantine, agent):
         demande_accepter(demande=demande, agent=agent)
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.EN_ATTENTE
+
+
+def test_toutes_les_lignes_refusees_une_a_une(famille, cantine, agent):
+    lise = famille.enfants.get()
+    (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:2]))
+    refus = {ligne.pk: "Complet" for ligne in demande.lignes.all()}
+    demande = demande_accepter(demande=demande, agent=agent, lignes_refusees=refus)
+    assert demande.statut == StatutDemande.REFUSEE
+    assert demande.reponse == "Aucune réservation validée, 2 lignes refusées"
+    assert set(Reservation.objects.values_list("etat", flat=True)) == {EtatReservation.REFUSEE}
+
+
+def test_periode_masquee_refusee_par_le_service(famille, cantine):
+    lise = famille.enfants.get()
+    cantine.periode.affichee_du = date(2026, 11, 1)
+    cantine.periode.save()
+    with pytest.raises(ValidationError, match="n'est pas ouverte aux réservations"):
+        _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:1]))

@@ -300,3 +300,71 @@ def test_nombre_de_requetes_fixe(client_parent, famille, alsh, django_assert_max
     assert len(reponse.context["grille"].enfants) == 7
     with django_assert_max_num_queries(len(petite.captured_queries) + 1):
         assert client_parent.get(reverse("reservations:index")).status_code == 200
+
+
+def test_enfant_non_inscrit_signale(client_parent, famille, cantine):
+    tom = EnfantFactory(famille=famille, prenom="Tom")
+    texte = _texte(client_parent.get(_url(cantine.periode, tom)))
+    assert "Tom n'est pas inscrit à CANTINE" in texte
+    assert 'name="c"' not in texte
+
+
+def test_periode_fermee_en_lecture_seule(client_parent, famille, cantine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    cantine.periode.reservable_jusqu_au = datetime(
+        2026, 11, 1, 23, 59, tzinfo=ZoneInfo("Europe/Paris")
+    )
+    cantine.periode.save()
+    lise = famille.enfants.get()
+    texte = _texte(client_parent.get(_url(cantine.periode, lise)))
+    assert "Les réservations sont fermées pour cette période depuis le 01/11/2026 à 23:59" in texte
+    assert "Envoyer la demande" not in texte
+    reponse = client_parent.post(
+        _url(cantine.periode, lise),
+        {"action": "valider", "c": [_cle(lise, cantine.repas, date(2026, 11, 20))]},
+    )
+    assert "Impossible de réserver le 20/11/2026 (Repas) : réservations fermées." in _texte(reponse)
+    assert not Reservation.objects.exists()
+
+
+def test_validation_automatique_depuis_la_page(client_parent, famille, garderie):
+    periode, matin, soir = garderie
+    lise = famille.enfants.get()
+    reponse = client_parent.post(
+        _url(periode, lise),
+        {
+            "action": "valider",
+            "c": [_cle(lise, matin, date(2026, 11, 9)), _cle(lise, soir, date(2026, 11, 9))],
+        },
+        follow=True,
+    )
+    texte = _texte(reponse)
+    assert (
+        "Réservations Garderie pour Lise sur la période du 01/11/2026 au 30/11/2026 (2 ajouts) : "
+        "2 réservations validées (traitement automatique)." in texte
+    )
+    assert texte.count("✓ Réservé</label>") == 2
+
+
+def test_recapitulatif_en_nombre_de_requetes_fixe(
+    client_parent, famille, cantine, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lise = famille.enfants.get()
+    envoi = {"action": "envoyer", "c": [_cle(lise, cantine.repas, date(2026, 11, 12))]}
+    client_parent.post(_url(cantine.periode, lise), envoi)
+    with CaptureQueriesContext(connection) as petite:
+        assert client_parent.post(_url(cantine.periode, lise), envoi).status_code == 200
+    enfants = _grande_famille(famille, cantine.periode, cantine.repas, 6)
+    jours = [date(2026, 11, d) for d in (12, 13, 16, 17, 19, 20, 23, 24, 26, 27, 30)]
+    envoi = {
+        "action": "envoyer",
+        "c": [_cle(e, cantine.repas, j) for e in [lise, *enfants] for j in jours],
+    }
+    with django_assert_max_num_queries(len(petite.captured_queries)):
+        reponse = client_parent.post(_url(cantine.periode, lise, *enfants), envoi)
+    assert len(reponse.context["recap"]) == 7
