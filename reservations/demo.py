@@ -91,7 +91,8 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
             par_nom[nom_unite] = (unite, jours_semaine)
         if "Journée" in par_nom:
             journee = par_nom["Journée"][0]
-            journee.incompatibles.add(par_nom["Matin"][0], par_nom["Après-midi"][0])
+            if not journee.incompatibles.exists():  # add() répété ajouterait de l'historique
+                journee.incompatibles.add(par_nom["Matin"][0], par_nom["Après-midi"][0])
         for decalage in range(3):
             debut = _debut_mois(aujourdhui, decalage)
             fin = debut.replace(day=calendar.monthrange(debut.year, debut.month)[1])

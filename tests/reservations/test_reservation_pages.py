@@ -368,3 +368,35 @@ def test_recapitulatif_en_nombre_de_requetes_fixe(
     with django_assert_max_num_queries(len(petite.captured_queries)):
         reponse = client_parent.post(_url(cantine.periode, lise, *enfants), envoi)
     assert len(reponse.context["recap"]) == 7
+
+
+def test_double_clic_sur_valider_une_seule_demande(client_parent, famille, cantine):
+    lise = famille.enfants.get()
+    envoi = {"action": "valider", "c": [_cle(lise, cantine.repas, date(2026, 11, 12))]}
+    assert client_parent.post(_url(cantine.periode, lise), envoi).status_code == 302
+    reponse = client_parent.post(_url(cantine.periode, lise), envoi)
+    assert "Vous n&#x27;avez rien modifié" in _texte(reponse)
+    assert Demande.objects.count() == 1 and Reservation.objects.count() == 1
+
+
+def test_suppression_en_attente_visible_dans_la_grille(client_parent, famille, cantine):
+    lise = famille.enfants.get()
+    Reservation.objects.create(
+        enfant=lise, unite=cantine.repas, date=date(2026, 11, 16), etat=EtatReservation.RESERVEE
+    )
+    cle = _cle(lise, cantine.repas, date(2026, 11, 16))
+    reponse = client_parent.post(
+        _url(cantine.periode, lise), {"action": "valider", "affiche": [cle]}, follow=True
+    )
+    texte = _texte(reponse)
+    assert "Suppression en attente" in texte
+    assert f'value="{cle}" id="c-{cle}" checked disabled>' in texte
+    assert Demande.objects.get().resume.endswith("(1 suppression)")
+
+
+def test_aucun_enfant_inscrit(client_parent, famille, cantine):
+    from reservations.models import Inscription
+
+    Inscription.objects.all().delete()
+    texte = _texte(client_parent.get(_url(cantine.periode)))
+    assert "Aucun de vos enfants n'est inscrit à CANTINE" in texte
