@@ -174,7 +174,9 @@ class ReservationAdmin(admin.ModelAdmin):
         "enfant__famille__numero",
     )
     list_select_related = ("enfant__famille", "unite__activite")
-    raw_id_fields = ("enfant", "demande")
+    raw_id_fields = ("enfant",)
+    # La demande d'origine se lit ; une liste déroulante de toutes les demandes serait énorme.
+    readonly_fields = ("demande", "modifiee_le")
     date_hierarchy = "date"
     change_list_template = "admin/reservations/reservation/change_list.html"
 

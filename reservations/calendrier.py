@@ -205,7 +205,8 @@ def jours_ouverture_generer(*, periode: Periode, zone: str | None = None) -> Bil
     """Crée les jours d'ouverture de chaque unité de l'activité sur la période.
 
     Idempotent : un jour déjà présent n'est pas recréé (contrainte unique + ignore_conflicts).
-    Un jour devenu fermé (fermeture ajoutée depuis) est retiré s'il n'a aucune réservation.
+    Un jour devenu fermé (fermeture ajoutée depuis) est retiré s'il n'a aucune réservation ;
+    un jour ajouté à la main par un agent (ouverture exceptionnelle) est gardé.
     """
     zone = zone or zone_de_la_commune()
     activite = periode.activite
@@ -236,7 +237,7 @@ def jours_ouverture_generer(*, periode: Periode, zone: str | None = None) -> Bil
         JourOuverture.objects.bulk_create(
             [JourOuverture(unite=unite, date=d) for d in nouvelles], ignore_conflicts=True
         )
-        a_retirer = existantes - set(ouvertes)
+        a_retirer = existantes & fermetures
         if a_retirer:
             retires, _ = (
                 JourOuverture.objects.filter(unite=unite, date__in=a_retirer)

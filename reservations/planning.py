@@ -51,6 +51,7 @@ PETITES_VACANCES = Etat("petites_vacances", "PV", "Petites vacances")
 GRANDES_VACANCES = Etat("grandes_vacances", "GV", "Grandes vacances")
 OUVERT = Etat("ouvert", "+", "Ouvert, non réservé")
 FERME = Etat("ferme", "", "Pas d'accueil ce jour")
+PASSE = Etat("passe", "", "Jour passé, non réservé")
 
 LEGENDE = [
     RESERVE,
@@ -103,6 +104,7 @@ class JourEntete:
     long: str
     ferie: str = ""
     vacances: str = ""
+    aujourdhui: bool = False
 
 
 @dataclass
@@ -214,6 +216,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
                 fermeture=fermetures.get((activite.pk, jour), fermetures.get((None, jour))),
                 ferie=feries.get(jour),
                 vacances=None if activite.ouverte_vacances else vacances.get(jour),
+                passe=jour < aujourdhui,
             )
             if trouvee is not None and absence_declarable(trouvee):
                 case.url = reverse("reservations:absence_declarer", args=[trouvee.pk])
@@ -233,6 +236,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
             long=f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}",
             ferie=feries.get(jour, ""),
             vacances=vacances[jour].libelle if jour in vacances else "",
+            aujourdhui=jour == aujourdhui,
         )
         for jour in jours(debut, fin)
     ]
@@ -260,6 +264,7 @@ def _case(
     fermeture: str | None,
     ferie: str | None,
     vacances,
+    passe: bool,
 ) -> Case:
     if reservation is not None:
         return Case(date=jour, etat=PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)])
@@ -271,5 +276,5 @@ def _case(
         etat = GRANDES_VACANCES if vacances.grandes else PETITES_VACANCES
         return Case(date=jour, etat=etat, detail=vacances.nom)
     if ouvert:
-        return Case(date=jour, etat=OUVERT)
+        return Case(date=jour, etat=PASSE if passe else OUVERT)
     return Case(date=jour, etat=FERME)

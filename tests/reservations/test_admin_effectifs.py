@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reservations.calendrier import jours_ouverture_generer
@@ -107,3 +109,32 @@ def test_effectifs_page_par_defaut(client_agent, donnees):
 def test_effectifs_reserves_aux_agents(client_parent):
     reponse = client_parent.get(reverse("admin:reservations_effectifs"))
     assert reponse.status_code == 302
+
+
+def _nombre_de_requetes(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return len(requetes)
+
+
+def test_pointage_et_effectifs_en_requetes_fixes(client_agent, famille, configuration):
+    repas = cantine()
+    jours_ouverture_generer(periode=PeriodeFactory(activite=repas.activite))
+    jour = date(2026, 11, 20)
+    url_pointage = f"{reverse('admin:reservations_pointage')}?unite={repas.pk}&jour={jour:%Y-%m-%d}"
+    url_effectifs = f"{reverse('admin:reservations_effectifs')}?du=2026-11-01&au=2026-11-30"
+    ReservationFactory(enfant=famille.enfants.get(), unite=repas, date=jour)
+    peu = (
+        _nombre_de_requetes(client_agent, url_pointage),
+        _nombre_de_requetes(client_agent, url_effectifs),
+    )
+    for _ in range(15):
+        enfant = EnfantFactory(famille=famille)
+        for j in (16, 17, 19, 20):
+            ReservationFactory(enfant=enfant, unite=repas, date=date(2026, 11, j))
+    beaucoup = (
+        _nombre_de_requetes(client_agent, url_pointage),
+        _nombre_de_requetes(client_agent, url_effectifs),
+    )
+    assert peu == beaucoup

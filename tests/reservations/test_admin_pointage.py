@@ -206,3 +206,10 @@ def test_une_fermeture_saisie_retire_le_jour_des_periodes(client_agent, configur
     assert "1 retiré(s)" in html.unescape(reponse.content.decode())
     assert not JourOuverture.objects.filter(unite=repas, date=JOUR).exists()
     assert JourOuverture.objects.filter(unite=repas).count() == 16
+
+
+def test_fiche_d_une_reservation(client_agent, reservations_du_jour):
+    lise = reservations_du_jour["lise"]
+    reponse = client_agent.get(reverse("admin:reservations_reservation_change", args=[lise.pk]))
+    assert reponse.status_code == 200
+    assert 'name="demande"' not in reponse.content.decode()  # en lecture seule

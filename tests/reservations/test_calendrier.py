@@ -125,6 +125,16 @@ def test_fermeture_exclue_et_retiree_si_personne_n_a_reserve(configuration, fami
 
 
 @pytest.mark.django_db
+def test_une_ouverture_exceptionnelle_ajoutee_a_la_main_est_gardee(configuration):
+    unite = cantine()
+    periode = PeriodeFactory(activite=unite.activite)
+    mercredi = JourOuverture.objects.create(unite=unite, date=date(2026, 11, 18))
+    bilan = jours_ouverture_generer(periode=periode)
+    assert bilan.retires == 0
+    assert JourOuverture.objects.filter(pk=mercredi.pk).exists()
+
+
+@pytest.mark.django_db
 def test_preparer_annee_deux_fois_ne_cree_rien_deux_fois(configuration):
     unite = cantine()
     alsh_mercredi()

@@ -73,6 +73,8 @@ def test_etats_du_planning_de_novembre(lise):
     assert etats[date(2026, 11, 11)] == "ferie"
     assert etats[date(2026, 11, 26)] == "fermeture"
     assert etats[date(2026, 11, 27)] == "ouvert"
+    assert etats[date(2026, 11, 16)] == "ouvert"  # aujourd'hui
+    assert etats[date(2026, 11, 12)] == "passe"
     assert etats[date(2026, 11, 25)] == "ferme"  # la cantine n'ouvre pas le mercredi
     assert etats[date(2026, 11, 28)] == "ferme"
     assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas"]
@@ -81,13 +83,13 @@ def test_etats_du_planning_de_novembre(lise):
 
 def test_petites_et_grandes_vacances(lise):
     octobre = _etats(planning_mois(enfant=lise, annee=2026, mois=10))
-    assert octobre[date(2026, 10, 16)] == "ouvert"
+    assert octobre[date(2026, 10, 16)] == "passe"  # ouvert, mais passé
     assert octobre[date(2026, 10, 19)] == "petites_vacances"
     decembre = _etats(planning_mois(enfant=lise, annee=2026, mois=12))
     assert decembre[date(2026, 12, 21)] == "petites_vacances"
     assert decembre[date(2026, 12, 25)] == "ferie"
     juillet = _etats(planning_mois(enfant=lise, annee=2026, mois=7))
-    assert juillet[date(2026, 7, 3)] == "ouvert"
+    assert juillet[date(2026, 7, 3)] == "passe"
     assert juillet[date(2026, 7, 10)] == "grandes_vacances"
 
 
@@ -102,7 +104,7 @@ def test_activite_ouverte_en_vacances_n_affiche_pas_les_vacances(lise):
     planning = planning_mois(enfant=lise, annee=2026, mois=10)
     libelles = [ligne.libelle for ligne in planning.lignes]
     assert libelles == ["ALSH VACANCES — Repas", "CANTINE — Repas"]
-    assert _etats(planning, 0)[date(2026, 10, 19)] == "ouvert"
+    assert _etats(planning, 0)[date(2026, 10, 19)] == "passe"  # ouvert (et passé)
     assert _etats(planning, 1)[date(2026, 10, 19)] == "petites_vacances"
 
 
@@ -113,6 +115,8 @@ def test_page_planning_lisible_sans_couleur(client_parent, lise):
     contenu = reponse.content.decode()
     assert "Planning de Lise — novembre 2026" in contenu
     assert 'data-date="2026-11-11" data-etat="ferie"' in contenu
+    assert contenu.count('aria-current="date"') == 1
+    assert 'aria-current="date">\n          <abbr title="lundi 16/11/2026' in contenu
     assert 'data-date="2026-11-24" data-etat="absence_demandee"' in contenu
     for libelle in (
         "Réservé",
