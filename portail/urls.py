@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import actualites, views
 
 app_name = "portail"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("premiere-connexion/", views.premiere_connexion, name="premiere_connexion"),
     path("conditions-d-utilisation/", views.conditions, name="conditions"),
+    path("infos/", actualites.infos, name="infos"),
 ]
