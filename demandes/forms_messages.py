@@ -6,6 +6,12 @@ from portail.fichiers import MESSAGE_TAILLE, verifier_fichier
 
 class ChampPieceJointe(forms.FileField):
     widget = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+    default_error_messages = {
+        "empty": "Le fichier est vide.",
+        "invalid": "Le fichier n'a pas été reçu : choisissez-le de nouveau.",
+        "missing": "Choisissez le fichier à transmettre.",
+        "max_length": "Le nom du fichier est trop long (%(max)d caractères au plus).",
+    }
 
 
 class FormulaireAvecFichier(forms.Form):

@@ -141,7 +141,7 @@ def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_url_boite()}?dossier={Dossier.SUPPRIMES}")
 
 
-@login_required
+# Pas de login_required : un visiteur anonyme reçoit 404 (get_for_famille), comme un étranger.
 def piece_jointe(request: HttpRequest, pk: int) -> HttpResponseBase:
     message = _message(request, pk)
     if not message.piece_jointe:

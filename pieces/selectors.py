@@ -30,7 +30,10 @@ class PieceAFournir:
 
 def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir]:
     """Les pièces exigées au vu des inscriptions en cours ou à venir des enfants, sans pièce
-    validée et encore valable à la date ``le`` (aujourd'hui par défaut). 3 requêtes."""
+    validée et encore valable à la date ``le`` (aujourd'hui par défaut).
+
+    4 requêtes (types, leurs activités, inscriptions, pièces), 5 si une pièce par enfant est
+    exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
     le = le or timezone.localdate()
     types = list(TypePiece.objects.filter(actif=True).prefetch_related("activites"))
     if not types:

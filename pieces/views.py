@@ -1,7 +1,6 @@
 """Pages « Pièces » d'une famille, fichiers privés et fiche d'inscription."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -89,25 +88,27 @@ def transmettre(request: HttpRequest) -> HttpResponse:
     return render(request, "pieces/transmettre.html", {"form": form})
 
 
-@login_required
+# Pas de login_required sur les fichiers : un visiteur anonyme reçoit 404, comme un étranger.
 def fichier(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Le fichier d'une pièce, servi à sa famille seulement."""
     piece = get_for_famille(request, Piece, pk=pk)
     return reponse_fichier(piece.fichier, piece.nom_fichier)
 
 
-@staff_member_required
 def fichier_agent(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Le fichier d'une pièce, pour un agent qui a le droit de voir les pièces."""
-    if not request.user.has_perm("pieces.view_piece"):
+    if not (request.user.is_active and request.user.is_staff) or not request.user.has_perm(
+        "pieces.view_piece"
+    ):
         raise Http404
     piece = get_object_or_404(Piece, pk=pk)
     return reponse_fichier(piece.fichier, piece.nom_fichier)
 
 
-@login_required
 def document(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Un formulaire proposé par la mairie : réservé aux comptes connectés."""
+    """Un formulaire proposé par la mairie : réservé aux comptes connectés (404 sinon)."""
+    if not request.user.is_authenticated:
+        raise Http404
     document = get_object_or_404(DocumentTelechargeable, pk=pk, actif=True)
     nom = document.fichier.name.rsplit("/", 1)[-1].split("_", 1)[-1]
     return reponse_fichier(document.fichier, nom)
