@@ -272,9 +272,16 @@ def test_l_agent_ouvre_le_fichier_par_la_vue_reservee(client_agent, piece_de_dup
     assert client_agent.get(url).status_code == 200
 
 
-def test_un_agent_sans_droit_sur_les_pieces_recoit_404(client, agent, piece_de_dupont):
+def test_le_groupe_agent_ouvre_les_pieces_un_personnel_sans_droit_recoit_404(
+    client, agent, piece_de_dupont
+):
+    from tests.factories import UserFactory
+
+    url = reverse("pieces:fichier_agent", args=[piece_de_dupont.pk])
     client.force_login(agent)
-    assert client.get(reverse("pieces:fichier_agent", args=[piece_de_dupont.pk])).status_code == 404
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(username="stagiaire", is_staff=True))
+    assert client.get(url).status_code == 404
 
 
 def test_aucun_fichier_n_est_servi_par_media_url(client_parent, piece_de_dupont, settings):
