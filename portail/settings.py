@@ -219,6 +219,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail Famille <portail@example.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Adresse publique du portail, pour les liens des e-mails (ex. https://portail.carnin.fr).
+PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://localhost:8000").rstrip("/")
 
 # Celery : sans REDIS_URL, les tâches s'exécutent tout de suite dans le processus.
 REDIS_URL = os.environ.get("REDIS_URL", "")

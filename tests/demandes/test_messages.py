@@ -10,7 +10,7 @@ from demandes.models import Direction, Message
 from portail.configuration import vider_cache_configuration
 from portail.fichiers import TAILLE_MAX
 
-from .factories import MessageFactory
+from .factories_messages import MessageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -11,7 +11,7 @@ from familles.models import Famille
 from tests.factories import EnfantFactory, FamilleFactory
 from tests.pieces.factories import ActiviteFactory, InscriptionFactory
 
-from .factories import MessageFactory
+from .factories_messages import MessageFactory
 
 URL_ECRIRE = reverse("admin:demandes_message_ecrire")
 
