@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from portail.fichiers import chemin_prive
 
@@ -34,6 +35,7 @@ class TypePiece(models.Model):
     duree_mois = models.PositiveSmallIntegerField("durée de validité (mois)", null=True, blank=True)
     ordre = models.PositiveIntegerField("ordre d'affichage", default=0)
     actif = models.BooleanField("exigée", default=True)
+    history = HistoricalRecords(m2m_fields=[activites])
 
     class Meta:
         verbose_name = "type de pièce"
@@ -107,6 +109,7 @@ class Piece(models.Model):
         related_name="+",
     )
     traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "pièce"
@@ -137,6 +140,7 @@ class DocumentTelechargeable(models.Model):
     ordre = models.PositiveIntegerField("ordre d'affichage", default=0)
     actif = models.BooleanField("proposé aux familles", default=True)
     ajoute_le = models.DateTimeField("ajouté le", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "document à télécharger"

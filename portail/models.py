@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -97,6 +98,7 @@ class Actualite(models.Model):
         "affichée jusqu'au (inclus)", null=True, blank=True, help_text="Vide : sans fin."
     )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "actualité"

@@ -159,3 +159,15 @@ def test_famille_sans_compte_ni_email_recoit_le_message_sans_email(
         nombre = message_diffuser(audience="famille", valeur=famille.numero, sujet="S", texte="T")
     assert nombre == 1
     assert mail.outbox == []
+
+
+def test_piece_jointe_trop_grosse_refusee_dans_l_admin(client_agent, famille):
+    from portail.fichiers import TAILLE_MAX
+
+    gros = SimpleUploadedFile("gros.pdf", b"%PDF-1.4\n" + b"0" * TAILLE_MAX)
+    reponse = client_agent.post(
+        URL_ECRIRE,
+        {"audience": "toutes", "sujet": "S", "texte": "T", "piece_jointe": gros},
+    )
+    assert "Le fichier dépasse 5 Mo" in reponse.content.decode()
+    assert Message.objects.count() == 0

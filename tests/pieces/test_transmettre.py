@@ -336,3 +336,21 @@ def test_page_pieces_en_nombre_fixe_de_requetes(
     client_parent.get(reverse("pieces:liste"))  # cache de la configuration
     with django_assert_max_num_queries(11):
         assert client_parent.get(reverse("pieces:liste")).status_code == 200
+
+
+def test_le_fichier_trop_gros_est_abandonne_par_le_gestionnaire_d_envoi(
+    client_parent, types_cantine
+):
+    reponse = _envoyer(client_parent, pdf_valide(taille=TAILLE_MAX + 10), types_cantine[0])
+    # Le gestionnaire a coupé la lecture : le fichier n'est jamais arrivé dans request.FILES.
+    assert reponse.wsgi_request.fichiers_trop_gros == {"fichier"}
+    assert "fichier" not in reponse.wsgi_request.FILES
+
+
+def test_l_envoi_reste_protege_contre_le_csrf(famille, types_cantine):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(famille.compte)
+    assert _envoyer(client, pdf_valide(), types_cantine[0]).status_code == 403
+    assert Piece.objects.count() == 0
