@@ -72,3 +72,8 @@ def test_dupont_transmet_une_piece_et_repond_a_la_mairie(page):
     _verifier(page)
     page.get_by_role("link", name="Accueil", exact=True).first.click()
     expect(page.get_by_text("Vous n'avez pas de nouveau message.")).to_be_visible()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Infos").click()
+    expect(
+        page.get_by_role("heading", name="Inscriptions aux accueils de loisirs des vacances")
+    ).to_be_visible()
+    _verifier(page)
