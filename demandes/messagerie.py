@@ -1,6 +1,7 @@
 """La boîte de réception : les messages entre les familles et la mairie, et leurs e-mails."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
@@ -22,6 +23,8 @@ from .audiences import AUDIENCES
 from .models import Direction, Message
 
 TAILLE_LOT = 1000
+# Un double clic ne doit pas envoyer deux fois le même message.
+DELAI_DOUBLON = timedelta(minutes=2)
 
 
 class Dossier:
@@ -89,6 +92,17 @@ def _creer(
     sujet, texte = _nettoyer(sujet, texte)
     if parent is not None and parent.famille_id != famille.pk:
         raise ValidationError("Ce message n'appartient pas à cette famille.")
+    # Verrou sur la famille : deux envois simultanés du même message se suivent.
+    type(famille).objects.select_for_update().filter(pk=famille.pk).first()
+    if Message.objects.filter(
+        famille=famille,
+        direction=direction,
+        sujet=sujet,
+        texte=texte,
+        parent=parent,
+        cree_le__gte=timezone.now() - DELAI_DOUBLON,
+    ).exists():
+        raise ValidationError("Ce message vient déjà d'être envoyé.")
     chemin, nom = _enregistrer_piece_jointe(piece_jointe)
     try:
         message = Message.objects.create(

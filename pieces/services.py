@@ -1,7 +1,7 @@
 """Les pièces : transmission par une famille (une demande), validation, refus."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -63,6 +63,19 @@ def piece_transmettre(
     else:
         enfant = None
     nom = (fichier.name or "fichier")[:120]
+    # Verrou sur la famille : un double clic ne crée pas deux demandes pour le même fichier.
+    type(famille).objects.select_for_update().filter(pk=famille.pk).first()
+    if Piece.objects.filter(
+        famille=famille,
+        type=type_piece,
+        enfant=enfant,
+        nom_fichier=nom,
+        statut=StatutPiece.EN_ATTENTE,
+        deposee_le__gte=timezone.now() - timedelta(minutes=2),
+    ).exists():
+        raise ValidationError(
+            "Cette pièce vient déjà d'être transmise : elle attend la validation de la mairie."
+        )
     piece = Piece(
         famille=famille,
         enfant=enfant,

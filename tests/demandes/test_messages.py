@@ -228,3 +228,11 @@ def test_boite_en_nombre_fixe_de_requetes(
     message = Message.objects.filter(famille=famille).first()
     with django_assert_max_num_queries(8):
         assert client_parent.get(reverse("demandes:message", args=[message.pk])).status_code == 200
+
+
+def test_un_double_clic_n_envoie_qu_un_message(client_parent, settings):
+    donnees = {"sujet": "Question", "texte": "Bonjour"}
+    assert client_parent.post(reverse("demandes:message_ecrire"), donnees).status_code == 302
+    deuxieme = client_parent.post(reverse("demandes:message_ecrire"), donnees)
+    assert "Ce message vient déjà d&#x27;être envoyé." in deuxieme.content.decode()
+    assert Message.objects.count() == 1

@@ -354,3 +354,10 @@ def test_l_envoi_reste_protege_contre_le_csrf(famille, types_cantine):
     client.force_login(famille.compte)
     assert _envoyer(client, pdf_valide(), types_cantine[0]).status_code == 403
     assert Piece.objects.count() == 0
+
+
+def test_un_double_envoi_ne_cree_qu_une_demande(client_parent, types_cantine):
+    assert _envoyer(client_parent, pdf_valide(), types_cantine[0]).status_code == 302
+    deuxieme = _envoyer(client_parent, pdf_valide(), types_cantine[0])
+    assert "Cette pièce vient déjà d&#x27;être transmise" in deuxieme.content.decode()
+    assert Piece.objects.count() == 1 and Demande.objects.count() == 1
