@@ -23,7 +23,9 @@ from .models import Direction, Message
 
 class ReponseAgentForm(FormulaireAvecFichier):
     sujet = forms.CharField(label="Sujet", max_length=200)
-    texte = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8, "cols": 80}))
+    texte = forms.CharField(
+        label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8, "cols": 80})
+    )
     piece_jointe = ChampPieceJointe(
         label="Pièce jointe (facultative)", help_text="pdf, jpg, jpeg ou png (5 Mo max)."
     )
@@ -218,7 +220,8 @@ class MessageAdmin(admin.ModelAdmin):
         form = DiffusionForm(
             request.POST or None,
             request.FILES or None,
-            initial={"audience": "famille"},
+            # ?numero=1001 : « Écrire à cette famille » depuis une autre page de l'admin.
+            initial={"audience": "famille", "numero_famille": request.GET.get("numero", "")},
             trop_gros=fichiers_trop_gros(request),
         )
         if request.method == "POST" and form.is_valid():

@@ -41,7 +41,9 @@ class FormulaireAvecFichier(forms.Form):
 
 class MessageForm(FormulaireAvecFichier):
     sujet = forms.CharField(label="Sujet", max_length=200)
-    texte = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+    texte = forms.CharField(
+        label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
     piece_jointe = ChampPieceJointe(
         label="Pièce jointe (facultative)",
         help_text="Formats acceptés : pdf, jpg, jpeg ou png (5 Mo max).",

@@ -236,3 +236,10 @@ def test_un_double_clic_n_envoie_qu_un_message(client_parent, settings):
     deuxieme = client_parent.post(reverse("demandes:message_ecrire"), donnees)
     assert "Ce message vient déjà d&#x27;être envoyé." in deuxieme.content.decode()
     assert Message.objects.count() == 1
+
+
+def test_message_trop_long_refuse(client_parent):
+    donnees = {"sujet": "Long", "texte": "x" * 5001}
+    reponse = client_parent.post(reverse("demandes:message_ecrire"), donnees)
+    assert "5000 caractères" in reponse.content.decode()
+    assert Message.objects.count() == 0

@@ -171,3 +171,8 @@ def test_piece_jointe_trop_grosse_refusee_dans_l_admin(client_agent, famille):
     )
     assert "Le fichier dépasse 5 Mo" in reponse.content.decode()
     assert Message.objects.count() == 0
+
+
+def test_ecrire_a_une_famille_pre_rempli_par_son_numero(client_agent, famille):
+    page = client_agent.get(URL_ECRIRE + f"?numero={famille.numero}").content.decode()
+    assert f'value="{famille.numero}"' in page
