@@ -130,7 +130,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "portail.User"
 AUTHENTICATION_BACKENDS = [
@@ -241,6 +240,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Configuration de la commune gardée en mémoire de chaque processus quelques secondes (une
+# modification dans l'admin s'applique partout après ce délai) ; 0 dans les tests.
+CONFIGURATION_CACHE_LOCAL_SECONDES = 0 if TESTING else 10
 
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
 # aussi en base pour survivre à un redémarrage de Redis.
