@@ -34,7 +34,8 @@ def charger() -> list[str]:
                 "ordre": ordre,
             },
         )
-        type_piece.activites.add(cantine)
+        if not type_piece.activites.filter(pk=cantine.pk).exists():
+            type_piece.activites.add(cantine)  # pas de ligne d'historique à chaque démo
 
     lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").first()
     if lise is not None:
