@@ -162,7 +162,11 @@ class MessageAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         message = self.get_object(request, object_id)
-        if message is not None and message.direction == Direction.FAMILLE_VERS_MAIRIE:
+        if (
+            message is not None
+            and message.direction == Direction.FAMILLE_VERS_MAIRIE
+            and self.has_view_permission(request, message)
+        ):
             message_marquer_lu(message=message)
         return super().change_view(request, object_id, form_url, extra_context)
 

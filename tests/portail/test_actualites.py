@@ -52,6 +52,7 @@ def test_accueil_et_page_infos(client_parent):
     assert "Publiée le 01/11/2026" in infos
     assert "Ancienne" not in infos
     assert reverse("portail:infos") in accueil  # entrée de menu « Infos »
+    assert reverse("pieces:fiche_inscription_vierge") in infos
 
 
 def test_accueil_sans_info_n_affiche_pas_le_bloc(client_parent):
