@@ -46,6 +46,7 @@ class TypePiece(models.Model):
                 condition=~models.Q(validite="mois")
                 | models.Q(duree_mois__isnull=False, duree_mois__gt=0),
                 name="type_piece_duree_si_mois",
+                violation_error_message="Indiquez la durée de validité en mois.",
             ),
         ]
 

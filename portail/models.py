@@ -109,6 +109,7 @@ class Actualite(models.Model):
                 condition=models.Q(affichee_au__isnull=True)
                 | models.Q(affichee_au__gte=models.F("affichee_du")),
                 name="actualite_dates_ordonnees",
+                violation_error_message="La date de fin doit suivre la date de début.",
             ),
         ]
 

@@ -63,9 +63,17 @@ def test_une_actualite_aux_dates_inversees_est_refusee_dans_l_admin(client_agent
         reverse("admin:portail_actualite_add"),
         {"titre": "X", "affichee_du": "02/11/2026", "affichee_au": "01/11/2026"},
     )
-    assert "La date de fin doit suivre la date de début." in reponse.content.decode()
+    assert reponse.content.decode().count("La date de fin doit suivre la date de début.") == 1
     assert Actualite.objects.count() == 0
     client_agent.post(
         reverse("admin:portail_actualite_add"), {"titre": "X", "affichee_du": "02/11/2026"}
     )
     assert Actualite.objects.get().affichee_du == date(2026, 11, 2)
+
+
+def test_le_message_de_contrainte_est_en_francais_et_unique(client_agent, cantine):
+    reponse = client_agent.post(
+        reverse("admin:pieces_typepiece_add"),
+        {"nom": "Attestation", "portee": "famille", "validite": "mois", "ordre": 0},
+    )
+    assert reponse.content.decode().count("Indiquez la durée de validité en mois.") == 1
