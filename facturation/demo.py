@@ -101,8 +101,11 @@ def charger() -> list[str]:
 
     from familles.models import Enfant
 
-    lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").select_related("famille")
-    lise = lise.first()
+    lise = (
+        Enfant.objects.filter(famille__numero="1001", prenom="Lise")
+        .select_related("famille")
+        .first()
+    )
     if lise is None:
         return []
     dupont = lise.famille
