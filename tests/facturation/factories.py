@@ -68,3 +68,15 @@ def regie_cantine(prefixe: str = "CA", prix: str = "3.40") -> tuple[Regie, Unite
     unite = cast(Unite, UniteFactory(activite=activite, nom="Repas"))
     TarifFactory(unite=unite, prix=Decimal(prix))
     return regie, unite
+
+
+def facturer_jours(famille, unite: Unite, jours: list[date]):
+    """Réserve les jours pour le premier enfant de la famille puis facture leur mois."""
+    from facturation.models import Facture
+    from facturation.services import facturation_lancer
+
+    enfant = famille.enfants.order_by("pk").first()
+    for jour in jours:
+        ReservationFactory(enfant=enfant, unite=unite, date=jour, etat=EtatReservation.PRESENT)
+    facturation_lancer(mois=jours[0].replace(day=1))
+    return Facture.objects.filter(famille=famille).order_by("-numero_ordre").first()
