@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import ZERO, Facture, Reglement
@@ -29,14 +29,22 @@ def reglements_famille(famille: Any):
 
 
 def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
-    """Ce que la famille doit : factures (avoirs compris) moins règlements ; 2 requêtes."""
-    filtre = Q(famille=famille)
+    """Ce que la famille doit : factures (avoirs compris) moins règlements ; une requête."""
+    from familles.models import Famille
+
+    filtre = Q(famille=OuterRef("pk"))
     if avant is not None:
         filtre &= Q(date__lt=avant)
     zero = Value(ZERO, output_field=DecimalField(max_digits=12, decimal_places=2))
-    du = Facture.objects.filter(filtre).aggregate(s=Coalesce(Sum("total"), zero))["s"]
-    paye = Reglement.objects.filter(filtre).aggregate(s=Coalesce(Sum("montant"), zero))["s"]
-    return du - paye
+    du = Facture.objects.filter(filtre).values("famille").annotate(s=Sum("total")).values("s")
+    paye = Reglement.objects.filter(filtre).values("famille").annotate(s=Sum("montant")).values("s")
+    du_, paye_ = (
+        Famille.objects.filter(pk=famille.pk)
+        .annotate(du=Coalesce(Subquery(du), zero), paye=Coalesce(Subquery(paye), zero))
+        .values_list("du", "paye")
+        .get()
+    )
+    return du_ - paye_
 
 
 def annee_scolaire(jour: date) -> int:
