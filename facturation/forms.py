@@ -8,11 +8,13 @@ from familles.models import Famille
 from .models import Facture, ModeReglement, Regie
 
 
-class MoisField(forms.CharField):
+class MoisField(forms.Field):
     """Un mois saisi « 2026-11 » ou « 11/2026 »."""
 
-    def to_python(self, value) -> date | None:  # type: ignore[override]
-        value = (super().to_python(value) or "").strip()
+    widget = forms.TextInput
+
+    def to_python(self, value) -> date | None:
+        value = str(value or "").strip()
         if not value:
             return None
         for separateur, ordre in (("-", (0, 1)), ("/", (1, 0))):
@@ -25,7 +27,7 @@ class MoisField(forms.CharField):
 
 
 class FacturationForm(forms.Form):
-    mois = MoisField(label="Mois à facturer (AAAA-MM)", max_length=7)
+    mois = MoisField(label="Mois à facturer (AAAA-MM)")
     essai = forms.BooleanField(label="Essai : calculer sans rien émettre", required=False)
 
 
