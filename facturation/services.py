@@ -165,7 +165,40 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
         )
         .iterator(chunk_size=20000)
     )
-    lignes_par_famille: dict[int, list[LigneFacture]] = {}
+    aujourdhui = timezone.localdate()
+    createur = agent if getattr(agent, "is_authenticated", False) else None
+    lot: list[tuple[Facture, list[LigneFacture]]] = []
+    ordre = regie.prochain_numero_facture
+
+    def clore_famille(famille_id: int, lignes: list[LigneFacture]) -> None:
+        nonlocal ordre
+        total = sum((ligne.montant for ligne in lignes), ZERO)
+        facture = Facture(
+            regie=regie,
+            famille_id=famille_id,
+            numero_ordre=ordre,
+            numero=numero_facture(regie, ordre),
+            periode_debut=debut,
+            periode_fin=fin,
+            date=aujourdhui,
+            echeance=aujourdhui + timedelta(days=regie.delai_paiement_jours),
+            total=total,
+            creee_par=createur,
+        )
+        ordre += 1
+        resultat.factures += 1
+        resultat.lignes += len(lignes)
+        resultat.total += total
+        # Premier et dernier numéro émis.
+        resultat.numeros = [(resultat.numeros or [facture.numero])[0], facture.numero]
+        if not essai:
+            lot.append((facture, lignes))
+            if len(lot) >= TAILLE_LOT:
+                _ecrire(lot)
+                lot.clear()
+
+    famille_courante: int | None = None
+    lignes: list[LigneFacture] = []
     for (
         rid,
         jour,
@@ -181,7 +214,11 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
         if tarif is None:
             resultat.sans_tarif.append(f"{activite} — {unite} le {jour:%d/%m/%Y} ({prenom})")
             continue
-        lignes_par_famille.setdefault(famille_id, []).append(
+        if famille_id != famille_courante:
+            if lignes and famille_courante is not None:
+                clore_famille(famille_courante, lignes)
+            famille_courante, lignes = famille_id, []
+        lignes.append(
             LigneFacture(
                 enfant_id=enfant_id,
                 reservation_id=rid,
@@ -192,42 +229,30 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
                 montant=tarif.prix,
             )
         )
-    aujourdhui = timezone.localdate()
-    factures = []
-    ordre = regie.prochain_numero_facture
-    for famille_id, lignes in lignes_par_famille.items():
-        total = sum((ligne.montant for ligne in lignes), ZERO)
-        factures.append(
-            Facture(
-                regie=regie,
-                famille_id=famille_id,
-                numero_ordre=ordre,
-                numero=numero_facture(regie, ordre),
-                periode_debut=debut,
-                periode_fin=fin,
-                date=aujourdhui,
-                echeance=aujourdhui + timedelta(days=regie.delai_paiement_jours),
-                total=total,
-                creee_par=agent if getattr(agent, "is_authenticated", False) else None,
-            )
-        )
-        ordre += 1
-        resultat.lignes += len(lignes)
-        resultat.total += total
-    resultat.factures = len(factures)
-    resultat.numeros = [factures[0].numero, factures[-1].numero] if factures else []
-    if essai or not factures:
+    if lignes and famille_courante is not None:
+        clore_famille(famille_courante, lignes)
+    if essai or not resultat.factures:
         return resultat
-    Facture.objects.bulk_create(factures, batch_size=2000)
-    a_creer = []
-    for facture, lignes in zip(factures, lignes_par_famille.values(), strict=True):
-        for ligne in lignes:
-            ligne.facture_id = facture.pk
-            a_creer.append(ligne)
-    LigneFacture.objects.bulk_create(a_creer, batch_size=10000)
+    _ecrire(lot)
     regie.prochain_numero_facture = ordre
     regie.save(update_fields=["prochain_numero_facture"])
     return resultat
+
+
+# Factures écrites par lots : la mémoire reste bornée quel que soit le nombre de familles.
+TAILLE_LOT = 500
+
+
+def _ecrire(lot: list[tuple[Facture, list[LigneFacture]]]) -> None:
+    if not lot:
+        return
+    Facture.objects.bulk_create([facture for facture, _ in lot])
+    a_creer = []
+    for facture, lignes in lot:
+        for ligne in lignes:
+            ligne.facture_id = facture.pk
+            a_creer.append(ligne)
+    LigneFacture.objects.bulk_create(a_creer, batch_size=5000)
 
 
 # --- Avoirs --------------------------------------------------------------------------

@@ -213,3 +213,20 @@ def test_invoice_numbers_have_no_gap_under_concurrency(configuration):
     assert ordres == list(range(1, 13))
     assert LigneFacture.objects.count() == 12
     assert Regie.objects.get().prochain_numero_facture == 13
+
+
+def test_billing_in_several_batches_keeps_numbers_and_lines(configuration, cantine, monkeypatch):
+    import facturation.services
+
+    monkeypatch.setattr(facturation.services, "TAILLE_LOT", 2)
+    _regie, repas = cantine
+    for _ in range(5):
+        enfant = EnfantFactory(famille=FamilleFactory())
+        for jour in _jours(3):
+            ReservationFactory(enfant=enfant, unite=repas, date=jour)
+    [resultat] = facturation_lancer(mois=NOVEMBRE)
+    assert resultat.factures == 5 and resultat.numeros == ["CA000001", "CA000005"]
+    assert sorted(Facture.objects.values_list("numero_ordre", flat=True)) == [1, 2, 3, 4, 5]
+    for facture in Facture.objects.all():
+        assert facture.lignes.count() == 3 and facture.total == Decimal("10.20")
+        assert {ligne.enfant.famille_id for ligne in facture.lignes.all()} == {facture.famille_id}
