@@ -226,6 +226,9 @@ class LigneFacture(models.Model):
     facture = models.ForeignKey(
         Facture, verbose_name="facture", on_delete=models.CASCADE, related_name="lignes"
     )
+    # Copie de reservation.enfant (pour grouper par enfant sans jointure). Sans contrainte
+    # en base : la facturation écrit des centaines de milliers de lignes et chaque clé
+    # étrangère vérifiée coûte cher au COMMIT ; PROTECT reste appliqué par l'ORM.
     enfant = models.ForeignKey(
         "familles.Enfant",
         verbose_name="enfant",
@@ -233,6 +236,7 @@ class LigneFacture(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     reservation = models.OneToOneField(
         "reservations.Reservation",

@@ -55,7 +55,7 @@ def test_invoice_pdf_reads_back_with_lines_by_child_and_totals(client_parent, fa
     texte = _texte_pdf(reponse.content)
     assert f"Facture n° {facture.numero}" in texte
     assert "Carnin (test)" in texte and "Famille DUPONT" in texte
-    assert "Lise DUPONT" in texte and "03/09/2026" in texte
+    assert "Lise DUPONT" in texte and "01/09, 03/09, 04/09, 07/09, 08/09" in texte
     assert "3,40 €" in texte and "17,00 €" in texte
     assert "Comment payer" in texte
 
@@ -245,3 +245,13 @@ def test_balance_adds_up_with_credit_note(famille, facture, cantine):
     assert solde_famille(famille) == Decimal("-5.00")
     assert Facture.objects.avec_soldes().get(pk=facture.pk).reste == Decimal("0.00")
     assert Reglement.objects.avec_affecte().get().montant_affecte == Decimal("15.00")
+
+
+def test_credit_note_pdf_reads_back(client_parent, facture):
+    avoir = facture_emettre_avoir(facture=facture, montant="3.40", motif="Repas non servi")
+    texte = _texte_pdf(
+        client_parent.get(reverse("facturation:facture_pdf", args=[avoir.pk])).content
+    )
+    assert f"Avoir n° {avoir.numero}" in texte
+    assert f"Avoir sur la facture {facture.numero} : Repas non servi" in texte
+    assert "-3,40 €" in texte
