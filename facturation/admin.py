@@ -24,6 +24,7 @@ from .services import (
     facture_emettre_avoir,
     reglement_encaisser,
     reglement_enregistrer,
+    reglement_imputer_reste,
 )
 
 
@@ -216,7 +217,7 @@ class ReglementAdmin(admin.ModelAdmin):
         "cree_par",
     )
     readonly_fields = tuple(f for f in fields if f != "encaisse_le")
-    actions = ["encaisser_aujourdhui"]
+    actions = ["encaisser_aujourdhui", "imputer_reste"]
 
     @admin.display(description="Imputé sur")
     def imputations(self, obj: Reglement) -> str:
@@ -248,6 +249,13 @@ class ReglementAdmin(admin.ModelAdmin):
                 reglement=reglement, encaisse_le=timezone.localdate(), agent=request.user
             )
         self.message_user(request, "Date d'encaissement enregistrée.", messages.SUCCESS)
+
+    @admin.action(description="Imputer le reste sur les factures impayées")
+    def imputer_reste(self, request: HttpRequest, queryset) -> None:
+        nombre = 0
+        for reglement in queryset:
+            nombre += len(reglement_imputer_reste(reglement=reglement, agent=request.user))
+        self.message_user(request, f"{nombre} imputation(s) enregistrée(s).", messages.SUCCESS)
 
     def get_urls(self):
         return [

@@ -358,7 +358,18 @@ def _affecter(
             continue
         affectations.append(Affectation(reglement=reglement, facture=a_jour, montant=part))
         disponible -= part
-    Affectation.objects.bulk_create(affectations)
+    existantes = {
+        a.facture_id: a
+        for a in Affectation.objects.filter(
+            reglement=reglement, facture__in=[a.facture for a in affectations]
+        )
+    }
+    for affectation in affectations:
+        if affectation.facture.pk in existantes:
+            existante = existantes[affectation.facture.pk]
+            existante.montant += affectation.montant
+            existante.save(update_fields=["montant"])
+    Affectation.objects.bulk_create(a for a in affectations if a.facture.pk not in existantes)
     return affectations
 
 
@@ -434,6 +445,23 @@ def affectation_creer(
         affectation.montant += montant
         affectation.save(update_fields=["montant"])
     return affectation
+
+
+@transaction.atomic
+def reglement_imputer_reste(*, reglement: Reglement, agent: Any = None) -> list[Affectation]:
+    """Impute la part encore libre d'un règlement sur les factures impayées les plus anciennes."""
+    reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    libre = (
+        reglement.montant - Reglement.objects.avec_affecte().get(pk=reglement.pk).montant_affecte
+    )  # type: ignore[attr-defined]
+    if libre <= 0:
+        return []
+    factures = list(
+        Facture.objects.impayees()
+        .filter(famille_id=reglement.famille_id, regie_id=reglement.regie_id)
+        .order_by("date", "numero_ordre")
+    )
+    return _affecter(reglement=reglement, factures=factures, disponible=libre)
 
 
 @transaction.atomic

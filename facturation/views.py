@@ -204,17 +204,24 @@ def paiement(request: HttpRequest) -> HttpResponse:
     form = PaiementEnLigneForm(request.POST or None, factures=payables)
     if request.method == "POST" and form.is_valid():
         email = famille.email or request.user.email
-        try:
-            _tx, url = paiement_commencer(
-                famille=famille,
-                factures_ids=form.cleaned_data["factures"],
-                email=email,
-                acces=_acces(request),
+        if not email:
+            form.add_error(
+                None,
+                "PayFiP envoie son ticket par e-mail : indiquez d'abord une adresse e-mail "
+                "dans vos renseignements.",
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
         else:
-            return redirect(url)
+            try:
+                _tx, url = paiement_commencer(
+                    famille=famille,
+                    factures_ids=form.cleaned_data["factures"],
+                    email=email,
+                    acces=_acces(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(url)
     coches = {int(x) for x in form["factures"].value() or [] if str(x).isdigit()}
     if request.method == "GET":
         coches = {f.pk for f in payables}

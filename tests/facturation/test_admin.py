@@ -94,3 +94,20 @@ def test_transactions_and_log_are_visible_in_the_admin(client_agent, famille, ca
     reglement_enregistrer(famille=famille, regie=cantine[0], montant="1", mode="especes")
     for nom in ("transactionpaiement", "evenementpaiement", "tarif", "regie", "reglement"):
         assert client_agent.get(reverse(f"admin:facturation_{nom}_changelist")).status_code == 200
+
+
+def test_agent_allocates_the_free_part_of_a_payment(client_agent, famille, cantine):
+    regie, repas = cantine
+    reglement = reglement_enregistrer(famille=famille, regie=regie, montant="5", mode="virement")
+    facture = facturer_jours(famille, repas, [date(2026, 9, 1), date(2026, 9, 2)])  # 6,80
+    client_agent.post(
+        reverse("admin:facturation_reglement_changelist"),
+        {"action": "imputer_reste", "_selected_action": [reglement.pk]},
+    )
+    assert Facture.objects.avec_soldes().get(pk=facture.pk).reste == Decimal("1.80")
+    client_agent.post(
+        reverse("admin:facturation_reglement_changelist"),
+        {"action": "imputer_reste", "_selected_action": [reglement.pk]},
+    )
+    assert Facture.objects.avec_soldes().get(pk=facture.pk).reste == Decimal("1.80")
+    assert reglement.affectations.get().montant == Decimal("5.00")

@@ -255,3 +255,19 @@ def test_credit_note_pdf_reads_back(client_parent, facture):
     assert f"Avoir n° {avoir.numero}" in texte
     assert f"Avoir sur la facture {facture.numero} : Repas non servi" in texte
     assert "-3,40 €" in texte
+
+
+def test_online_payment_needs_an_email(client_parent, famille, facture):
+    Configuration.objects.filter(pk=1).update(paiement_en_ligne_actif=True)
+    from django.core.cache import cache
+
+    cache.clear()
+    famille.email = ""
+    famille.save()
+    famille.compte.email = ""
+    famille.compte.save()
+    reponse = client_parent.post(reverse("facturation:paiement"), {"factures": [facture.pk]})
+    assert "indiquez d&#x27;abord une adresse e-mail" in reponse.content.decode()
+    from facturation.models import TransactionPaiement
+
+    assert not TransactionPaiement.objects.exists()
