@@ -9,6 +9,7 @@ de serveur à serveur, et appliqué une seule fois sous verrou de la transaction
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +47,46 @@ class AccesPayfip:
     url_page_paiement: str
     url_retour: str
     url_notification: str
+
+
+def acces_payfip(url_site: str) -> AccesPayfip:
+    """Les adresses PayFiP pour un portail servi à ``url_site`` (ex. https://portail.fr)."""
+    from django.urls import reverse
+
+    def absolue(chemin: str) -> str:
+        return url_site.rstrip("/") + chemin
+
+    url_retour = absolue(reverse("facturation:paiement_retour"))
+    url_notification = absolue(reverse("facturation:paiement_notification"))
+    if settings.PAYFIP_SIMULATEUR:
+        return AccesPayfip(
+            url_wsdl=absolue(
+                reverse("facturation:simulateur_ressource", args=["PaiementSecuriseService.wsdl"])
+            ),
+            url_page_paiement=absolue(reverse("facturation:simulateur_paiement")),
+            url_retour=url_retour,
+            url_notification=url_notification,
+        )
+    return AccesPayfip(
+        url_wsdl=None,
+        url_page_paiement="",
+        url_retour=url_retour,
+        url_notification=url_notification,
+    )
+
+
+def paiements_en_cours_verifier(*, url_site: str, depuis_minutes: int = 20) -> int:
+    """Redemande à PayFiP l'état des paiements restés en cours (notification et retour perdus)."""
+    limite = timezone.now() - timedelta(minutes=depuis_minutes)
+    acces = acces_payfip(url_site)
+    idops = list(
+        TransactionPaiement.objects.filter(
+            etat=EtatTransaction.EN_COURS, idop__isnull=False, creee_le__lte=limite
+        ).values_list("idop", flat=True)
+    )
+    for idop in idops:
+        paiement_verifier(idop=idop or "", source="vérification", acces=acces)
+    return len(idops)
 
 
 def _client_soap(url_wsdl: str | None) -> PayFiP:
@@ -290,7 +331,3 @@ def _appliquer(*, tx_id: int, reponse: Any, source: str) -> TransactionPaiement:
     _liberer(tx)
     _journal(transaction_=tx, source=source, idop=idop, resultat=resultat, donnees=donnees)
     return tx
-
-
-def simulateur_actif() -> bool:
-    return bool(settings.PAYFIP_SIMULATEUR)

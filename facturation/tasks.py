@@ -38,3 +38,11 @@ def envoyer_document_demande(*, demande_id: int) -> int:
         contexte={"famille": famille, "document": document},
         pieces_jointes=[piece],
     )
+
+
+@shared_task
+def verifier_paiements_en_cours(*, url_site: str) -> int:
+    """À planifier (ex. toutes les 15 minutes) : solde les paiements en ligne restés en cours."""
+    from .paiement import paiements_en_cours_verifier
+
+    return paiements_en_cours_verifier(url_site=url_site)

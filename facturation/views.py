@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +19,13 @@ from portail.pdf import reponse_pdf
 from .demandes import DUPLICATA, RECU, facture_demander_duplicata, reglement_demander_recu
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
-from .paiement import AccesPayfip, factures_payables, paiement_commencer, paiement_verifier
+from .paiement import (
+    AccesPayfip,
+    acces_payfip,
+    factures_payables,
+    paiement_commencer,
+    paiement_verifier,
+)
 from .pdf import pdf_facture, pdf_recu
 from .selectors import (
     annee_scolaire,
@@ -169,27 +174,7 @@ def releve(request: HttpRequest) -> HttpResponse:
 
 
 def _acces(request: HttpRequest) -> AccesPayfip:
-    from django.conf import settings
-
-    url_retour = request.build_absolute_uri(reverse("facturation:paiement_retour"))
-    url_notification = request.build_absolute_uri(reverse("facturation:paiement_notification"))
-    if settings.PAYFIP_SIMULATEUR:
-        return AccesPayfip(
-            url_wsdl=request.build_absolute_uri(
-                reverse("facturation:simulateur_ressource", args=["PaiementSecuriseService.wsdl"])
-            ),
-            url_page_paiement=request.build_absolute_uri(
-                reverse("facturation:simulateur_paiement")
-            ),
-            url_retour=url_retour,
-            url_notification=url_notification,
-        )
-    return AccesPayfip(
-        url_wsdl=None,
-        url_page_paiement="",
-        url_retour=url_retour,
-        url_notification=url_notification,
-    )
+    return acces_payfip(request.build_absolute_uri("/").rstrip("/"))
 
 
 @login_required

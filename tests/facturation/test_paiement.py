@@ -240,3 +240,19 @@ def test_simulator_is_404_when_switched_off(client, settings, hote):
         ).status_code
         == 404
     )
+
+
+def test_stale_payment_is_settled_by_the_periodic_check(
+    client_parent, hote, facture, monkeypatch, live_server
+):
+    import facturation.simulateur as simulateur
+    from facturation.tasks import verifier_paiements_en_cours
+
+    monkeypatch.setattr(simulateur, "_notifier", lambda operation: None)
+    url = _commencer(client_parent, hote, facture)
+    _choisir(client_parent, hote, url, "payer")  # ni notification, ni retour du navigateur
+    assert verifier_paiements_en_cours.delay(url_site=live_server.url).get() == 0  # trop récent
+    TransactionPaiement.objects.update(creee_le=timezone.now() - timedelta(minutes=30))
+    assert verifier_paiements_en_cours.delay(url_site=live_server.url).get() == 1
+    assert TransactionPaiement.objects.get().etat == EtatTransaction.PAYEE
+    assert _reste(facture) == Decimal("0.00")
