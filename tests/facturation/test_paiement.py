@@ -256,3 +256,36 @@ def test_stale_payment_is_settled_by_the_periodic_check(
     assert verifier_paiements_en_cours.delay(url_site=live_server.url).get() == 1
     assert TransactionPaiement.objects.get().etat == EtatTransaction.PAYEE
     assert _reste(facture) == Decimal("0.00")
+
+
+def test_simultaneous_notifications_record_one_payment(
+    client_parent, hote, facture, monkeypatch, live_server
+):
+    import threading
+
+    from django.db import connection
+
+    import facturation.simulateur as simulateur
+    from facturation.paiement import acces_payfip, paiement_verifier
+
+    monkeypatch.setattr(simulateur, "_notifier", lambda operation: None)
+    url = _commencer(client_parent, hote, facture)
+    idop, _ = _choisir(client_parent, hote, url, "payer")
+    acces = acces_payfip(live_server.url)
+    depart = threading.Barrier(4)
+
+    def notifier() -> None:
+        try:
+            depart.wait()
+            paiement_verifier(idop=idop, source="notification", acces=acces)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=notifier) for _ in range(4)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert Reglement.objects.count() == 1
+    assert _reste(facture) == Decimal("0.00")
+    assert EvenementPaiement.objects.filter(resultat__startswith="payée").count() == 1
