@@ -96,6 +96,23 @@ def charger() -> list[str]:
     soir, _ = Unite.objects.get_or_create(activite=garderie, nom="Soir")
     for unite in (matin, soir):
         _tarif(unite, "1.50")
+    # L'accueil de loisirs (s'il existe dans la démo des réservations) a sa propre régie.
+    alsh = list(Activite.objects.filter(type=TypeActivite.ALSH))
+    if alsh:
+        regie_al, _ = Regie.objects.get_or_create(
+            prefixe="AL",
+            defaults={
+                "nom": "Régie accueil de loisirs",
+                "numero_client_payfip": "654321",
+                "mode_payfip": "T",
+            },
+        )
+        for activite in alsh:
+            ActiviteFacturee.objects.get_or_create(activite=activite, defaults={"regie": regie_al})
+            for unite in activite.unites.all():
+                journee = unite.nom.lower().startswith("journ")
+                _tarif(unite, "5.00" if journee else "3.00", quotient_max=700)
+                _tarif(unite, "8.00" if journee else "4.50", quotient_min=701)
     Configuration.objects.filter(pk=1).update(paiement_en_ligne_actif=True)
     vider_cache_configuration()
 
