@@ -17,6 +17,7 @@ import eopayment
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from eopayment.payfip_ws import PAYMENT_URL, PayFiP, PayFiPError
 
@@ -128,10 +129,12 @@ def _journal(
 
 def factures_payables(famille: Any):
     """Les factures qu'une famille peut payer en ligne (régie avec un numéro PayFiP)."""
+    en_cours = TransactionFacture.objects.filter(facture=OuterRef("pk"), en_cours=True)
     return (
         Facture.objects.impayees()
         .filter(famille=famille)
         .exclude(regie__numero_client_payfip="")
+        .annotate(paiement_en_cours=Exists(en_cours))
         .select_related("regie")
         .order_by("regie__nom", "date", "numero_ordre")
     )

@@ -209,7 +209,7 @@ def paiement(request: HttpRequest) -> HttpResponse:
                 return redirect(url)
     coches = {int(x) for x in form["factures"].value() or [] if str(x).isdigit()}
     if request.method == "GET":
-        coches = {f.pk for f in payables}
+        coches = {f.pk for f in payables if not f.paiement_en_cours}  # type: ignore[attr-defined]
     return render(
         request,
         "facturation/paiement.html",

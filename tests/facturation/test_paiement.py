@@ -184,6 +184,9 @@ def test_cancelled_payment_is_released_after_payfip_delay(client_parent, hote, f
 
 def test_invoice_in_payment_cannot_be_paid_again(client_parent, hote, facture):
     _commencer(client_parent, hote, facture)
+    page = client_parent.get(reverse("facturation:paiement"), HTTP_HOST=hote).content.decode()
+    assert "Paiement en cours" in page and " disabled " in page
+    # Le navigateur peut envoyer la case quand même : le serveur refuse.
     reponse = client_parent.post(
         reverse("facturation:paiement"), {"factures": [facture.pk]}, HTTP_HOST=hote
     )
