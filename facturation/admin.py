@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -44,7 +44,7 @@ class RegieAdmin(admin.ModelAdmin):
         # Le compteur d'une nouvelle régie peut être fixé (reprise d'une numérotation existante).
         return self.readonly_fields if obj else ()
 
-    @admin.action(description="Lancer la facturation d'un mois")
+    @admin.action(description="Lancer la facturation d'un mois", permissions=["change"])
     def facturer(self, request: HttpRequest, queryset) -> HttpResponse | None:
         form = FacturationForm(request.POST if "confirmer" in request.POST else None)
         if "confirmer" in request.POST and form.is_valid():
@@ -161,10 +161,14 @@ class FactureAdmin(admin.ModelAdmin):
         ]
 
     def vue_pdf(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         facture = get_object_or_404(Facture, pk=pk)
         return reponse_pdf(pdf_facture(facture), f"facture-{facture.numero}.pdf")
 
-    @admin.action(description="Émettre un avoir sur la facture sélectionnée")
+    @admin.action(
+        description="Émettre un avoir sur la facture sélectionnée", permissions=["change"]
+    )
     def emettre_avoir(self, request: HttpRequest, queryset) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, "Sélectionnez une seule facture.", messages.ERROR)
@@ -240,7 +244,7 @@ class ReglementAdmin(admin.ModelAdmin):
             reglement=obj, encaisse_le=form.cleaned_data["encaisse_le"], agent=request.user
         )
 
-    @admin.action(description="Marquer comme encaissés aujourd'hui")
+    @admin.action(description="Marquer comme encaissés aujourd'hui", permissions=["change"])
     def encaisser_aujourdhui(self, request: HttpRequest, queryset) -> None:
         from django.utils import timezone
 
@@ -250,7 +254,7 @@ class ReglementAdmin(admin.ModelAdmin):
             )
         self.message_user(request, "Date d'encaissement enregistrée.", messages.SUCCESS)
 
-    @admin.action(description="Imputer le reste sur les factures impayées")
+    @admin.action(description="Imputer le reste sur les factures impayées", permissions=["change"])
     def imputer_reste(self, request: HttpRequest, queryset) -> None:
         nombre = 0
         for reglement in queryset:
@@ -280,13 +284,13 @@ class ReglementAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def vue_recu(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         reglement = get_object_or_404(Reglement, pk=pk)
         return reponse_pdf(pdf_recu(reglement), f"recu-{reglement.numero}.pdf")
 
     def vue_enregistrer(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = ReglementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

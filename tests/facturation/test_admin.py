@@ -111,3 +111,31 @@ def test_agent_allocates_the_free_part_of_a_payment(client_agent, famille, canti
     )
     assert Facture.objects.avec_soldes().get(pk=facture.pk).reste == Decimal("1.80")
     assert reglement.affectations.get().montant == Decimal("5.00")
+
+
+def test_plain_agent_cannot_reach_billing_but_regisseur_can(client, db, famille, cantine):
+    from django.contrib.auth.models import Group
+
+    from portail.groupes import REGISSEUR, groupes_mettre_a_jour
+    from tests.factories import UserFactory
+
+    groupes_mettre_a_jour()
+    facture = facturer_jours(famille, cantine[1], [date(2026, 9, 1)])
+    agent = UserFactory(username="guichet", is_staff=True)
+    agent.groups.add(Group.objects.get(name="agent"))
+    client.force_login(agent)
+    assert (
+        client.get(reverse("admin:facturation_facture_pdf", args=[facture.pk])).status_code == 403
+    )
+    assert client.get(reverse("admin:facturation_reglement_enregistrer")).status_code == 403
+    regisseur = UserFactory(username="regisseur", is_staff=True)
+    regisseur.groups.add(Group.objects.get(name=REGISSEUR))
+    client.force_login(regisseur)
+    assert (
+        client.get(reverse("admin:facturation_facture_pdf", args=[facture.pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:facturation_reglement_enregistrer")).status_code == 200
+    assert (
+        "Lancer la facturation"
+        in client.get(reverse("admin:facturation_regie_changelist")).content.decode()
+    )
