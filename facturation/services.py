@@ -118,7 +118,7 @@ class ResultatFacturation:
         texte = (
             f"{self.regie.nom} — du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y} : "
             f"{self.factures} facture(s) {action}, {self.lignes} ligne(s), "
-            f"total {str(self.total).replace('.', ',')} €"
+            f"total {_euros(self.total)}"
         )
         if self.numeros:
             texte += f" (n° {self.numeros[0]} à {self.numeros[-1]})"
@@ -133,6 +133,10 @@ def facturation_lancer(
     """Facture le mois pour chaque régie (ou une seule) ; relancer ne facture rien deux fois."""
     regies = [regie] if regie is not None else list(Regie.objects.order_by("nom"))
     return [_facturer_regie(regie=r, mois=mois, essai=essai, agent=agent) for r in regies]
+
+
+# Une ligne à écrire : (enfant, réservation, date, libellé, prix).
+_Ligne = tuple[int, int, date, str, Decimal]
 
 
 @transaction.atomic
@@ -237,7 +241,6 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
 TAILLE_LOT = 500
 
 
-_Ligne = tuple[int, int, date, str, Decimal]
 COLONNES_LIGNE = (
     "facture_id",
     "enfant_id",
