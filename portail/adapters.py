@@ -1,14 +1,26 @@
+"""Réglages d'allauth et de django-axes propres au portail."""
+
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ValidationError
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
-from django.utils import timezone
 
 from .configuration import configuration_courante
+from .models import User
 
 
 class CompteAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": "L'identifiant ou le mot de passe est incorrect.",
+        "email_password_mismatch": "L'identifiant ou le mot de passe est incorrect.",
+        "invalid_login": "L'identifiant ou le mot de passe est incorrect.",
+        "unknown_email": "Aucun compte n'utilise cette adresse e-mail.",
+        "too_many_login_attempts": "Trop de tentatives de connexion : réessayez plus tard.",
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Les comptes sont créés par la mairie (envoyer_identifiants), jamais par le public.
         return False
@@ -16,18 +28,61 @@ class CompteAdapter(DefaultAccountAdapter):
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         return configuration_courante().site_web
 
-    def authenticate(self, request: HttpRequest, **credentials: Any):
-        user = super().authenticate(request, **credentials)
-        expire_le = getattr(user, "mot_de_passe_temporaire_expire_le", None)
-        # Seul qui connaît le mot de passe temporaire apprend qu'il a expiré.
-        if (
-            expire_le
-            and expire_le <= timezone.now()
-            and getattr(user, "doit_changer_mot_de_passe", False)
-        ):
-            raise ValidationError(
-                "Votre mot de passe temporaire a expiré le "
-                f"{timezone.localtime(expire_le):%d/%m/%Y}. Demandez de nouveaux "
-                "identifiants à la mairie."
-            )
-        return user
+    def set_password(self, user, password: str) -> None:
+        # Changement ou réinitialisation : le mot de passe temporaire ne sert plus.
+        user.set_password(password)
+        user.doit_changer_mot_de_passe = False
+        user.mot_de_passe_temporaire_expire_le = None
+        user.save(
+            update_fields=[
+                "password",
+                "doit_changer_mot_de_passe",
+                "mot_de_passe_temporaire_expire_le",
+            ]
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Rend l'e-mail d'allauth dans la requête, puis l'envoie par une tâche Celery."""
+        from allauth.core import context as allauth_context
+
+        from .tasks import envoyer_message_task
+
+        request = allauth_context.request
+        ctx: dict[str, Any] = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "config": configuration_courante(),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        for contenu, type_mime in getattr(message, "alternatives", []):
+            if type_mime == "text/html":
+                html = str(contenu)
+        envoyer_message_task.delay(
+            destinataires=list(message.to),
+            sujet=str(message.subject),
+            texte=str(message.body),
+            html=html,
+        )
+
+
+class Authentification(AuthenticationBackend):
+    """Le backend d'allauth, qui charge aussi la famille du compte (une requête par page)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        try:
+            user = User.objects.select_related("famille").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:
+    """L'identifiant compté par django-axes : celui tapé (portail ou admin), en minuscules."""
+    donnees = getattr(request, "POST", {}) if request is not None else {}
+    identifiant = donnees.get("login") or donnees.get("username") or ""
+    if not identifiant and credentials:
+        identifiant = credentials.get("username") or credentials.get("email") or ""
+    return str(identifiant).strip().lower()

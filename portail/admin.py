@@ -1,8 +1,12 @@
+import filetype
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .configuration import vider_cache_configuration
 from .models import Configuration, User
+
+TAILLE_MAX_LOGO = 1024 * 1024
 
 
 @admin.register(User)
@@ -25,8 +29,83 @@ class CompteAdmin(UserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
 
 
+class ConfigurationForm(forms.ModelForm):
+    class Meta:
+        model = Configuration
+        fields = (
+            "nom_commune",
+            "logo",
+            "email_contact",
+            "site_web",
+            "adresse_mairie",
+            "telephone_mairie",
+            "zone_scolaire",
+            "cgu_texte",
+            "cgu_version",
+            "reservations_actives",
+            "factures_actives",
+            "paiement_en_ligne_actif",
+            "pieces_actives",
+            "messages_actifs",
+            "modes_de_paiement",
+        )
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and logo.size is not None and "logo" in self.changed_data:
+            if logo.size > TAILLE_MAX_LOGO:
+                raise forms.ValidationError("Le logo ne doit pas dépasser 1 Mo.")
+            logo.seek(0)
+            detecte = filetype.guess(logo.read(8192))
+            logo.seek(0)
+            if detecte is None or detecte.mime not in {"image/png", "image/jpeg"}:
+                raise forms.ValidationError("Le logo doit être une image png ou jpg.")
+        return logo
+
+
 @admin.register(Configuration)
 class ConfigurationAdmin(admin.ModelAdmin):
+    form = ConfigurationForm
+    fieldsets = (
+        (
+            "La commune",
+            {
+                "fields": (
+                    "nom_commune",
+                    "logo",
+                    "email_contact",
+                    "site_web",
+                    "adresse_mairie",
+                    "telephone_mairie",
+                    "zone_scolaire",
+                )
+            },
+        ),
+        (
+            "Conditions d'utilisation",
+            {
+                "fields": ("cgu_texte", "cgu_version"),
+                "description": "Changer la version fait accepter à nouveau les conditions "
+                "à chaque parent lors de sa prochaine visite.",
+            },
+        ),
+        (
+            "Fonctionnalités ouvertes aux familles",
+            {
+                "fields": (
+                    "reservations_actives",
+                    "factures_actives",
+                    "paiement_en_ligne_actif",
+                    "pieces_actives",
+                    "messages_actifs",
+                    "modes_de_paiement",
+                ),
+                "description": "Une fonctionnalité coupée disparaît du menu et ses pages "
+                "ne sont plus accessibles.",
+            },
+        ),
+    )
+
     def has_add_permission(self, request) -> bool:
         return not Configuration.objects.exists()
 

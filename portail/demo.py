@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from .configuration import vider_cache_configuration
+from .groupes import AGENT, groupes_mettre_a_jour
 from .models import Configuration, User
 
 CGU = (
@@ -42,7 +43,8 @@ def charger() -> list[str]:
         last_name="AGENT",
         email="agent@example.fr",
     )
-    groupe, _ = Group.objects.get_or_create(name="agent")
+    groupes_mettre_a_jour()
+    groupe = Group.objects.get(name=AGENT)
     agent.groups.add(groupe)
     _compte("admin", "Demo-Admin-2026", is_staff=True, is_superuser=True, email="admin@example.fr")
     return [

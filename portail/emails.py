@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from .configuration import configuration_courante
 
@@ -14,6 +15,11 @@ class PieceJointe:
     nom: str
     contenu: bytes
     type_mime: str = "application/pdf"
+
+
+def _rendre_texte(nom: str, contexte: dict) -> str:
+    """Rend un gabarit texte sans échappement HTML (« l'adresse », pas « l&#x27;adresse »)."""
+    return get_template(nom).template.render(Context(contexte, autoescape=False))  # type: ignore[attr-defined]
 
 
 def envoyer_email(
@@ -29,8 +35,8 @@ def envoyer_email(
     if not destinataires:
         return 0
     contexte = {"config": configuration_courante(), **contexte}
-    sujet = " ".join(render_to_string(f"emails/{gabarit}-subject.txt", contexte).split())
-    texte = render_to_string(f"emails/{gabarit}-body.txt", contexte)
+    sujet = " ".join(_rendre_texte(f"emails/{gabarit}-subject.txt", contexte).split())
+    texte = _rendre_texte(f"emails/{gabarit}-body.txt", contexte)
     html = render_to_string(f"emails/{gabarit}-body.html", contexte)
     message = EmailMultiAlternatives(
         subject=sujet,
@@ -42,4 +48,17 @@ def envoyer_email(
     message.attach_alternative(html, "text/html")
     for piece in pieces_jointes or []:
         message.attach(piece.nom, piece.contenu, piece.type_mime)
+    return message.send()
+
+
+def envoyer_message(*, destinataires: list[str], sujet: str, texte: str, html: str = "") -> int:
+    """Envoie un message déjà rendu (texte et, s'il y en a un, HTML)."""
+    destinataires = [d for d in destinataires if d]
+    if not destinataires:
+        return 0
+    message = EmailMultiAlternatives(
+        subject=sujet, body=texte, from_email=settings.DEFAULT_FROM_EMAIL, to=destinataires
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
     return message.send()

@@ -1,5 +1,40 @@
+from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
+
+
+class ConnexionForm(LoginForm):
+    """La connexion des guides : identifiant (numéro de famille ou e-mail) et mot de passe."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Identifiant (numéro de famille ou e-mail)"
+        self.fields["login"].widget.attrs.update(
+            {"autocomplete": "username", "placeholder": "", "autofocus": True}
+        )
+        self.fields["login"].error_messages["required"] = "Saisissez votre identifiant."
+        self.fields["password"].label = "Mot de passe"
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
+
+    def clean(self):
+        data = super().clean()
+        user = self.user
+        expire_le = getattr(user, "mot_de_passe_temporaire_expire_le", None)
+        if (
+            user is not None
+            and getattr(user, "doit_changer_mot_de_passe", False)
+            and expire_le is not None
+            and expire_le < timezone.now()
+        ):
+            self.user = None
+            raise forms.ValidationError(
+                "Votre mot de passe provisoire a expiré. Cliquez sur « Mot de passe oublié ? » "
+                "ou contactez la mairie pour en recevoir un nouveau."
+            )
+        return data
 
 
 class PremiereConnexionForm(forms.Form):

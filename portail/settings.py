@@ -131,12 +131,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "portail.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portail.adapters.Authentification",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portail.validators.RegleMotDePasse"},
@@ -156,7 +156,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = None
+# La session se termine à la fermeture du navigateur (ordinateurs partagés) ou après
+# SESSION_COOKIE_AGE.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_FORMS = {"login": "portail.forms.ConnexionForm"}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = False  # django-axes bloque les essais répétés
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -167,6 +171,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "portail.adapters.identifiant_axes"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portail/verrouille.html"
 AXES_VERBOSE = False
@@ -264,6 +269,10 @@ CACHES = {
     )
 }
 
+# Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
+# aussi en base pour survivre à un redémarrage de Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Sécurité
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING
@@ -276,6 +285,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# La supervision (docker compose, répartiteur) interroge /sante/ en HTTP interne.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 

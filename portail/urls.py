@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("premiere-connexion/", views.premiere_connexion, name="premiere_connexion"),
     path("conditions-d-utilisation/", views.conditions, name="conditions"),
+    path("logo/", views.logo, name="logo"),
+    path("sante/", views.sante, name="sante"),
 ]

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("portail.urls")),
-    path("compte/", include("allauth.urls")),
+    path("compte/", include("portail.urls_comptes")),
     path("renseignements/", include("familles.urls")),
     path("demandes/", include("demandes.urls")),
     path("reservations/", include("reservations.urls")),

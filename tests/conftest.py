@@ -1,8 +1,19 @@
+import email
+import email.policy
 import os
 import shutil
+import subprocess
+import sys
+import time
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from portail.models import Configuration
@@ -175,6 +186,227 @@ def verifier_largeur_mobile(page) -> None:
     if largeur:
         page.set_viewport_size(largeur)
     assert not deborde, "La page défile horizontalement à 375 px de large."
+
+
+# --- Vrai worker Celery sur Redis ----------------------------------------------------
+
+
+@dataclass
+class EmailRecu:
+    """Un e-mail écrit par le worker (backend fichier), relu avec le module email."""
+
+    sujet: str
+    expediteur: str
+    destinataires: list[str]
+    texte: str
+    html: str
+    # (nom du fichier, type MIME, contenu)
+    pieces_jointes: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+
+def _lire_emails(dossier: Path) -> list[EmailRecu]:
+    recus: list[EmailRecu] = []
+    separateur = b"\n" + b"-" * 79 + b"\n"
+    for fichier in sorted(dossier.glob("*.log"), key=lambda f: f.stat().st_mtime_ns):
+        for brut in fichier.read_bytes().split(separateur):
+            if not brut.strip():
+                continue
+            message = email.message_from_bytes(brut, policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            texte = message.get_body(preferencelist=("plain",))
+            html = message.get_body(preferencelist=("html",))
+            pieces = [
+                (
+                    partie.get_filename() or "",
+                    partie.get_content_type(),
+                    bytes(partie.get_payload(decode=True) or b""),  # type: ignore[arg-type]
+                )
+                for partie in message.iter_attachments()
+            ]
+            recus.append(
+                EmailRecu(
+                    sujet=" ".join(str(message["Subject"]).split()),
+                    expediteur=str(message["From"]),
+                    destinataires=[a.strip() for a in str(message["To"]).split(",")],
+                    texte=texte.get_content() if texte is not None else "",
+                    html=html.get_content() if html is not None else "",
+                    pieces_jointes=pieces,
+                )
+            )
+    return recus
+
+
+class WorkerReel:
+    """Le worker Celery lancé pour le test : attendre et relire les e-mails qu'il envoie."""
+
+    def __init__(self, processus: subprocess.Popen, dossier_emails: Path, journal: Path):
+        self.processus = processus
+        self.dossier_emails = dossier_emails
+        self.fichier_journal = journal
+
+    def journal(self) -> str:
+        return self.fichier_journal.read_text(errors="replace")
+
+    def emails(self) -> list[EmailRecu]:
+        return _lire_emails(self.dossier_emails)
+
+    def attendre_emails(self, nombre: int = 1, delai: float = 30.0) -> list[EmailRecu]:
+        """Attend (au plus `delai` secondes) que le worker ait écrit `nombre` e-mails."""
+        fin = time.monotonic() + delai
+        while time.monotonic() < fin:
+            recus = self.emails()
+            if len(recus) >= nombre:
+                # Laisse au worker le temps de finir un éventuel message de trop.
+                time.sleep(0.2)
+                return self.emails()
+            if self.processus.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(
+            f"{len(self.emails())} e-mail(s) reçu(s) au lieu de {nombre} en {delai} s.\n"
+            f"Journal du worker :\n{self.journal()[-4000:]}"
+        )
+
+    def vider(self) -> None:
+        for fichier in self.dossier_emails.glob("*"):
+            fichier.unlink()
+
+
+def _redis_ou_rien() -> str:
+    """L'URL Redis des tests ; sans Redis joignable : test sauté, ou échec en CI."""
+    url = os.environ.get("REDIS_URL", "")
+    raison = ""
+    if not url:
+        raison = "REDIS_URL n'est pas défini"
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            raison = f"Redis injoignable ({url}) : {exc}"
+    if raison:
+        if os.environ.get("PORTAIL_AUCUN_SKIP"):
+            pytest.fail(f"Test avec worker Celery impossible : {raison}.")
+        pytest.skip(f"Test avec worker Celery sauté : {raison}.")
+    return url
+
+
+def _url_base_de_test() -> str:
+    reglages = django_settings.DATABASES["default"]
+    if "postgresql" not in reglages["ENGINE"]:
+        pytest.fail("Le worker Celery des tests a besoin de PostgreSQL (DATABASE_URL).")
+    utilisateur = quote(reglages.get("USER") or "", safe="")
+    mot_de_passe = reglages.get("PASSWORD") or ""
+    if mot_de_passe:
+        utilisateur += ":" + quote(mot_de_passe, safe="")
+    hote = reglages.get("HOST") or "127.0.0.1"
+    port = reglages.get("PORT") or 5432
+    return f"postgres://{utilisateur}@{hote}:{port}/{quote(reglages['NAME'], safe='')}"
+
+
+@pytest.fixture(scope="session")
+def _worker_celery_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Un worker Celery (sous-processus) pour toute la session, sur la base de test."""
+    redis_url = _redis_ou_rien()
+    dossier = tmp_path_factory.mktemp("worker-celery")
+    dossier_emails = dossier / "emails"
+    dossier_emails.mkdir()
+    journal = dossier / "worker.log"
+    # Une file propre à cette session : deux suites lancées en même temps ne se mélangent pas.
+    file = f"tests-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url_base_de_test(),
+        "CONN_MAX_AGE": "0",
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(dossier_emails),
+        "PORTAIL_TESTS": "1",
+        "MEDIA_ROOT": str(dossier / "prive"),
+    }
+    commande = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "portail",
+        "worker",
+        "--pool",
+        "solo",
+        "--concurrency",
+        "1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--queues",
+        file,
+        "--hostname",
+        f"{file}@%h",
+        "--loglevel",
+        "INFO",
+    ]
+    with journal.open("wb") as sortie:
+        processus = subprocess.Popen(
+            commande,
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        fin = time.monotonic() + 60
+        while "ready." not in journal.read_text(errors="replace"):
+            if processus.poll() is not None or time.monotonic() > fin:
+                pytest.fail(
+                    "Le worker Celery n'a pas démarré :\n"
+                    + journal.read_text(errors="replace")[-4000:]
+                )
+            time.sleep(0.1)
+        yield WorkerReel(processus, dossier_emails, journal), redis_url, file
+    finally:
+        processus.terminate()
+        try:
+            processus.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            processus.kill()
+            processus.wait(timeout=5)
+
+
+@pytest.fixture
+def celery_worker_reel(_worker_celery_session, transactional_db) -> Iterator[WorkerReel]:
+    """Un vrai worker Celery sur Redis qui voit la base du test.
+
+    Marquer le test `@pytest.mark.worker` et `@pytest.mark.django_db(transaction=True)` :
+    le worker lit ce que le test a validé (commit). Pendant le test, l'application Celery du
+    test publie vraiment sur Redis (pas d'exécution immédiate) ; `attendre_emails(n)` renvoie
+    les e-mails envoyés par le worker (sujet, destinataires, texte, html, pièces jointes).
+    """
+    from portail.celery import app
+
+    worker, redis_url, file = _worker_celery_session
+    worker.vider()
+    anciens = {
+        cle: app.conf[cle]
+        for cle in ("task_always_eager", "task_default_queue", "broker_url", "result_backend")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        task_default_queue=file,
+        broker_url=redis_url,
+        result_backend=redis_url,
+    )
+    try:
+        yield worker
+    finally:
+        app.conf.update(anciens)
+        worker.vider()
+
+
+def pytest_configure(config) -> None:
+    # WhiteNoise avertit à chaque requête quand STATIC_ROOT n'existe pas encore.
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from portail.registre import ACCUEIL
+
 
 def test_accueil_anonyme_renvoie_vers_la_connexion(client, configuration):
     reponse = client.get(reverse("portail:accueil"))
@@ -12,3 +14,38 @@ def test_accueil_parent_bienvenue(client_parent):
     assert reponse.status_code == 200
     assert "Bienvenue" in reponse.content.decode()
     assert "portail@example.fr" in reponse.content.decode()
+
+
+def _requetes_accueil(client, famille) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(famille.compte)
+    client.get(reverse("portail:accueil"))  # configuration mise en cache
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(reverse("portail:accueil")).status_code == 200
+    return len(requetes)
+
+
+def test_accueil_en_nombre_fixe_de_requetes(client, famille, autre_famille):
+    from tests.factories import EnfantFactory
+
+    for _ in range(12):
+        EnfantFactory(famille=autre_famille)
+    petite = _requetes_accueil(client, famille)
+    client.logout()
+    grande = _requetes_accueil(client, autre_famille)
+    assert petite == grande
+    # Session (cache) et configuration (cache) : seul le compte avec sa famille est lu en base
+    # par le portail ; le reste vient des blocs des applications.
+    assert petite <= 1 + 2 * len(ACCUEIL)
+
+
+def test_pages_de_compte_sans_requete_superflue(client, famille, django_assert_max_num_queries):
+    client.force_login(famille.compte)
+    client.get(reverse("portail:accueil"))
+    with django_assert_max_num_queries(1):
+        assert client.get(reverse("account_change_password")).status_code == 200
+    client.logout()
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("account_login")).status_code == 200

@@ -1,0 +1,54 @@
+"""Les groupes du personnel (agent, régisseur, administrateur) et leurs permissions.
+
+Recalculés après chaque `migrate` (signal post_migrate) : un modèle ajouté plus tard par une
+application est couvert sans rien écrire de plus. Les permissions ajoutées à la main dans
+l'admin sont conservées ; seules les permissions prévues ici sont ajoutées.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+AGENT = "agent"
+REGISSEUR = "régisseur"
+ADMINISTRATEUR = "administrateur"
+
+# Applications traitées au guichet : voir, ajouter, modifier (pas supprimer).
+APPLICATIONS_AGENT = ("demandes", "familles", "reservations", "pieces")
+# Le régisseur tient en plus la facturation et les règlements.
+APPLICATIONS_REGISSEUR = (*APPLICATIONS_AGENT, "facturation")
+ACTIONS = ("view", "add", "change")
+
+
+def _permissions_metier(applications: tuple[str, ...]) -> Q:
+    filtre = Q(content_type__app_label__in=applications) & Q(
+        codename__regex=r"^(" + "|".join(ACTIONS) + r")_"
+    )
+    # Débloquer un compte (django-axes) : voir et supprimer les tentatives ; voir les comptes.
+    filtre |= Q(
+        content_type__app_label="axes",
+        codename__in=[
+            "view_accessattempt",
+            "delete_accessattempt",
+            "view_accesslog",
+            "view_accessfailurelog",
+        ],
+    )
+    filtre |= Q(content_type__app_label="portail", codename="view_user")
+    return filtre
+
+
+@transaction.atomic
+def groupes_mettre_a_jour() -> dict[str, int]:
+    """Crée les trois groupes s'ils manquent et leur donne leurs permissions (idempotent)."""
+    definitions = {
+        AGENT: Permission.objects.filter(_permissions_metier(APPLICATIONS_AGENT)),
+        REGISSEUR: Permission.objects.filter(_permissions_metier(APPLICATIONS_REGISSEUR)),
+        ADMINISTRATEUR: Permission.objects.all(),
+    }
+    resultat = {}
+    for nom, permissions in definitions.items():
+        groupe, _ = Group.objects.get_or_create(name=nom)
+        groupe.permissions.add(*permissions)
+        resultat[nom] = groupe.permissions.count()
+    return resultat

@@ -1,0 +1,51 @@
+import re
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
+
+
+def test_martin_premiere_connexion_jusqu_a_l_accueil(page):
+    call_command("demo")
+    page.goto(page.base_url + "/")
+    expect(page).to_have_url(re.compile(r"/compte/login/"))
+    expect(page.get_by_role("link", name="Mot de passe oublié ?")).to_be_visible()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+
+    page.get_by_label("Identifiant (numéro de famille ou e-mail)").fill("claire.martin@example.fr")
+    page.get_by_label("Mot de passe").fill("Bienvenue-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/premiere-connexion/"))
+    # Tant que la première connexion n'est pas faite, les autres pages y ramènent.
+    page.goto(page.base_url + "/compte/password/change/")
+    expect(page).to_have_url(re.compile(r"/premiere-connexion/"))
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+
+    # Un mot de passe trop faible est refusé avec un message qui dit ce qui manque.
+    page.get_by_label("Nouveau mot de passe").fill("claire2026")
+    page.get_by_label("Retapez le même mot de passe").fill("claire2026")
+    page.get_by_label("J'accepte les conditions d'utilisation").check()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("au moins une lettre majuscule")).to_be_visible()
+    verifier_accessibilite(page)
+
+    page.get_by_label("Nouveau mot de passe").fill("Claire-Carnin-2026")
+    page.get_by_label("Retapez le même mot de passe").fill("Claire-Carnin-2026")
+    page.get_by_label("J'accepte les conditions d'utilisation").check()
+    page.get_by_role("button", name="Valider").click()
+    expect(page).to_have_url(page.base_url + "/")
+    expect(page.get_by_role("heading", name="Bienvenue Claire MARTIN")).to_be_visible()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+
+    # Au clavier, à 375 px : le menu s'ouvre et « Se déconnecter » ramène au site de la commune.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.get_by_role("button", name="Ouvrir le menu").press("Enter")
+    bouton = page.get_by_role("button", name="Se déconnecter")
+    expect(bouton).to_be_visible()
+    page.route("https://www.example.fr/**", lambda route: route.fulfill(body="Site de la commune"))
+    bouton.click()
+    expect(page).to_have_url("https://www.example.fr/")

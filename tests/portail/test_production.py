@@ -1,0 +1,150 @@
+"""La forme de production : réglages, check --deploy, .env.example, docker compose."""
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+RACINE = Path(__file__).resolve().parents[2]
+
+
+def _env_production(**autres: str) -> dict[str, str]:
+    env = {
+        cle: valeur
+        for cle, valeur in os.environ.items()
+        if cle in {"PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "VIRTUAL_ENV"}
+    }
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "portail.example.fr",
+            "CSRF_TRUSTED_ORIGINS": "https://portail.example.fr",
+            "DATABASE_URL": "postgres://portail:secret@127.0.0.1:5432/portail",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        }
+    )
+    env.update(autres)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=RACINE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_ne_signale_rien_en_production():
+    resultat = _manage("check", "--deploy", "--fail-level", "DEBUG", env=_env_production())
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "System check identified no issues" in resultat.stdout
+    assert "WARNING" not in resultat.stderr
+
+
+def test_check_deploy_signale_un_debug_oublie():
+    resultat = _manage("check", "--deploy", env=_env_production(DEBUG="1"))
+    assert "security.W018" in resultat.stdout + resultat.stderr
+
+
+def test_sans_secret_key_la_production_refuse_de_demarrer():
+    env = _env_production()
+    del env["SECRET_KEY"]
+    resultat = _manage("check", env=env)
+    assert resultat.returncode != 0
+    assert "La variable d'environnement SECRET_KEY est obligatoire." in resultat.stderr
+
+
+def test_valeur_invalide_refusee_clairement():
+    resultat = _manage("check", env=_env_production(CONN_MAX_AGE="beaucoup"))
+    assert resultat.returncode != 0
+    assert "CONN_MAX_AGE doit être un nombre entier" in resultat.stderr
+
+
+def test_env_example_liste_toutes_les_variables_des_reglages():
+    source = (RACINE / "portail" / "settings.py").read_text()
+    lues = set(
+        re.findall(
+            r"""(?:env_\w+|os\.environ\.get|env_str)\(\s*["']([A-Z][A-Z0-9_]+)["']""", source
+        )
+    )
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"} <= lues
+    exemple = (RACINE / ".env.example").read_text()
+    listees = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", exemple, flags=re.MULTILINE))
+    assert lues - listees == set(), f"Variables absentes de .env.example : {lues - listees}"
+
+
+def _compose() -> dict:
+    return yaml.safe_load((RACINE / "docker-compose.yml").read_text())
+
+
+def test_compose_decrit_la_production():
+    services = _compose()["services"]
+    assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(services)
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert services["worker"]["command"][:4] == ["celery", "-A", "portail", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "portail", "beat"]
+    for nom in ("web", "worker", "beat", "db", "redis"):
+        assert "healthcheck" in services[nom], nom
+    assert "/sante/" in " ".join(services["web"]["healthcheck"]["test"])
+    for nom in ("web", "worker", "beat", "migrate"):
+        env = services[nom]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://"), nom
+        assert env["REDIS_URL"] == "redis://redis:6379/0", nom
+        assert services[nom]["env_file"] == ".env"
+    # Fichiers privés sur un volume, partagé par le web et le worker (PDF, pièces).
+    assert "prive:/app/var/prive" in services["web"]["volumes"]
+    assert "prive:/app/var/prive" in services["worker"]["volumes"]
+    assert "statiques:/app/var/static" in services["web"]["volumes"]
+    assert "base:/var/lib/postgresql/data" in services["db"]["volumes"]
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+
+
+def test_compose_valide_pour_docker(tmp_path):
+    shutil.copy(RACINE / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    env = (RACINE / ".env.example").read_text()
+    env = env.replace("SECRET_KEY=\n", "SECRET_KEY=x\n").replace(
+        "POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=secret\n"
+    )
+    (tmp_path / ".env").write_text(env)
+    if shutil.which("docker-compose"):
+        commande = ["docker-compose", "config", "-q"]
+    elif (
+        shutil.which("docker")
+        and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        commande = ["docker", "compose", "config", "-q"]
+    else:
+        # Sans outil docker compose : au moins un YAML valide avec les ancres résolues.
+        assert yaml.safe_load((tmp_path / "docker-compose.yml").read_text())["services"]
+        return
+    resultat = subprocess.run(commande, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert resultat.returncode == 0, resultat.stderr
+    # Sans mot de passe de base, la configuration est refusée avec un message clair.
+    (tmp_path / ".env").write_text(env.replace("POSTGRES_PASSWORD=secret\n", ""))
+    resultat = subprocess.run(commande, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert resultat.returncode != 0
+    assert "POSTGRES_PASSWORD manquant" in resultat.stderr
+
+
+def test_dockerfile_installe_pango_et_collecte_les_statiques():
+    dockerfile = (RACINE / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "libpangoft2-1.0-0" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    assert "USER portail" in dockerfile

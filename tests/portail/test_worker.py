@@ -1,0 +1,38 @@
+import pytest
+
+from portail.tasks import envoyer_email_task
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_un_vrai_worker_envoie_l_email_de_la_tache(celery_worker_reel, configuration):
+    resultat = envoyer_email_task.delay(
+        destinataires=["jean.dupont@example.fr"],
+        gabarit="demande_traitee",
+        contexte={"demande": {"resume": "Modification de l'adresse", "reponse": "C'est fait."}},
+    )
+    # Publiée sur Redis, pas exécutée dans le processus du test.
+    assert not resultat.ready() or resultat.get(timeout=30) == 1
+    (message,) = celery_worker_reel.attendre_emails(1)
+    assert message.destinataires == ["jean.dupont@example.fr"]
+    # La configuration lue par le worker est celle que le test a enregistrée en base.
+    assert message.sujet == "Carnin (test) : votre demande a été traitée"
+    # Le texte n'est pas échappé comme du HTML ; le HTML l'est.
+    assert "« Modification de l'adresse »" in message.texte
+    assert "Réponse : C'est fait." in message.texte
+    assert "Modification de l&#x27;adresse" in message.html
+    assert resultat.get(timeout=30) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_mot_de_passe_oublie_envoye_par_le_worker(celery_worker_reel, client, famille):
+    from django.core import mail
+
+    client.post("/compte/password/reset/", {"email": famille.compte.email})
+    assert mail.outbox == []  # rien d'envoyé dans le processus web
+    (message,) = celery_worker_reel.attendre_emails(1)
+    assert message.destinataires == [famille.compte.email]
+    assert "choisir un nouveau mot de passe" in message.sujet
+    assert "/compte/password/reset/key/" in message.texte
+    assert "/compte/password/reset/key/" in message.html
