@@ -100,7 +100,8 @@ def compte_preparer(*, famille: Famille, essai: bool = False) -> Preparation:
         .prefetch_related("responsables")
         .get(pk=famille.pk)
     )
-    adresse = adresse_famille(famille)
+    # Un compte existant reçoit à son adresse de connexion (celle du mot de passe oublié).
+    adresse = (famille.compte.email if famille.compte else "") or adresse_famille(famille)
     if not adresse:
         raise ValidationError(
             f"La famille {famille.numero} n'a pas d'adresse e-mail : renseignez-la d'abord."
