@@ -21,7 +21,7 @@ from tests.factories import FamilleFactory, ResponsableFactory, UserFactory
 NOUVEAU = "Mon-Nouveau-2026"
 
 
-def famille_sans_compte(numero: str = "4001", email: str = "leroy@example.fr") -> Famille:
+def famille_sans_compte(numero: str = "4001", email: str = "leroy@example.fr"):
     famille = FamilleFactory(numero=numero, nom="LEROY", compte=None, email=email)
     ResponsableFactory(famille=famille, prenom="Sophie", nom="LEROY", email="")
     return famille

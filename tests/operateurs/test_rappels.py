@@ -55,8 +55,8 @@ def cantine(db, configuration):
     return activite, unite, decembre
 
 
-def enfant_inscrit(activite, numero: str, prenom: str, **famille) -> Enfant:
-    enfant = EnfantFactory(
+def enfant_inscrit(activite, numero: str, prenom: str, **famille):
+    enfant: Enfant = EnfantFactory.create(
         famille=FamilleFactory(numero=numero, email=f"f{numero}@example.fr", **famille),
         prenom=prenom,
     )
