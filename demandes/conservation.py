@@ -26,5 +26,14 @@ def regles() -> list[RegleConservation]:
             jours,
             filtre=Q(statut=StatutDemande.ANNULEE),
         ),
+        # Messages des deux sens, avec leur pièce jointe (gardée tant qu'un message d'un même
+        # envoi groupé la cite encore).
+        RegleConservation(
+            "Messages",
+            "demandes.Message",
+            "cree_le",
+            settings.CONSERVATION_MESSAGES_JOURS,
+            fichiers=("piece_jointe",),
+        ),
         *regles_historique("demandes", settings.CONSERVATION_HISTORIQUE_JOURS),
     ]

@@ -48,7 +48,9 @@ def regles_historique(app_label: str, jours: int) -> list[RegleConservation]:
     regles = []
     for modele in apps.get_app_config(app_label).get_models():
         suivi = getattr(modele, "instance_type", None)
-        if suivi is not None and hasattr(modele, "history_id"):
+        # Les tables m2m historisées suivent leur entrée d'historique (cascade).
+        champs = {f.name for f in modele._meta.get_fields()}
+        if suivi is not None and "history_date" in champs:
             regles.append(
                 RegleConservation(
                     libelle=f"Historique : {suivi._meta.verbose_name_plural}",

@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from familles.identifiants import compte_preparer, familles_a_servir, identifiants_planifier
+from portail.commandes import CommandeFrancaise
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Crée les comptes manquants des familles (identifiant = numéro de famille) et leur "
         "envoie par e-mail, via Celery, un mot de passe temporaire tiré au hasard. Sans "

@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from familles.importation import ErreurFichier, familles_importer
+from portail.commandes import CommandeFrancaise
 
 MAX_ERREURS_AFFICHEES = 200
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Importe les familles, leurs adultes et leurs enfants depuis un fichier CSV "
         "(colonnes : voir docs/import_familles.md). Toutes les lignes sont vérifiées d'abord : "
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "fichier",
+            metavar="FICHIER",
             help="chemin du fichier CSV (séparateur ; ou , — UTF-8 ou Windows-1252)",
         )
         parser.add_argument(

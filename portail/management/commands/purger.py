@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from portail.commandes import CommandeFrancaise
 from portail.conservation import donnees_purger
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Applique la politique de conservation (docs/exploitation.md) : supprime les demandes "
         "traitées, messages, pièces, fichiers et entrées d'historique plus anciens que leur "
