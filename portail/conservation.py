@@ -29,9 +29,6 @@ class RegleConservation:
     filtre: models.Q = field(default_factory=models.Q)
     # Champs fichiers dont les fichiers sont effacés du stockage avec la ligne.
     fichiers: tuple[str, ...] = ()
-    # Vrai : seuls les fichiers sont effacés, la ligne reste (ex. un certificat d'absence
-    # dont l'absence sert à la facturation).
-    fichiers_seulement: bool = False
 
 
 @dataclass
@@ -96,16 +93,9 @@ def _appliquer(regle: RegleConservation, limite: datetime, essai: bool) -> Resul
     )
     lignes = modele._default_manager.filter(regle.filtre, **{f"{regle.champ_date}__lt": borne})
     resultat = Resultat(regle)
-    if regle.fichiers_seulement:
-        avec_fichier = models.Q()
-        for nom_champ in regle.fichiers:
-            avec_fichier |= ~models.Q(**{nom_champ: ""})
-        lignes = lignes.filter(avec_fichier)
     noms = _noms_fichiers(lignes, regle.fichiers)
     if essai:
         resultat.lignes = lignes.count()
-    elif regle.fichiers_seulement:
-        resultat.lignes = lignes.update(**dict.fromkeys(regle.fichiers, ""))
     else:
         _, par_modele = lignes.delete()
         resultat.lignes = par_modele.pop(modele._meta.label, 0)

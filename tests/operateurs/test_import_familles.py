@@ -240,3 +240,35 @@ def test_la_commande_liste_les_erreurs_et_echoue(tmp_path):
 def test_la_commande_refuse_un_fichier_absent():
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("importer_familles", "/nulle/part.csv")
+
+
+def _fichier_de(nombre: int, debut: int) -> str:
+    lignes = [ENTETE]
+    for i in range(debut, debut + nombre):
+        lignes.append(f"{i};responsable;NOM{i};;;NOM{i};Anne;;;")
+        lignes.append(f"{i};enfant;;;;NOM{i};Léo;01/02/2018;M;")
+    return "\n".join(lignes)
+
+
+@pytest.mark.django_db
+def test_le_nombre_de_requetes_ne_depend_pas_de_la_taille_du_fichier():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mesures = []
+    for nombre, debut in ((3, 10000), (300, 20000)):
+        with CaptureQueriesContext(connection) as requetes:
+            assert importer(_fichier_de(nombre, debut)).valide
+        mesures.append(len(requetes))
+    assert mesures[0] == mesures[1]
+    assert Famille.objects.count() == 303
+
+
+@pytest.mark.django_db
+def test_la_commande_montre_sa_progression():
+    sortie = StringIO()
+    call_command("importer_familles", str(EXEMPLE), stdout=sortie)
+    texte = sortie.getvalue()
+    assert "6 ligne(s) lue(s) (UTF-8, séparateur « ; »)." in texte
+    assert "Vérification terminée : 0 erreur(s)." in texte
+    assert "Familles écrites : 2 créé(s)" in texte

@@ -27,11 +27,6 @@ class Command(CommandeFrancaise):
             if not resultat.lignes and not resultat.fichiers and options["verbosity"] < 2:
                 continue
             ligne = f"  {regle.libelle} (plus de {regle.jours} jours) : {resultat.lignes} {verbe}"
-            if regle.fichiers_seulement:
-                ligne = (
-                    f"  {regle.libelle} (plus de {regle.jours} jours) : fichiers de "
-                    f"{resultat.lignes} ligne(s) {verbe}"
-                )
             if resultat.fichiers:
                 ligne += f", dont {resultat.fichiers} fichier(s)"
             if resultat.cascade:
