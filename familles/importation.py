@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Field
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -99,19 +100,6 @@ REGIMES = {"caf": Regime.CAF, "msa": Regime.MSA, "autre": Regime.AUTRE}
 RE_NUMERO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 RE_CODE_POSTAL = re.compile(r"^\d{5}$")
 RE_TELEPHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
-
-LONGUEURS = {
-    "nom_famille": 120,
-    "adresse": 200,
-    "ville": 100,
-    "numero_allocataire": 20,
-    "nom": 80,
-    "prenom": 80,
-    "ville_naissance": 100,
-    "profession": 100,
-    "ecole": 120,
-    "classe": 40,
-}
 
 
 class ErreurFichier(Exception):
@@ -245,6 +233,41 @@ def lire_lignes(contenu: bytes, bilan: Bilan) -> list[tuple[int, dict[str, str]]
 
 # --- Vérification ----------------------------------------------------------------------
 
+CHAMPS_FAMILLE = {
+    "nom_famille": "nom",
+    "adresse": "adresse",
+    "code_postal": "code_postal",
+    "ville": "ville",
+    "email_famille": "email",
+    "regime": "regime",
+    "numero_allocataire": "numero_allocataire",
+    "quotient_familial": "quotient_familial",
+}
+CHAMPS_ADULTE = {
+    "nom": "nom",
+    "prenom": "prenom",
+    "date_naissance": "date_naissance",
+    "cp_naissance": "cp_naissance",
+    "ville_naissance": "ville_naissance",
+    "civilite": "civilite",
+    "qualite": "qualite",
+    "telephone_domicile": "telephone_domicile",
+    "telephone_mobile": "telephone_mobile",
+    "telephone_travail": "telephone_travail",
+    "email": "email",
+    "profession": "profession",
+}
+CHAMPS_ENFANT = {
+    "nom": "nom",
+    "prenom": "prenom",
+    "date_naissance": "date_naissance",
+    "cp_naissance": "cp_naissance",
+    "ville_naissance": "ville_naissance",
+    "sexe": "sexe",
+    "ecole": "ecole",
+    "classe": "classe",
+}
+
 
 def _date(valeur: str) -> date:
     try:
@@ -325,12 +348,26 @@ SEULEMENT_ADULTE = {
 }
 
 
-def _convertir(nom: str, valeur: str) -> Any:
-    limite = LONGUEURS.get(nom)
-    if limite and len(valeur) > limite:
-        raise ValidationError(f"{len(valeur)} caractères, {limite} au plus.")
+def _champ_modele(nom: str, type_ligne: str) -> Field:
+    modele: type[models.Model]
+    if nom in CHAMPS_FAMILLE:
+        modele, attribut = Famille, CHAMPS_FAMILLE[nom]
+    elif type_ligne == "enfant" or nom not in CHAMPS_ADULTE:
+        modele, attribut = Enfant, CHAMPS_ENFANT[nom]
+    else:
+        modele, attribut = Responsable, CHAMPS_ADULTE[nom]
+    champ = modele._meta.get_field(attribut)
+    assert isinstance(champ, Field)
+    return champ
+
+
+def _convertir(nom: str, valeur: str, type_ligne: str) -> Any:
     conversion = CONVERSIONS.get(nom)
-    return conversion(valeur) if conversion else valeur
+    converti = conversion(valeur) if conversion else valeur
+    # Les règles posées sur les champs du modèle (longueur, validateurs du dossier famille)
+    # valent aussi pour l'import : une seule définition des règles.
+    _champ_modele(nom, type_ligne).run_validators(converti)
+    return converti
 
 
 def verifier(
@@ -342,6 +379,7 @@ def verifier(
     familles: dict[str, LigneFamille] = {}
     personnes: list[LignePersonne] = []
     cles_vues: dict[tuple, int] = {}
+    noms_refuses: set[str] = set()  # nom de famille donné mais invalide : déjà signalé
 
     def erreur(ligne: int, colonne: str, message: str) -> None:
         bilan.erreurs.append(Erreur(ligne, colonne, message))
@@ -387,9 +425,11 @@ def verifier(
                 erreur(numero_ligne, nom, "cette colonne ne concerne que les enfants.")
                 continue
             try:
-                valeurs[nom] = _convertir(nom, brute)
+                valeurs[nom] = _convertir(nom, brute, type_ligne)
             except ValidationError as exc:
                 erreur(numero_ligne, nom, exc.messages[0])
+                if nom == "nom_famille":
+                    noms_refuses.add(numero)
         if type_ligne == "enfant" and not cellules.get("date_naissance"):
             erreur(numero_ligne, "date_naissance", "obligatoire pour un enfant.")
         if not numero or not type_ligne:
@@ -440,7 +480,7 @@ def verifier(
         )
 
     for famille in familles.values():
-        if "nom_famille" not in famille.valeurs:
+        if "nom_famille" not in famille.valeurs and famille.numero not in noms_refuses:
             erreur(
                 famille.premiere_ligne,
                 "nom_famille",
@@ -450,41 +490,6 @@ def verifier(
 
 
 # --- Écriture --------------------------------------------------------------------------
-
-CHAMPS_FAMILLE = {
-    "nom_famille": "nom",
-    "adresse": "adresse",
-    "code_postal": "code_postal",
-    "ville": "ville",
-    "email_famille": "email",
-    "regime": "regime",
-    "numero_allocataire": "numero_allocataire",
-    "quotient_familial": "quotient_familial",
-}
-CHAMPS_ADULTE = {
-    "nom": "nom",
-    "prenom": "prenom",
-    "date_naissance": "date_naissance",
-    "cp_naissance": "cp_naissance",
-    "ville_naissance": "ville_naissance",
-    "civilite": "civilite",
-    "qualite": "qualite",
-    "telephone_domicile": "telephone_domicile",
-    "telephone_mobile": "telephone_mobile",
-    "telephone_travail": "telephone_travail",
-    "email": "email",
-    "profession": "profession",
-}
-CHAMPS_ENFANT = {
-    "nom": "nom",
-    "prenom": "prenom",
-    "date_naissance": "date_naissance",
-    "cp_naissance": "cp_naissance",
-    "ville_naissance": "ville_naissance",
-    "sexe": "sexe",
-    "ecole": "ecole",
-    "classe": "classe",
-}
 
 
 def _appliquer(objet: Any, valeurs: dict[str, Any], champs: dict[str, str]) -> set[str]:

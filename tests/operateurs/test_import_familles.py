@@ -144,7 +144,9 @@ MAUVAISES_LIGNES = [
     ("3004;responsable;X;;;X;Y;;;appelez-moi", "telephone_mobile", "numéro de téléphone"),
     ("3004;enfant;X;;;X;Y;01/01/2016;F;06 00 00 00 00", "telephone_mobile", "que les adultes"),
     ("3004;responsable;X;;;X;Y;;F;", "sexe", "que les enfants"),
-    ("3004;responsable;X;;;" + "X" * 81 + ";Y;;;", "nom", "80 au plus"),
+    ("3004;responsable;X;;;" + "X" * 81 + ";Y;;;", "nom", "au plus 80 caractères"),
+    ("3004;enfant;" + "X" * 121 + ";;;X;Y;01/01/2016;F;", "nom_famille", "au plus 120 caractères"),
+    ("3004;inconnu;X;;;X;Y;;F;", "type", "n'est pas un type de ligne connu"),
     ("3004;responsable;;;;X;Y;;;", "nom_famille", "ne donne le nom de la famille"),
     ("3004;responsable;X;;;X;Y;;;;en trop", "", "plus que de colonnes"),
 ]
