@@ -6,15 +6,16 @@ ni sortie de commande).
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from portail.emails import envoyer_email
 from portail.models import User
@@ -69,7 +70,7 @@ def familles_a_servir(*, numero: str = "", nouvelles: bool = False) -> QuerySet[
     - sinon : les familles sans compte et celles dont le compte n'a jamais servi (première
       connexion pas faite), par exemple parce que leur mot de passe temporaire a expiré.
     """
-    familles = Famille.objects.select_related("compte").prefetch_related("responsables")
+    familles = Famille.objects.all()
     if numero:
         return familles.filter(numero=numero)
     if nouvelles:
@@ -87,64 +88,113 @@ class Preparation:
     adresse: str
 
 
-@transaction.atomic
-def compte_preparer(*, famille: Famille, essai: bool = False) -> Preparation:
-    """Crée le compte de la famille s'il manque (identifiant = numéro de famille).
+@dataclass
+class Lot:
+    preparees: list[Preparation] = field(default_factory=list)
+    # Une phrase par famille qui ne peut pas recevoir d'identifiants.
+    ignorees: list[str] = field(default_factory=list)
 
-    Le compte créé n'a pas de mot de passe utilisable tant que le worker n'a pas envoyé les
-    identifiants. Lève ValidationError si la famille ne peut pas recevoir d'identifiants.
+
+@transaction.atomic
+def comptes_preparer(*, famille_ids: list[int], essai: bool = False) -> Lot:
+    """Crée les comptes manquants d'un lot de familles (identifiant = numéro de famille) et
+    met en file l'envoi des identifiants de chaque famille du lot, après validation.
+
+    Écritures groupées : un nombre fixe de requêtes par lot. Un compte créé n'a pas de mot
+    de passe utilisable tant que le worker n'a pas envoyé les identifiants. Une famille sans
+    adresse, ou en conflit avec un autre compte, est ignorée et citée dans ``Lot.ignorees``.
     """
-    famille = (
+    lot = Lot()
+    verrouillees = list(
         Famille.objects.select_for_update(of=("self",))
         .select_related("compte")
         .prefetch_related("responsables")
-        .get(pk=famille.pk)
+        .filter(pk__in=famille_ids)
+        .order_by("numero")
     )
-    # Un compte existant reçoit à son adresse de connexion (celle du mot de passe oublié).
-    adresse = (famille.compte.email if famille.compte else "") or adresse_famille(famille)
-    if not adresse:
-        raise ValidationError(
-            f"La famille {famille.numero} n'a pas d'adresse e-mail : renseignez-la d'abord."
-        )
-    if famille.compte is not None:
-        if not famille.compte.is_active:
-            raise ValidationError(f"Le compte de la famille {famille.numero} est désactivé.")
-        return Preparation(famille, famille.compte, False, adresse)
+    a_creer: list[tuple[Famille, str]] = []
+    for famille in verrouillees:
+        # Un compte existant reçoit à son adresse de connexion (celle du mot de passe oublié).
+        adresse = (famille.compte.email if famille.compte else "") or adresse_famille(famille)
+        if not adresse:
+            lot.ignorees.append(
+                f"La famille {famille.numero} n'a pas d'adresse e-mail : renseignez-la d'abord."
+            )
+        elif famille.compte is None:
+            a_creer.append((famille, adresse))
+        elif not famille.compte.is_active:
+            lot.ignorees.append(f"Le compte de la famille {famille.numero} est désactivé.")
+        else:
+            lot.preparees.append(Preparation(famille, famille.compte, False, adresse))
 
-    identifiant = famille.numero.lower()
-    if User.objects.filter(username=identifiant).exists():
-        raise ValidationError(
-            f"Un compte « {identifiant} » existe déjà sans être lié à la famille "
-            f"{famille.numero} : liez-le dans l'administration."
+    identifiants_pris = set(
+        User.objects.filter(username__in=[f.numero.lower() for f, _ in a_creer]).values_list(
+            "username", flat=True
         )
-    if User.objects.filter(email__iexact=adresse).exists():
-        raise ValidationError(
-            f"L'adresse {adresse} de la famille {famille.numero} sert déjà à un autre compte : "
-            "chaque compte a sa propre adresse de connexion."
+    )
+    adresses_prises = set(
+        User.objects.annotate(adresse=Lower("email"))
+        .filter(adresse__in=[a for _, a in a_creer])
+        .values_list("adresse", flat=True)
+    )
+    nouveaux: list[tuple[Famille, User, str]] = []
+    for famille, adresse in a_creer:
+        identifiant = famille.numero.lower()
+        if identifiant in identifiants_pris:
+            lot.ignorees.append(
+                f"Un compte « {identifiant} » existe déjà sans être lié à la famille "
+                f"{famille.numero} : liez-le dans l'administration."
+            )
+            continue
+        if adresse in adresses_prises:
+            lot.ignorees.append(
+                f"L'adresse {adresse} de la famille {famille.numero} sert déjà à un autre "
+                "compte : chaque compte a sa propre adresse de connexion."
+            )
+            continue
+        adresses_prises.add(adresse)  # deux familles du lot avec la même adresse
+        responsable = next(
+            (r for r in famille.responsables.all() if r.role == Role.RESPONSABLE), None
         )
+        compte = User(
+            username=identifiant,
+            email=adresse,
+            first_name=responsable.prenom if responsable else "",
+            last_name=responsable.nom if responsable else famille.nom,
+            doit_changer_mot_de_passe=True,
+        )
+        compte.set_unusable_password()
+        nouveaux.append((famille, compte, adresse))
+
     if essai:
-        return Preparation(famille, None, True, adresse)
-    responsable = next((r for r in famille.responsables.all() if r.role == Role.RESPONSABLE), None)
-    compte = User(
-        username=identifiant,
-        email=adresse,
-        first_name=responsable.prenom if responsable else "",
-        last_name=responsable.nom if responsable else famille.nom,
-        doit_changer_mot_de_passe=True,
-    )
-    compte.set_unusable_password()
-    compte.save()
-    famille.compte = compte
-    famille.save(update_fields=["compte"])
-    return Preparation(famille, compte, True, adresse)
+        lot.preparees += [Preparation(f, None, True, a) for f, _, a in nouveaux]
+        return lot
+    User.objects.bulk_create([compte for _, compte, _ in nouveaux])
+    for famille, compte, adresse in nouveaux:
+        famille.compte = compte
+        lot.preparees.append(Preparation(famille, compte, True, adresse))
+    if nouveaux:
+        bulk_update_with_history(
+            [famille for famille, _, _ in nouveaux],
+            Famille,
+            ["compte"],
+            default_change_reason="Compte créé par envoyer_identifiants",
+        )
+    identifiants_planifier(comptes=[p.compte for p in lot.preparees if p.compte is not None])
+    return lot
 
 
-def identifiants_planifier(*, compte: User) -> None:
-    """Met en file l'envoi des identifiants, une fois la transaction validée."""
+def identifiants_planifier(*, comptes: list[User]) -> None:
+    """Met en file l'envoi des identifiants (une tâche par compte), après validation."""
     from .tasks import envoyer_identifiants_task
 
-    compte_id = compte.pk
-    transaction.on_commit(lambda: envoyer_identifiants_task.delay(compte_id=compte_id))
+    ids = [compte.pk for compte in comptes]
+
+    def publier() -> None:
+        for compte_id in ids:
+            envoyer_identifiants_task.delay(compte_id=compte_id)
+
+    transaction.on_commit(publier)
 
 
 @transaction.atomic

@@ -253,3 +253,41 @@ def test_un_vrai_worker_tire_et_envoie_le_mot_de_passe(celery_worker_reel, confi
     assert compte.check_password(mot_de_passe)
     assert compte.doit_changer_mot_de_passe
     assert compte.mot_de_passe_temporaire_expire_le is not None
+
+
+def test_deux_familles_avec_la_meme_adresse_une_seule_recoit(
+    db, configuration, django_capture_on_commit_callbacks
+):
+    famille_sans_compte("4001", "commune@example.fr")
+    famille_sans_compte("4002", "commune@example.fr")
+    sortie = envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [["commune@example.fr"]]
+    assert User.objects.get().username == "4001"
+    assert "L'adresse commune@example.fr de la famille 4002 sert déjà" in sortie
+
+
+def test_le_lien_au_compte_est_historise(db, configuration, django_capture_on_commit_callbacks):
+    famille = famille_sans_compte()
+    envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
+    derniere = famille.history.latest()
+    assert derniere.compte_id == User.objects.get(username="4001").pk
+    assert derniere.history_change_reason == "Compte créé par envoyer_identifiants"
+
+
+def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_familles(db, configuration):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from familles.identifiants import comptes_preparer
+
+    mesures = []
+    for debut, nombre in ((100, 2), (200, 40)):
+        ids = [
+            famille_sans_compte(str(debut + i), f"f{debut + i}@example.fr").pk
+            for i in range(nombre)
+        ]
+        with CaptureQueriesContext(connection) as requetes:
+            lot = comptes_preparer(famille_ids=ids)
+        assert len(lot.preparees) == nombre
+        mesures.append(len(requetes))
+    assert mesures[0] == mesures[1]

@@ -1,9 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 
-from familles.identifiants import compte_preparer, familles_a_servir, identifiants_planifier
+from familles.identifiants import comptes_preparer, familles_a_servir
 from portail.commandes import CommandeFrancaise
+
+TAILLE_LOT = 500
 
 
 class Command(CommandeFrancaise):
@@ -34,31 +34,29 @@ class Command(CommandeFrancaise):
         )
 
     def handle(self, *args, famille: str, nouvelles: bool, essai: bool, **options) -> None:
-        familles = list(familles_a_servir(numero=famille, nouvelles=nouvelles))
+        familles = list(
+            familles_a_servir(numero=famille, nouvelles=nouvelles).values_list("pk", flat=True)
+        )
         if famille and not familles:
             raise CommandError(f"Aucune famille n'a le numéro {famille}.")
         crees = envois = 0
         ignorees: list[str] = []
-        for rang, une_famille in enumerate(familles, start=1):
-            try:
-                # Une transaction par famille : l'e-mail part dès que son compte est prêt.
-                with transaction.atomic():
-                    preparation = compte_preparer(famille=une_famille, essai=essai)
-                    if not essai and preparation.compte is not None:
-                        identifiants_planifier(compte=preparation.compte)
-            except ValidationError as exc:
-                ignorees.append(exc.messages[0])
-                continue
-            crees += preparation.cree
-            envois += 1
-            if essai or options["verbosity"] > 1:
-                action = "compte à créer" if preparation.cree else "compte existant"
-                self.stdout.write(
-                    f"  {une_famille.numero} {une_famille.nom} : {action}, "
-                    f"envoi à {preparation.adresse}"
-                )
-            if rang % 500 == 0:
-                self.stdout.write(f"{rang}/{len(familles)} familles traitées…")
+        # Un lot par transaction : ses e-mails partent dès que ses comptes sont enregistrés.
+        for debut in range(0, len(familles), TAILLE_LOT):
+            lot = comptes_preparer(famille_ids=familles[debut : debut + TAILLE_LOT], essai=essai)
+            ignorees += lot.ignorees
+            for preparation in lot.preparees:
+                crees += preparation.cree
+                envois += 1
+                if essai or options["verbosity"] > 1:
+                    action = "compte à créer" if preparation.cree else "compte existant"
+                    self.stdout.write(
+                        f"  {preparation.famille.numero} {preparation.famille.nom} : {action}, "
+                        f"envoi à {preparation.adresse}"
+                    )
+            if len(familles) > TAILLE_LOT:
+                fait = min(debut + TAILLE_LOT, len(familles))
+                self.stdout.write(f"{fait}/{len(familles)} familles traitées…")
         for message in ignorees:
             self.stderr.write(f"Ignorée : {message}")
         if essai:
