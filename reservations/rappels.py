@@ -15,11 +15,18 @@ from .models import Inscription, Periode, RappelPeriode, Reservation
 
 def periodes_bientot_fermees(*, maintenant: datetime) -> QuerySet[Periode]:
     limite = maintenant + timedelta(days=settings.RAPPEL_FERMETURE_JOURS)
-    return Periode.objects.filter(
-        reservable_jusqu_au__gt=maintenant,
-        reservable_jusqu_au__lte=limite,
-        activite__actif=True,
-    ).select_related("activite")
+    aujourdhui = timezone.localdate(maintenant)
+    # Une période que les familles ne voient pas encore (ou plus) n'appelle pas de rappel.
+    return (
+        Periode.objects.filter(
+            reservable_jusqu_au__gt=maintenant,
+            reservable_jusqu_au__lte=limite,
+            activite__actif=True,
+        )
+        .filter(Q(affichee_du__isnull=True) | Q(affichee_du__lte=aujourdhui))
+        .filter(Q(affichee_au__isnull=True) | Q(affichee_au__gte=aujourdhui))
+        .select_related("activite")
+    )
 
 
 def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:

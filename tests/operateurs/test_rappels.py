@@ -146,3 +146,27 @@ def test_la_tache_est_dans_le_planning_celery_beat():
         "familles.tasks.expirer_mots_de_passe_temporaires",
     }
     assert taches <= set(app.tasks)
+
+
+@pytest.mark.parametrize(
+    ("champs", "rappel"),
+    [
+        ({"affichee_du": date(2026, 11, 21)}, False),  # pas encore affichée aux familles
+        ({"affichee_au": date(2026, 11, 19)}, False),  # plus affichée
+        ({"affichee_du": date(2026, 11, 1), "affichee_au": date(2026, 11, 30)}, True),
+    ],
+)
+def test_seules_les_periodes_affichees_aux_familles_donnent_un_rappel(
+    cantine, django_capture_on_commit_callbacks, champs, rappel
+):
+    activite, _, decembre = cantine
+    Periode.objects.filter(pk=decembre.pk).update(**champs)
+    enfant_inscrit(activite, "6001", "Lise")
+    assert lancer(django_capture_on_commit_callbacks) == int(rappel)
+
+
+def test_une_activite_inactive_ne_donne_pas_de_rappel(cantine, django_capture_on_commit_callbacks):
+    activite, _, _ = cantine
+    enfant_inscrit(activite, "6001", "Lise")
+    Activite.objects.filter(pk=activite.pk).update(actif=False)
+    assert lancer(django_capture_on_commit_callbacks) == 0
