@@ -201,6 +201,7 @@ def test_toutes_les_erreurs_sont_listees_d_un_coup():
             "Colonnes obligatoires absentes de la première ligne : type",
         ),
         (ENTETE + ";pointure\n", "Colonnes inconnues : pointure"),
+        (ENTETE + ";nom\n", "Colonnes en double : nom"),
     ],
 )
 def test_un_fichier_illisible_est_refuse_en_entier(texte, message):
@@ -274,3 +275,30 @@ def test_la_commande_montre_sa_progression():
     assert "6 ligne(s) lue(s) (UTF-8, séparateur « ; »)." in texte
     assert "Vérification terminée : 0 erreur(s)." in texte
     assert "Familles écrites : 2 créé(s)" in texte
+
+
+@pytest.mark.django_db
+def test_un_separateur_final_d_export_tableur_est_ignore():
+    texte = "\n".join(ligne + ";" for ligne in BON.split("\n"))
+    bilan = importer(texte)
+    assert bilan.valide, [str(e) for e in bilan.erreurs]
+    assert bilan.familles.crees == 2
+
+
+@pytest.mark.django_db
+def test_le_numero_de_ligne_cite_compte_les_lignes_du_fichier():
+    texte = (
+        "numero_famille;type;nom_famille;adresse;nom;prenom;date_naissance\n"
+        '3010;responsable;ROUX;"Résidence des Lilas\nBâtiment B";ROUX;Paul;\n'
+        "3010;enfant;;;ROUX;Léo;31/02/2016\n"
+    )
+    bilan = importer(texte)
+    assert [(e.ligne, e.colonne) for e in bilan.erreurs] == [(4, "date_naissance")]
+
+
+@pytest.mark.django_db
+def test_un_export_windows_avec_fins_de_ligne_crlf():
+    bilan = importer(BON.replace("\n", "\r\n") + "\r\n", "cp1252")
+    assert bilan.valide, [str(e) for e in bilan.erreurs]
+    assert Famille.objects.get(numero="3001").nom == "BERNARD"
+    assert Enfant.objects.filter(prenom="Zoé").exists()
