@@ -526,6 +526,7 @@ def _ecrire(
     personnes: list[LignePersonne],
     bilan: Bilan,
     auteur: Any,
+    motif: str,
     progression: Progression,
 ) -> None:
     numeros = list(familles_lues)
@@ -545,7 +546,7 @@ def _ecrire(
             if changes:
                 modifiees.append(famille)
                 champs_modifies |= changes
-    historique = {"default_user": auteur, "default_change_reason": MOTIF_HISTORIQUE}
+    historique = {"default_user": auteur, "default_change_reason": motif[:100]}
     if nouvelles:
         # PostgreSQL renvoie les identifiants créés : pas de relecture.
         for famille in bulk_create_with_history(
@@ -636,6 +637,7 @@ def familles_importer(
     contenu: bytes,
     essai: bool = False,
     auteur: Any = None,
+    motif: str = MOTIF_HISTORIQUE,
     progression: Progression | None = None,
 ) -> Bilan:
     """Vérifie tout le fichier, puis importe tout ou rien.
@@ -655,7 +657,7 @@ def familles_importer(
     if bilan.erreurs:
         return bilan
     with transaction.atomic():
-        _ecrire(familles_lues, personnes, bilan, auteur, signaler)
+        _ecrire(familles_lues, personnes, bilan, auteur, motif, signaler)
         if essai:
             transaction.set_rollback(True)
     return bilan

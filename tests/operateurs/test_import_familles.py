@@ -217,6 +217,9 @@ def test_la_commande_affiche_le_bilan():
     assert "Import terminé : 6 ligne(s)." in texte
     assert "Familles : 2 créé(s), 0 mis à jour, 0 inchangé(s)" in texte
     assert "Enfants : 3 créé(s)" in texte
+    # L'historique dit d'où vient la fiche.
+    motif = Famille.objects.get(numero="2001").history.get().history_change_reason
+    assert motif == "Import CSV des familles (exemple_familles.csv)"
 
 
 @pytest.mark.django_db

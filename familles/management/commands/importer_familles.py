@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
-from familles.importation import ErreurFichier, familles_importer
+from familles.importation import MOTIF_HISTORIQUE, ErreurFichier, familles_importer
 from portail.commandes import CommandeFrancaise
 
 MAX_ERREURS_AFFICHEES = 200
@@ -34,7 +34,10 @@ class Command(CommandeFrancaise):
             raise CommandError(f"Fichier introuvable : {chemin}")
         try:
             bilan = familles_importer(
-                contenu=chemin.read_bytes(), essai=essai, progression=self.stdout.write
+                contenu=chemin.read_bytes(),
+                essai=essai,
+                motif=f"{MOTIF_HISTORIQUE} ({chemin.name})",
+                progression=self.stdout.write,
             )
         except ErreurFichier as exc:
             raise CommandError(f"Fichier refusé : {exc}") from exc
