@@ -30,6 +30,8 @@ class CompteAdmin(UserAdmin):
 
 
 class ConfigurationForm(forms.ModelForm):
+    site_web = forms.URLField(label="Site internet de la commune", assume_scheme="https")
+
     class Meta:
         model = Configuration
         fields = (

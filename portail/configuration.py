@@ -1,9 +1,11 @@
 """La configuration de la commune, lue une fois par requête (et mise en cache)."""
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -21,15 +23,26 @@ INTERRUPTEURS = (
 )
 
 
+# Copie locale au processus, relue dans le cache partagé après quelques secondes : une page
+# lit la configuration plusieurs fois (middleware, menu, vue) sans aller-retour vers Redis.
+_locale: dict[str, Any] = {"config": None, "lue_le": 0.0}
+
+
 def configuration_courante() -> Configuration:
+    duree_locale = getattr(settings, "CONFIGURATION_CACHE_LOCAL_SECONDES", 0)
+    maintenant = time.monotonic()
+    if _locale["config"] is not None and maintenant - _locale["lue_le"] < duree_locale:
+        return _locale["config"]
     config = cache.get(CLE_CACHE)
     if config is None:
         config, _ = Configuration.objects.get_or_create(pk=1)
         cache.set(CLE_CACHE, config, 300)
+    _locale.update(config=config, lue_le=maintenant)
     return config
 
 
 def vider_cache_configuration() -> None:
+    _locale.update(config=None, lue_le=0.0)
     cache.delete(CLE_CACHE)
 
 

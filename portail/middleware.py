@@ -7,7 +7,14 @@ from django.urls import reverse
 from .configuration import configuration_courante
 
 # Ce qui reste joignable avant d'avoir fini la première connexion.
-CHEMINS_LIBRES = ("/static/", "/compte/logout/", "/sante/", "/admin/")
+CHEMINS_LIBRES = (
+    "/static/",
+    "/compte/logout/",
+    "/sante/",
+    "/admin/",
+    "/logo/",
+    "/conditions-d-utilisation/",
+)
 
 
 class PremiereConnexionMiddleware:

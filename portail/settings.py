@@ -127,11 +127,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portail.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "portail.User"
 AUTHENTICATION_BACKENDS = [
@@ -268,6 +267,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Configuration de la commune gardée en mémoire de chaque processus quelques secondes (une
+# modification dans l'admin s'applique partout après ce délai) ; 0 dans les tests.
+CONFIGURATION_CACHE_LOCAL_SECONDES = 0 if TESTING else 10
 
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
 # aussi en base pour survivre à un redémarrage de Redis.

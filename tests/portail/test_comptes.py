@@ -92,6 +92,8 @@ def test_premiere_connexion_bloque_les_autres_pages(client_premiere):
         assert reponse.status_code == 302, url
         assert reponse["Location"] == reverse("portail:premiere_connexion")
     assert client_premiere.get(reverse("portail:premiere_connexion")).status_code == 200
+    # Les conditions restent lisibles avant de les accepter.
+    assert client_premiere.get(reverse("portail:conditions")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from portail.models import Configuration, User
 
 def _compter() -> dict[str, int]:
     return {
-        modele._meta.label: modele.objects.count()
+        modele._meta.label: modele._default_manager.count()
         for modele in apps.get_models()
         if modele._meta.app_label
         in {"portail", "familles", "demandes", "reservations", "facturation", "pieces", "auth"}

@@ -148,3 +148,16 @@ def test_dockerfile_installe_pango_et_collecte_les_statiques():
     assert "libpangoft2-1.0-0" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "USER portail" in dockerfile
+
+
+def test_collectstatic_de_production(tmp_path):
+    # Stockage avec manifeste (WhiteNoise) : une référence cassée dans un CSS ou un JS
+    # empêcherait l'image Docker de se construire.
+    resultat = _manage(
+        "collectstatic",
+        "--noinput",
+        env=_env_production(STATIC_ROOT=str(tmp_path / "static")),
+    )
+    assert resultat.returncode == 0, resultat.stderr[-3000:]
+    manifeste = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/bootstrap.min.css" in manifeste
