@@ -29,12 +29,6 @@ CHIFFRES = "23456789"
 LONGUEUR_MOT_DE_PASSE = 12
 
 
-class Selection:
-    FAMILLE = "famille"
-    NOUVELLES = "nouvelles"
-    EN_ATTENTE = "en_attente"
-
-
 def mot_de_passe_temporaire() -> str:
     """12 caractères tirés avec secrets, dont au moins une majuscule, une minuscule et un
     chiffre : la règle des mots de passe du portail."""
@@ -235,12 +229,6 @@ def identifiants_envoyer(*, compte_id: int) -> int:
             "adresse_portail": settings.PORTAIL_URL,
         },
     )
-
-
-def mot_de_passe_temporaire_expire(compte: User) -> bool:
-    """Vrai si le compte n'a que son mot de passe temporaire et qu'il a expiré."""
-    expire_le = compte.mot_de_passe_temporaire_expire_le
-    return bool(compte.doit_changer_mot_de_passe and expire_le and expire_le <= timezone.now())
 
 
 @transaction.atomic
