@@ -170,3 +170,20 @@ def test_une_activite_inactive_ne_donne_pas_de_rappel(cantine, django_capture_on
     enfant_inscrit(activite, "6001", "Lise")
     Activite.objects.filter(pk=activite.pk).update(actif=False)
     assert lancer(django_capture_on_commit_callbacks) == 0
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_un_vrai_worker_envoie_le_rappel(celery_worker_reel, cantine):
+    from reservations.rappels import rappels_fermeture_envoyer
+
+    activite, _, _ = cantine
+    enfant_inscrit(activite, "6001", "Lise")
+    with time_machine.travel(MAINTENANT, tick=False):
+        assert rappels_fermeture_envoyer() == 1
+    assert mail.outbox == []  # envoyé par le worker, pas par le processus qui planifie
+
+    (message,) = celery_worker_reel.attendre_emails(1)
+    assert message.destinataires == ["f6001@example.fr"]
+    assert message.sujet == "Carnin (test) : les réservations CANTINE ferment le 22/11/2026"
+    assert "rien réservé pour Lise" in message.texte
