@@ -291,3 +291,19 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_familles(db, configura
         assert len(lot.preparees) == nombre
         mesures.append(len(requetes))
     assert mesures[0] == mesures[1]
+
+
+def test_apres_la_tache_de_nuit_le_mot_de_passe_oublie_reste_possible(
+    db, configuration, django_capture_on_commit_callbacks, client
+):
+    famille_sans_compte()
+    envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
+    temporaire = mot_de_passe_du_mail(mail.outbox[0])
+    with time_machine.travel(timezone.now() + timedelta(days=16)):
+        assert expirer_mots_de_passe_temporaires.delay().get() == 1
+        se_connecter(client, "4001", temporaire)
+        assert "_auth_user_id" not in client.session
+        mail.outbox.clear()
+        client.post(reverse("account_reset_password"), {"email": "leroy@example.fr"})
+    (message,) = mail.outbox
+    assert "/compte/password/reset/key/" in message.body
