@@ -490,6 +490,7 @@ def verifier(
                 "nom_famille",
                 f"aucune ligne de la famille {famille.numero} ne donne le nom de la famille.",
             )
+    bilan.erreurs.sort(key=lambda e: e.ligne)
     return familles, personnes
 
 
@@ -560,7 +561,7 @@ def _ecrire(
     bilan.familles = Compteurs(
         len(nouvelles), len(modifiees), len(numeros) - len(nouvelles) - len(modifiees)
     )
-    progression(f"Familles écrites : {bilan.familles}.")
+    progression(f"Familles traitées : {bilan.familles}.")
 
     ids = [existantes[n].pk for n in numeros]
     adultes: dict[tuple, Responsable] = {}
@@ -617,7 +618,7 @@ def _ecrire(
         len(adultes_modifies),
         nb_adultes - len(adultes_crees) - len(adultes_modifies),
     )
-    progression(f"Adultes écrits : {bilan.adultes}.")
+    progression(f"Adultes traités : {bilan.adultes}.")
     if enfants_crees:
         bulk_create_with_history(enfants_crees, Enfant, batch_size=TAILLE_LOT, **historique)
     if enfants_modifies:
@@ -629,7 +630,7 @@ def _ecrire(
         len(enfants_modifies),
         nb_enfants - len(enfants_crees) - len(enfants_modifies),
     )
-    progression(f"Enfants écrits : {bilan.enfants}.")
+    progression(f"Enfants traités : {bilan.enfants}.")
 
 
 def familles_importer(

@@ -277,7 +277,7 @@ def test_la_commande_montre_sa_progression():
     texte = sortie.getvalue()
     assert "6 ligne(s) lue(s) (UTF-8, séparateur « ; »)." in texte
     assert "Vérification terminée : 0 erreur(s)." in texte
-    assert "Familles écrites : 2 créé(s)" in texte
+    assert "Familles traitées : 2 créé(s)" in texte
 
 
 @pytest.mark.django_db
@@ -305,3 +305,14 @@ def test_un_export_windows_avec_fins_de_ligne_crlf():
     assert bilan.valide, [str(e) for e in bilan.erreurs]
     assert Famille.objects.get(numero="3001").nom == "BERNARD"
     assert Enfant.objects.filter(prenom="Zoé").exists()
+
+
+@pytest.mark.django_db
+def test_les_erreurs_sont_rangees_par_ligne():
+    texte = "numero_famille;type;nom;prenom;date_naissance\n9;enfant;X;Y;31/02/2016\n9;mere;X;Y;"
+    bilan = importer(texte)
+    assert [(e.ligne, e.colonne) for e in bilan.erreurs] == [
+        (2, "date_naissance"),
+        (2, "nom_famille"),
+        (3, "type"),
+    ]
