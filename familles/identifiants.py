@@ -90,7 +90,9 @@ class Lot:
 
 
 @transaction.atomic
-def comptes_preparer(*, famille_ids: list[int], essai: bool = False) -> Lot:
+def comptes_preparer(
+    *, famille_ids: list[int], essai: bool = False, seulement_sans_compte: bool = False
+) -> Lot:
     """Crée les comptes manquants d'un lot de familles (identifiant = numéro de famille) et
     met en file l'envoi des identifiants de chaque famille du lot, après validation.
 
@@ -108,6 +110,8 @@ def comptes_preparer(*, famille_ids: list[int], essai: bool = False) -> Lot:
     )
     a_creer: list[tuple[Famille, str]] = []
     for famille in verrouillees:
+        if seulement_sans_compte and famille.compte is not None:
+            continue  # compte créé entre-temps (commande lancée deux fois en même temps)
         # Un compte existant reçoit à son adresse de connexion (celle du mot de passe oublié).
         adresse = (famille.compte.email if famille.compte else "") or adresse_famille(famille)
         if not adresse:

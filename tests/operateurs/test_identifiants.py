@@ -307,3 +307,17 @@ def test_apres_la_tache_de_nuit_le_mot_de_passe_oublie_reste_possible(
         client.post(reverse("account_reset_password"), {"email": "leroy@example.fr"})
     (message,) = mail.outbox
     assert "/compte/password/reset/key/" in message.body
+
+
+def test_nouvelles_ne_renvoie_pas_a_un_compte_cree_entre_temps(
+    db, configuration, django_capture_on_commit_callbacks
+):
+    from familles.identifiants import comptes_preparer
+
+    famille = famille_sans_compte()
+    with django_capture_on_commit_callbacks(execute=True):
+        comptes_preparer(famille_ids=[famille.pk])
+        # Une seconde commande avait choisi la famille avant que son compte n'existe.
+        lot = comptes_preparer(famille_ids=[famille.pk], seulement_sans_compte=True)
+    assert lot.preparees == []
+    assert len(mail.outbox) == 1

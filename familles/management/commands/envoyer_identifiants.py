@@ -43,7 +43,11 @@ class Command(CommandeFrancaise):
         ignorees: list[str] = []
         # Un lot par transaction : ses e-mails partent dès que ses comptes sont enregistrés.
         for debut in range(0, len(familles), TAILLE_LOT):
-            lot = comptes_preparer(famille_ids=familles[debut : debut + TAILLE_LOT], essai=essai)
+            lot = comptes_preparer(
+                famille_ids=familles[debut : debut + TAILLE_LOT],
+                essai=essai,
+                seulement_sans_compte=nouvelles,
+            )
             ignorees += lot.ignorees
             for preparation in lot.preparees:
                 crees += preparation.cree
