@@ -219,6 +219,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail Famille <portail@example.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Adresse publique du portail, pour les liens des e-mails (ex. https://portail.carnin.fr).
+PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://localhost:8000").rstrip("/")
 
 # Celery : sans REDIS_URL, les tâches s'exécutent tout de suite dans le processus.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -232,8 +234,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Exploitation (commandes et tâches planifiées, voir docs/exploitation.md) -------------
-# Adresse publique du portail, citée dans les e-mails envoyés hors d'une requête.
-PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000/")
 # Durée de validité du mot de passe temporaire envoyé par envoyer_identifiants.
 IDENTIFIANTS_VALIDITE_JOURS = env_int("IDENTIFIANTS_VALIDITE_JOURS", 15)
 # Rappel aux familles qui n'ont rien réservé, N jours avant la fermeture d'une période.
