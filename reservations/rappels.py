@@ -31,7 +31,8 @@ def periodes_bientot_fermees(*, maintenant: datetime) -> QuerySet[Periode]:
 
 def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
     """Familles dont un enfant est inscrit à l'activité sur la période, qui n'y ont encore
-    rien réservé, qui acceptent les e-mails et n'ont pas déjà eu ce rappel."""
+    rien réservé, qui ont un compte actif, acceptent les e-mails et n'ont pas déjà eu ce
+    rappel."""
     inscrites = Inscription.objects.filter(
         activite_id=periode.activite_id,
         enfant__actif=True,
@@ -42,7 +43,12 @@ def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
         date__range=(periode.date_debut, periode.date_fin),
     )
     return (
-        Famille.objects.filter(pk__in=inscrites.values("enfant__famille_id"), accepte_email=True)
+        # Sans compte actif, la famille ne peut pas réserver en ligne : pas de rappel.
+        Famille.objects.filter(
+            pk__in=inscrites.values("enfant__famille_id"),
+            accepte_email=True,
+            compte__is_active=True,
+        )
         .filter(Q(email__gt="") | Q(compte__email__gt=""))
         .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
         .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from familles.models import Enfant
+from portail.models import User
 from reservations.models import (
     Activite,
     EtatReservation,
@@ -86,6 +87,9 @@ def test_rappel_aux_seules_familles_inscrites_qui_n_ont_rien_reserve(
     Enfant.objects.filter(pk=inactif.pk).update(actif=False)
     fini = enfant_inscrit(activite, "6007", "Ancien")
     Inscription.objects.filter(enfant=fini).update(date_fin=date(2026, 10, 31))
+    enfant_inscrit(activite, "6008", "Sans compte", compte=None)
+    desactive = enfant_inscrit(activite, "6009", "Compte fermé")
+    User.objects.filter(pk=desactive.famille.compte_id).update(is_active=False)
 
     assert lancer(django_capture_on_commit_callbacks) == 2
 
