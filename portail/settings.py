@@ -158,7 +158,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 # La session se termine à la fermeture du navigateur (ordinateurs partagés) ou après
 # SESSION_COOKIE_AGE.
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_FORMS = {"login": "portail.forms.ConnexionForm"}
+ACCOUNT_FORMS = {
+    "login": "portail.forms.ConnexionForm",
+    "reset_password": "portail.forms.MotDePasseOublieForm",
+}
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = False  # django-axes bloque les essais répétés
