@@ -1,7 +1,16 @@
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, ResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
+
+
+class MotDePasseOublieForm(ResetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Adresse e-mail"
+        self.fields["email"].widget.attrs.update({"placeholder": "", "autocomplete": "email"})
+        self.fields["email"].error_messages["required"] = "Saisissez votre adresse e-mail."
+        self.fields["email"].error_messages["invalid"] = "Saisissez une adresse e-mail valide."
 
 
 class ConnexionForm(LoginForm):

@@ -331,3 +331,26 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"Absence de {self.reservation}"
+
+
+class RappelPeriode(models.Model):
+    """Le rappel envoyé à une famille avant la fermeture d'une période : une seule fois."""
+
+    periode = models.ForeignKey(
+        Periode, verbose_name="période", on_delete=models.CASCADE, related_name="rappels"
+    )
+    famille = models.ForeignKey(
+        "familles.Famille", verbose_name="famille", on_delete=models.CASCADE, related_name="+"
+    )
+    envoye_le = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel avant fermeture"
+        verbose_name_plural = "rappels avant fermeture"
+        ordering = ["-envoye_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "famille"], name="rappel_periode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rappel {self.periode} — famille {self.famille_id}"

@@ -49,3 +49,67 @@ def test_martin_premiere_connexion_jusqu_a_l_accueil(page):
     page.route("https://www.example.fr/**", lambda route: route.fulfill(body="Site de la commune"))
     bouton.click()
     expect(page).to_have_url("https://www.example.fr/")
+
+
+def test_dupont_oublie_son_mot_de_passe_puis_le_change(page):
+    import re as _re
+
+    from django.core import mail
+
+    call_command("demo")
+    page.goto(page.base_url + "/compte/login/")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+    page.get_by_label("Adresse e-mail").fill("jean.dupont@example.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    expect(page.get_by_text("un e-mail vient de lui être envoyé")).to_be_visible()
+    verifier_accessibilite(page)
+
+    (message,) = mail.outbox
+    lien = _re.search(r"http://\S+/compte/password/reset/key/\S+/", message.body)
+    assert lien
+    page.goto(lien.group(0))
+    expect(page.get_by_role("heading", name="Choisir un nouveau mot de passe")).to_be_visible()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+    page.locator("#id_password1").fill("Jean-Carnin-2027")
+    page.locator("#id_password2").fill("Jean-Carnin-2027")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_text("Votre nouveau mot de passe est enregistré.")).to_be_visible()
+    verifier_accessibilite(page)
+
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Identifiant (numéro de famille ou e-mail)").fill("1001")
+    page.get_by_label("Mot de passe").fill("Jean-Carnin-2027")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Bienvenue Jean DUPONT")).to_be_visible()
+
+    page.get_by_role("link", name="Gestion du compte").click()
+    expect(page.get_by_role("heading", name="Gestion du compte")).to_be_visible()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
+    page.locator("#id_oldpassword").fill("Jean-Carnin-2027")
+    page.locator("#id_password1").fill("court")
+    page.locator("#id_password2").fill("court")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Le mot de passe doit contenir au moins 8 caractères.")).to_be_visible()
+    verifier_accessibilite(page)
+    page.locator("#id_oldpassword").fill("Jean-Carnin-2027")
+    page.locator("#id_password1").fill("Jean-Carnin-2028")
+    page.locator("#id_password2").fill("Jean-Carnin-2028")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Votre mot de passe a été changé.")).to_be_visible()
+
+
+def test_page_de_blocage_accessible(page, configuration):
+    page.goto(page.base_url + "/compte/login/")
+    for _ in range(6):
+        page.get_by_label("Identifiant (numéro de famille ou e-mail)").fill("9999")
+        page.get_by_label("Mot de passe").fill("Mauvais-2026")
+        page.get_by_role("button", name="Se connecter").click()
+        if page.get_by_role("heading", name="Trop de tentatives de connexion").count():
+            break
+    expect(page.get_by_role("heading", name="Trop de tentatives de connexion")).to_be_visible()
+    verifier_accessibilite(page)
+    verifier_largeur_mobile(page)
