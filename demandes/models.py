@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class StatutDemande(models.TextChoices):
@@ -113,3 +114,86 @@ class LigneDemande(models.Model):
 
     def __str__(self) -> str:
         return self.libelle
+
+
+# --- Boîte de réception -----------------------------------------------------------------
+
+
+class Direction(models.TextChoices):
+    FAMILLE_VERS_MAIRIE = "famille", "De la famille à la mairie"
+    MAIRIE_VERS_FAMILLE = "mairie", "De la mairie à la famille"
+
+
+def _chemin_piece_jointe(instance: "Message", nom: str) -> str:
+    from portail.fichiers import chemin_prive
+
+    return chemin_prive("messages", nom)
+
+
+class Message(models.Model):
+    """Un message de la boîte de réception, entre une famille et la mairie.
+
+    ``lu_le`` : lu par son destinataire (la famille pour un message de la mairie, un agent
+    pour un message de la famille). ``supprime_le`` : mis par la famille dans « Supprimés ».
+    """
+
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="famille",
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    direction = models.CharField("sens", max_length=8, choices=Direction.choices)
+    sujet = models.CharField("sujet", max_length=200)
+    texte = models.TextField("message")
+    piece_jointe = models.FileField(
+        "pièce jointe", upload_to=_chemin_piece_jointe, max_length=255, blank=True
+    )
+    nom_piece_jointe = models.CharField("nom de la pièce jointe", max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="en réponse à",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reponses",
+    )
+    # Les messages d'un même envoi groupé partagent ce numéro (et leur pièce jointe).
+    envoi = models.UUIDField("envoi groupé", null=True, blank=True, db_index=True)
+    cree_le = models.DateTimeField("envoyé le", default=timezone.now, db_index=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lu_le = models.DateTimeField("lu le", null=True, blank=True)
+    supprime_le = models.DateTimeField("supprimé par la famille le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "message"
+        ordering = ["-cree_le", "-id"]
+        indexes = [
+            models.Index(
+                fields=["famille", "direction", "-cree_le"], name="message_famille_sens_date"
+            ),
+            models.Index(
+                fields=["famille"],
+                condition=models.Q(
+                    direction="mairie", lu_le__isnull=True, supprime_le__isnull=True
+                ),
+                name="message_non_lu_famille",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(sujet=""), name="message_sujet_non_vide"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sujet
+
+    @property
+    def de_la_mairie(self) -> bool:
+        return self.direction == Direction.MAIRIE_VERS_FAMILLE

@@ -56,3 +56,9 @@ def type_demande(code: str) -> TypeDemande:
 
 def choix_types() -> list[tuple[str, str]]:
     return sorted(((t.code, t.libelle_filtre) for t in TYPES.values()), key=lambda c: c[1])
+
+
+def libelle_type(code: str) -> str:
+    """Le libellé d'un type pour l'affichage ; le code si le type n'est plus déclaré."""
+    definition = TYPES.get(code)
+    return definition.libelle if definition is not None else code

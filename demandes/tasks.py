@@ -1,4 +1,6 @@
 from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
 
 from portail.emails import envoyer_email
 
@@ -20,6 +22,9 @@ def notifier_demande_traitee(*, demande_id: int) -> int:
     if not famille.accepte_email:
         return 0
     destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    lien = settings.PORTAIL_URL + reverse("demandes:detail", args=[demande.pk])
     return envoyer_email(
-        destinataires=[destinataire], gabarit="demande_traitee", contexte={"demande": demande}
+        destinataires=[destinataire],
+        gabarit="demande_traitee",
+        contexte={"demande": demande, "lien": lien},
     )

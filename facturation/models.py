@@ -1,0 +1,511 @@
+"""Régies, tarifs, factures, règlements et paiement en ligne.
+
+Les montants déjà réglés et restant à régler ne sont jamais stockés : ils sont calculés en
+SQL (``Facture.objects.avec_soldes()``), si bien que les soldes tombent toujours juste.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+ZERO = Decimal("0.00")
+
+
+class ModePaiementPayfip(models.TextChoices):
+    TEST = "T", "Test"
+    ACTIVATION = "X", "Activation"
+    PRODUCTION = "W", "Production"
+
+
+class Regie(models.Model):
+    """Une régie de recettes : elle facture certaines activités et encaisse leurs règlements."""
+
+    nom = models.CharField("nom", max_length=120, unique=True)
+    prefixe = models.CharField(
+        "préfixe des factures", max_length=6, help_text="Ex. « CA » donne CA000153."
+    )
+    numero_client_payfip = models.CharField(
+        "numéro client PayFiP",
+        max_length=6,
+        blank=True,
+        help_text="6 chiffres fournis par la DGFiP.",
+    )
+    mode_payfip = models.CharField(
+        "mode PayFiP",
+        max_length=1,
+        choices=ModePaiementPayfip.choices,
+        default=ModePaiementPayfip.PRODUCTION,
+    )
+    delai_paiement_jours = models.PositiveIntegerField("délai de paiement (jours)", default=30)
+    # Compteurs verrouillés (select_for_update) : numéros sans trou, même en concurrence.
+    prochain_numero_facture = models.PositiveIntegerField("prochain numéro de facture", default=1)
+    prochain_numero_reglement = models.PositiveIntegerField(
+        "prochain numéro de règlement", default=1
+    )
+
+    class Meta:
+        verbose_name = "régie"
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["prefixe"], name="regie_prefixe_unique"),
+            models.CheckConstraint(
+                condition=Q(numero_client_payfip="") | Q(numero_client_payfip__regex=r"^\d{6}$"),
+                name="regie_numero_payfip_6_chiffres",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class ActiviteFacturee(models.Model):
+    """Une activité et la régie qui la facture (une seule régie par activité)."""
+
+    regie = models.ForeignKey(
+        Regie, verbose_name="régie", on_delete=models.CASCADE, related_name="activites_facturees"
+    )
+    activite = models.OneToOneField(
+        "reservations.Activite",
+        verbose_name="activité",
+        on_delete=models.CASCADE,
+        related_name="facturation",
+    )
+
+    class Meta:
+        verbose_name = "activité facturée"
+        verbose_name_plural = "activités facturées"
+
+    def __str__(self) -> str:
+        return f"{self.activite} ({self.regie})"
+
+
+class Tarif(models.Model):
+    """Le prix d'une unité, valable sur une période, éventuellement pour une tranche de QF."""
+
+    unite = models.ForeignKey(
+        "reservations.Unite", verbose_name="unité", on_delete=models.CASCADE, related_name="tarifs"
+    )
+    date_debut = models.DateField("valable du")
+    date_fin = models.DateField("valable jusqu'au", null=True, blank=True)
+    quotient_min = models.PositiveIntegerField(
+        "quotient familial à partir de", null=True, blank=True
+    )
+    quotient_max = models.PositiveIntegerField(
+        "quotient familial jusqu'à",
+        null=True,
+        blank=True,
+        help_text="Vide : sans plafond (tarif appliqué aussi aux familles sans quotient).",
+    )
+    prix = models.DecimalField("prix unitaire", max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = "tarif"
+        ordering = ["unite", "date_debut", "quotient_min"]
+        constraints = [
+            models.CheckConstraint(condition=Q(prix__gte=0), name="tarif_prix_positif"),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
+                name="tarif_dates_ordonnees",
+            ),
+            models.CheckConstraint(
+                condition=Q(quotient_min__isnull=True)
+                | Q(quotient_max__isnull=True)
+                | Q(quotient_max__gte=F("quotient_min")),
+                name="tarif_tranche_ordonnee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        tranche = ""
+        if self.quotient_min is not None or self.quotient_max is not None:
+            tranche = f" (QF {self.quotient_min or 0}–{self.quotient_max or '∞'})"
+        return f"{self.unite} : {self.prix} €{tranche}"
+
+
+class FactureQuerySet(models.QuerySet):
+    def avec_soldes(self) -> "FactureQuerySet":
+        """Ajoute deja_regle, avoirs et reste (calculés en SQL, une seule requête)."""
+        regle = (
+            Affectation.objects.filter(facture=OuterRef("pk"))
+            .values("facture")
+            .annotate(s=Sum("montant"))
+            .values("s")
+        )
+        avoirs = (
+            Facture.objects.filter(facture_corrigee=OuterRef("pk"))
+            .values("facture_corrigee")
+            .annotate(s=Sum("total"))
+            .values("s")
+        )
+        zero = Value(ZERO, output_field=models.DecimalField(max_digits=10, decimal_places=2))
+        return self.annotate(
+            deja_regle=Coalesce(Subquery(regle), zero),
+            avoirs=Coalesce(Subquery(avoirs), zero),
+        ).annotate(
+            reste=models.Case(
+                models.When(facture_corrigee__isnull=False, then=zero),
+                default=F("total") + F("avoirs") - F("deja_regle"),
+                output_field=models.DecimalField(max_digits=10, decimal_places=2),
+            )
+        )
+
+    def impayees(self) -> "FactureQuerySet":
+        return self.avec_soldes().filter(facture_corrigee__isnull=True, reste__gt=0)
+
+
+class Facture(models.Model):
+    """Une facture (ou un avoir : total négatif, référence la facture corrigée)."""
+
+    regie = models.ForeignKey(
+        Regie, verbose_name="régie", on_delete=models.PROTECT, related_name="factures"
+    )
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="famille",
+        on_delete=models.PROTECT,
+        related_name="factures",
+    )
+    numero_ordre = models.PositiveIntegerField("numéro d'ordre")
+    numero = models.CharField("N°", max_length=20)
+    periode_debut = models.DateField("du")
+    periode_fin = models.DateField("au")
+    date = models.DateField("date de facture")
+    echeance = models.DateField("date d'échéance")
+    total = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    facture_corrigee = models.ForeignKey(
+        "self",
+        verbose_name="facture corrigée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avoirs_emis",
+    )
+    motif = models.CharField("motif de l'avoir", max_length=255, blank=True)
+    creee_le = models.DateTimeField("créée le", auto_now_add=True)
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FactureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "facture"
+        ordering = ["-date", "-numero_ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["regie", "numero_ordre"], name="facture_ordre_unique"),
+            models.UniqueConstraint(fields=["regie", "numero"], name="facture_numero_unique"),
+            models.CheckConstraint(
+                condition=Q(facture_corrigee__isnull=True, total__gte=0)
+                | Q(facture_corrigee__isnull=False, total__lt=0),
+                name="facture_avoir_negatif",
+            ),
+            models.CheckConstraint(
+                condition=Q(periode_fin__gte=F("periode_debut")), name="facture_periode_ordonnee"
+            ),
+        ]
+        indexes = [models.Index(fields=["famille", "date"], name="facture_famille_date")]
+
+    def __str__(self) -> str:
+        return f"{'Avoir' if self.est_avoir else 'Facture'} {self.numero}"
+
+    @property
+    def est_avoir(self) -> bool:
+        return self.facture_corrigee_id is not None
+
+
+class LigneFacture(models.Model):
+    facture = models.ForeignKey(
+        Facture, verbose_name="facture", on_delete=models.CASCADE, related_name="lignes"
+    )
+    # Copie de reservation.enfant (pour grouper par enfant sans jointure). Sans contrainte
+    # en base : la facturation écrit des centaines de milliers de lignes et chaque clé
+    # étrangère vérifiée coûte cher au COMMIT ; PROTECT reste appliqué par l'ORM.
+    enfant = models.ForeignKey(
+        "familles.Enfant",
+        verbose_name="enfant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    reservation = models.OneToOneField(
+        "reservations.Reservation",
+        verbose_name="réservation facturée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ligne_facture",
+    )
+    date = models.DateField("date")
+    libelle = models.CharField("libellé", max_length=160)
+    quantite = models.DecimalField("quantité", max_digits=6, decimal_places=2, default=1)
+    prix_unitaire = models.DecimalField("prix unitaire", max_digits=10, decimal_places=2)
+    montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
+        ordering = ["facture", "enfant", "date", "id"]
+        constraints = [
+            # Le OneToOne garantit déjà qu'une réservation n'est facturée qu'une fois.
+            models.CheckConstraint(
+                condition=Q(montant=F("quantite") * F("prix_unitaire")),
+                name="ligne_facture_montant_exact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class ModeReglement(models.TextChoices):
+    EN_LIGNE = "en_ligne", "Paiement en ligne"
+    CHEQUE = "cheque", "Chèque"
+    ESPECES = "especes", "Espèces"
+    CESU = "cesu", "CESU"
+    PRELEVEMENT = "prelevement", "Prélèvement"
+    VIREMENT = "virement", "Virement"
+
+
+class ReglementQuerySet(models.QuerySet):
+    def avec_affecte(self) -> "ReglementQuerySet":
+        affecte = (
+            Affectation.objects.filter(reglement=OuterRef("pk"))
+            .values("reglement")
+            .annotate(s=Sum("montant"))
+            .values("s")
+        )
+        return self.annotate(
+            montant_affecte=Coalesce(
+                Subquery(affecte),
+                Value(ZERO, output_field=models.DecimalField(max_digits=10, decimal_places=2)),
+            )
+        )
+
+
+class Reglement(models.Model):
+    regie = models.ForeignKey(
+        Regie, verbose_name="régie", on_delete=models.PROTECT, related_name="reglements"
+    )
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="famille",
+        on_delete=models.PROTECT,
+        related_name="reglements",
+    )
+    numero = models.PositiveIntegerField("N°")
+    date = models.DateField("date")
+    mode = models.CharField("mode", max_length=12, choices=ModeReglement.choices)
+    montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    reference = models.CharField("référence", max_length=60, blank=True)
+    encaisse_le = models.DateField("encaissé le", null=True, blank=True)
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistré par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReglementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "règlement"
+        ordering = ["-date", "-numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["regie", "numero"], name="reglement_numero_unique"),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="reglement_montant_positif"),
+        ]
+        indexes = [models.Index(fields=["famille", "date"], name="reglement_famille_date")]
+
+    def __str__(self) -> str:
+        return f"Règlement n°{self.numero} ({self.regie.prefixe})"
+
+
+class Affectation(models.Model):
+    """La part d'un règlement imputée sur une facture."""
+
+    reglement = models.ForeignKey(
+        Reglement, verbose_name="règlement", on_delete=models.CASCADE, related_name="affectations"
+    )
+    facture = models.ForeignKey(
+        Facture, verbose_name="facture", on_delete=models.PROTECT, related_name="affectations"
+    )
+    montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "affectation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reglement", "facture"], name="affectation_unique_par_facture"
+            ),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="affectation_montant_positif"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.montant} € sur {self.facture.numero}"
+
+
+class EtatTransaction(models.TextChoices):
+    EN_COURS = "en_cours", "En cours"
+    PAYEE = "payee", "Payée"
+    REFUSEE = "refusee", "Refusée"
+    ANNULEE = "annulee", "Annulée"
+    EXPIREE = "expiree", "Expirée"
+    ANOMALIE = "anomalie", "Anomalie (rien n'est payé, à vérifier)"
+    ERREUR = "erreur", "Erreur de communication"
+
+
+ETATS_TRANSACTION_FINIS = (
+    EtatTransaction.PAYEE,
+    EtatTransaction.REFUSEE,
+    EtatTransaction.ANNULEE,
+    EtatTransaction.EXPIREE,
+    EtatTransaction.ANOMALIE,
+)
+
+
+class TransactionPaiement(models.Model):
+    """Un paiement en ligne PayFiP : une référence de dette, un montant, plusieurs factures."""
+
+    jeton = models.UUIDField("jeton", default=uuid.uuid4, unique=True, editable=False)
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="famille",
+        on_delete=models.PROTECT,
+        related_name="transactions_paiement",
+    )
+    regie = models.ForeignKey(
+        Regie, verbose_name="régie", on_delete=models.PROTECT, related_name="transactions"
+    )
+    reference = models.CharField("référence de la dette", max_length=30)
+    montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    email = models.EmailField("e-mail du payeur")
+    idop = models.CharField("identifiant PayFiP (idOp)", max_length=64, null=True, blank=True)
+    etat = models.CharField(
+        "état", max_length=10, choices=EtatTransaction.choices, default=EtatTransaction.EN_COURS
+    )
+    message = models.TextField("journal", blank=True)
+    donnees_banque = models.JSONField("réponse de PayFiP", default=dict, blank=True)
+    reglement = models.OneToOneField(
+        Reglement,
+        verbose_name="règlement créé",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transaction",
+    )
+    creee_le = models.DateTimeField("créée le", auto_now_add=True)
+    terminee_le = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "transaction de paiement en ligne"
+        verbose_name_plural = "transactions de paiement en ligne"
+        ordering = ["-creee_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["idop"], name="transaction_idop_unique"),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="transaction_montant_positif"),
+            models.CheckConstraint(
+                condition=~Q(etat="payee") | Q(reglement__isnull=False),
+                name="transaction_payee_a_un_reglement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Paiement en ligne {self.reference} ({self.get_etat_display().lower()})"
+
+
+class TransactionFacture(models.Model):
+    transaction = models.ForeignKey(
+        TransactionPaiement,
+        verbose_name="transaction",
+        on_delete=models.CASCADE,
+        related_name="lignes",
+    )
+    facture = models.ForeignKey(
+        Facture, verbose_name="facture", on_delete=models.PROTECT, related_name="+"
+    )
+    montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    # Vrai tant que la transaction est en cours : une facture n'a qu'un paiement en cours.
+    en_cours = models.BooleanField("en cours", default=True)
+
+    class Meta:
+        verbose_name = "facture payée en ligne"
+        verbose_name_plural = "factures payées en ligne"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facture"],
+                condition=Q(en_cours=True),
+                name="un_paiement_en_cours_par_facture",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant__gt=0), name="transaction_facture_montant_positif"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.montant} € sur la facture n°{self.facture_id}"
+
+
+class EvenementPaiement(models.Model):
+    """Ce que PayFiP a répondu, à chaque notification, retour ou vérification (journal)."""
+
+    transaction = models.ForeignKey(
+        TransactionPaiement,
+        verbose_name="transaction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evenements",
+    )
+    recu_le = models.DateTimeField("reçu le", auto_now_add=True)
+    source = models.CharField("source", max_length=20)
+    idop = models.CharField("idOp reçu", max_length=64, blank=True)
+    resultat = models.CharField("résultat", max_length=255)
+    donnees = models.JSONField("données", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement de paiement"
+        verbose_name_plural = "journal des paiements en ligne"
+        ordering = ["-recu_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} : {self.resultat}"
+
+
+class OperationSimulee(models.Model):
+    """Une opération du simulateur PayFiP local (démo, développement, tests)."""
+
+    idop = models.CharField("idOp", max_length=64, unique=True)
+    numcli = models.CharField(max_length=6)
+    exer = models.CharField(max_length=4)
+    refdet = models.CharField(max_length=30)
+    montant = models.CharField("montant (centimes)", max_length=12)
+    mel = models.CharField(max_length=80)
+    objet = models.CharField(max_length=100, blank=True)
+    saisie = models.CharField(max_length=1)
+    urlnotif = models.CharField(max_length=500)
+    urlredirect = models.CharField(max_length=500)
+    resultrans = models.CharField("résultat", max_length=1, blank=True)
+    numauto = models.CharField(max_length=16, blank=True)
+    creee_le = models.DateTimeField(auto_now_add=True)
+    payee_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "opération du simulateur PayFiP"
+        verbose_name_plural = "opérations du simulateur PayFiP"
+
+    def __str__(self) -> str:
+        return self.idop

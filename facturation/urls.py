@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import simulateur, views
 
 app_name = "facturation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.factures, name="factures"),
+    path("<int:pk>/pdf/", views.facture_pdf, name="facture_pdf"),
+    path("<int:pk>/recevoir/", views.facture_recevoir, name="facture_recevoir"),
+    path("reglements/", views.reglements, name="reglements"),
+    path("reglements/<int:pk>/recu/", views.reglement_recu_pdf, name="reglement_recu_pdf"),
+    path("reglements/<int:pk>/recevoir/", views.reglement_recevoir, name="reglement_recevoir"),
+    path("releve/", views.releve, name="releve"),
+    path("payer/", views.paiement, name="paiement"),
+    path("payer/retour/", views.paiement_retour, name="paiement_retour"),
+    path("payer/notification/", views.paiement_notification, name="paiement_notification"),
+    path("payer/<uuid:jeton>/", views.paiement_resultat, name="paiement_resultat"),
+    # Simulateur PayFiP : répond 404 si settings.PAYFIP_SIMULATEUR est faux.
+    path("payfip-simulateur/paiement/", simulateur.page_paiement, name="simulateur_paiement"),
+    path("payfip-simulateur/services/securite", simulateur.service, name="simulateur_service"),
+    path("payfip-simulateur/<str:nom>", simulateur.ressource, name="simulateur_ressource"),
+]

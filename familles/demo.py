@@ -4,10 +4,13 @@ from datetime import date
 
 from django.utils import timezone
 
+from demandes.models import Demande
+from demandes.services import demande_accepter
 from portail.configuration import configuration_courante
 from portail.models import User
 
-from .models import Enfant, Famille, Qualite, Responsable, Role
+from .models import Enfant, Famille, PersonneAutorisee, Qualite, Responsable, Role
+from .services import Changement, TypeRenseignement, renseignements_demander
 
 
 def _compte_parent(
@@ -59,7 +62,7 @@ def charger() -> list[str]:
         },
     )
     aujourdhui = timezone.localdate()
-    Enfant.objects.get_or_create(
+    lise, _ = Enfant.objects.get_or_create(
         famille=dupont,
         prenom="Lise",
         defaults={
@@ -73,6 +76,13 @@ def charger() -> list[str]:
             "classe": "CE1",
         },
     )
+    PersonneAutorisee.objects.get_or_create(
+        enfant=lise,
+        nom="DURAND",
+        prenom="Martine",
+        defaults={"telephone": "06 12 34 56 78", "lien": "Grand-mère"},
+    )
+    _demande_traitee(dupont, jean, dupont_compte)
     martin_compte = _compte_parent(
         "claire.martin@example.fr", "Bienvenue-2026", "1002", "Claire", "MARTIN", False
     )
@@ -116,3 +126,22 @@ def charger() -> list[str]:
         "Famille MARTIN : claire.martin@example.fr / Bienvenue-2026 (numéro 1002, "
         "première connexion à faire)",
     ]
+
+
+def _demande_traitee(famille: Famille, jean: Responsable, compte: User) -> None:
+    """Une demande déjà traitée dans l'historique des DUPONT, créée une seule fois."""
+    resume = "Modification de 1 renseignement pour Jean"
+    if Demande.objects.filter(famille=famille, resume=resume).exists():
+        return
+    demande = renseignements_demander(
+        famille=famille,
+        type=TypeRenseignement.RESPONSABLE,
+        cible=jean,
+        personne=jean.prenom,
+        changements=[
+            Changement(objet=jean, champ="profession", valeur="Technicien de maintenance")
+        ],
+        auteur=compte,
+    )
+    if demande is not None:
+        demande_accepter(demande=demande, agent=User.objects.filter(username="agent").first())

@@ -4,6 +4,22 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .validators import (
+    masquer_bic,
+    masquer_iban,
+    valider_bic,
+    valider_code_postal,
+    valider_date_non_future,
+    valider_date_passee,
+    valider_iban,
+    valider_nom,
+    valider_numero_fiscal,
+    valider_sans_balise,
+    valider_telephone,
+)
+
+SANS_BALISE = [valider_sans_balise]
+
 
 class Civilite(models.TextChoices):
     MONSIEUR = "M", "Monsieur"
@@ -29,6 +45,19 @@ class SituationFamiliale(models.TextChoices):
     VEUF = "veuf", "Veuf / veuve"
 
 
+class Csp(models.TextChoices):
+    """Les groupes de catégories socio-professionnelles de l'INSEE."""
+
+    AGRICULTEUR = "agriculteur", "Agriculteur exploitant"
+    ARTISAN = "artisan", "Artisan, commerçant, chef d'entreprise"
+    CADRE = "cadre", "Cadre, profession intellectuelle supérieure"
+    INTERMEDIAIRE = "intermediaire", "Profession intermédiaire"
+    EMPLOYE = "employe", "Employé"
+    OUVRIER = "ouvrier", "Ouvrier"
+    RETRAITE = "retraite", "Retraité"
+    SANS_ACTIVITE = "sans_activite", "Sans activité professionnelle"
+
+
 class Regime(models.TextChoices):
     CAF = "caf", "CAF"
     MSA = "msa", "MSA"
@@ -46,14 +75,18 @@ class Famille(models.Model):
         blank=True,
         related_name="famille",
     )
-    adresse = models.CharField("adresse", max_length=200, blank=True)
-    code_postal = models.CharField("code postal", max_length=5, blank=True)
-    ville = models.CharField("ville", max_length=100, blank=True)
+    adresse = models.CharField("adresse", max_length=200, blank=True, validators=SANS_BALISE)
+    code_postal = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[valider_code_postal]
+    )
+    ville = models.CharField("ville", max_length=100, blank=True, validators=SANS_BALISE)
     email = models.EmailField("e-mail de la famille", blank=True)
     accepte_email = models.BooleanField("accepte les e-mails", default=True)
     accepte_sms = models.BooleanField("accepte les SMS", default=False)
     # Fiscales
-    numero_fiscal = models.CharField("numéro fiscal", max_length=13, blank=True)
+    numero_fiscal = models.CharField(
+        "numéro fiscal", max_length=13, blank=True, validators=[valider_numero_fiscal]
+    )
     revenu_fiscal = models.DecimalField(
         "revenu fiscal de référence", max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -62,13 +95,19 @@ class Famille(models.Model):
     )
     # CAF / MSA
     regime = models.CharField("régime", max_length=5, choices=Regime.choices, blank=True)
-    numero_allocataire = models.CharField("numéro d'allocataire", max_length=20, blank=True)
+    numero_allocataire = models.CharField(
+        "numéro d'allocataire", max_length=20, blank=True, validators=SANS_BALISE
+    )
     quotient_familial = models.PositiveIntegerField("quotient familial", null=True, blank=True)
-    quotient_familial_date = models.DateField("date du quotient familial", null=True, blank=True)
+    quotient_familial_date = models.DateField(
+        "date du quotient familial", null=True, blank=True, validators=[valider_date_non_future]
+    )
     # Bancaires (prélèvement)
-    titulaire_compte = models.CharField("titulaire du compte", max_length=120, blank=True)
-    iban = models.CharField("IBAN", max_length=34, blank=True)
-    bic = models.CharField("BIC", max_length=11, blank=True)
+    titulaire_compte = models.CharField(
+        "titulaire du compte", max_length=120, blank=True, validators=[valider_nom]
+    )
+    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[valider_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[valider_bic])
     prelevement = models.BooleanField("demande de prélèvement automatique", default=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     history = HistoricalRecords()
@@ -84,6 +123,14 @@ class Famille(models.Model):
     def adresse_complete(self) -> str:
         return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
 
+    @property
+    def iban_masque(self) -> str:
+        return masquer_iban(self.iban) if self.iban else ""
+
+    @property
+    def bic_masque(self) -> str:
+        return masquer_bic(self.bic) if self.bic else ""
+
 
 def calculer_age(naissance: date | None, le: date | None = None) -> int | None:
     if naissance is None:
@@ -93,11 +140,17 @@ def calculer_age(naissance: date | None, le: date | None = None) -> int | None:
 
 
 class Personne(models.Model):
-    nom = models.CharField("nom de famille", max_length=80)
-    prenom = models.CharField("prénom", max_length=80)
-    date_naissance = models.DateField("date de naissance", null=True, blank=True)
-    cp_naissance = models.CharField("CP naissance", max_length=5, blank=True)
-    ville_naissance = models.CharField("ville de naissance", max_length=100, blank=True)
+    nom = models.CharField("nom de famille", max_length=80, validators=[valider_nom])
+    prenom = models.CharField("prénom", max_length=80, validators=[valider_nom])
+    date_naissance = models.DateField(
+        "date de naissance", null=True, blank=True, validators=[valider_date_passee]
+    )
+    cp_naissance = models.CharField(
+        "CP naissance", max_length=5, blank=True, validators=[valider_code_postal]
+    )
+    ville_naissance = models.CharField(
+        "ville de naissance", max_length=100, blank=True, validators=SANS_BALISE
+    )
 
     class Meta:
         abstract = True
@@ -129,17 +182,29 @@ class Responsable(Personne):
         "situation familiale", max_length=12, choices=SituationFamiliale.choices, blank=True
     )
     adresse_propre = models.BooleanField("adresse différente de celle de la famille", default=False)
-    adresse = models.CharField("adresse", max_length=200, blank=True)
-    code_postal = models.CharField("code postal", max_length=5, blank=True)
-    ville = models.CharField("ville", max_length=100, blank=True)
-    telephone_domicile = models.CharField("téléphone domicile", max_length=20, blank=True)
-    telephone_travail = models.CharField("téléphone travail", max_length=20, blank=True)
-    telephone_mobile = models.CharField("téléphone mobile", max_length=20, blank=True)
+    adresse = models.CharField("adresse", max_length=200, blank=True, validators=SANS_BALISE)
+    code_postal = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[valider_code_postal]
+    )
+    ville = models.CharField("ville", max_length=100, blank=True, validators=SANS_BALISE)
+    telephone_domicile = models.CharField(
+        "téléphone domicile", max_length=20, blank=True, validators=[valider_telephone]
+    )
+    telephone_travail = models.CharField(
+        "téléphone travail", max_length=20, blank=True, validators=[valider_telephone]
+    )
+    telephone_mobile = models.CharField(
+        "téléphone mobile", max_length=20, blank=True, validators=[valider_telephone]
+    )
     email = models.EmailField("adresse e-mail", blank=True)
-    profession = models.CharField("profession", max_length=100, blank=True)
-    csp = models.CharField("catégorie socio-professionnelle", max_length=100, blank=True)
-    employeur = models.CharField("employeur", max_length=120, blank=True)
-    employeur_adresse = models.CharField("adresse de l'employeur", max_length=200, blank=True)
+    profession = models.CharField("profession", max_length=100, blank=True, validators=SANS_BALISE)
+    csp = models.CharField(
+        "catégorie socio-professionnelle", max_length=100, blank=True, choices=Csp.choices
+    )
+    employeur = models.CharField("employeur", max_length=120, blank=True, validators=SANS_BALISE)
+    employeur_adresse = models.CharField(
+        "adresse de l'employeur", max_length=200, blank=True, validators=SANS_BALISE
+    )
     accepte_email = models.BooleanField("accepte les e-mails", default=True)
     accepte_sms = models.BooleanField("accepte les SMS", default=False)
     history = HistoricalRecords()
@@ -180,24 +245,36 @@ class Enfant(Personne):
         blank=True,
         related_name="+",
     )
-    ecole = models.CharField("école", max_length=120, blank=True)
-    classe = models.CharField("classe", max_length=40, blank=True)
+    ecole = models.CharField("école", max_length=120, blank=True, validators=SANS_BALISE)
+    classe = models.CharField("classe", max_length=40, blank=True, validators=SANS_BALISE)
     lunettes = models.BooleanField("porte des lunettes", default=False)
     # Données sanitaires
-    allergies = models.TextField("allergies", blank=True)
-    regime_alimentaire = models.CharField("régime alimentaire", max_length=120, blank=True)
+    allergies = models.TextField("allergies", blank=True, validators=SANS_BALISE)
+    regime_alimentaire = models.CharField(
+        "régime alimentaire", max_length=120, blank=True, validators=SANS_BALISE
+    )
     pai = models.BooleanField("PAI (projet d'accueil individualisé)", default=False)
-    pai_details = models.TextField("détails du PAI", blank=True)
-    medecin_nom = models.CharField("médecin traitant", max_length=120, blank=True)
-    medecin_telephone = models.CharField("téléphone du médecin", max_length=20, blank=True)
+    pai_details = models.TextField("détails du PAI", blank=True, validators=SANS_BALISE)
+    medecin_nom = models.CharField(
+        "médecin traitant", max_length=120, blank=True, validators=SANS_BALISE
+    )
+    medecin_telephone = models.CharField(
+        "téléphone du médecin", max_length=20, blank=True, validators=[valider_telephone]
+    )
     vaccinations_a_jour = models.BooleanField("vaccinations à jour", default=True)
-    vaccinations_details = models.TextField("vaccinations", blank=True)
+    vaccinations_details = models.TextField("vaccinations", blank=True, validators=SANS_BALISE)
     actif = models.BooleanField("actif", default=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "enfant"
         ordering = ["famille", "date_naissance", "prenom"]
+
+    @property
+    def adresse_complete(self) -> str:
+        if self.adresse_de is not None:
+            return self.adresse_de.adresse_complete
+        return self.famille.adresse_complete
 
 
 class PersonneAutorisee(models.Model):
@@ -209,10 +286,10 @@ class PersonneAutorisee(models.Model):
         on_delete=models.CASCADE,
         related_name="personnes_autorisees",
     )
-    nom = models.CharField("nom", max_length=80)
-    prenom = models.CharField("prénom", max_length=80)
-    telephone = models.CharField("téléphone", max_length=20)
-    lien = models.CharField("lien avec l'enfant", max_length=60, blank=True)
+    nom = models.CharField("nom", max_length=80, validators=[valider_nom])
+    prenom = models.CharField("prénom", max_length=80, validators=[valider_nom])
+    telephone = models.CharField("téléphone", max_length=20, validators=[valider_telephone])
+    lien = models.CharField("lien avec l'enfant", max_length=60, blank=True, validators=SANS_BALISE)
     history = HistoricalRecords()
 
     class Meta:

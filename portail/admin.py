@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from .configuration import vider_cache_configuration
-from .models import Configuration, User
+from .models import Actualite, Configuration, User
 
 TAILLE_MAX_LOGO = 1024 * 1024
 
@@ -117,3 +117,11 @@ class ConfigurationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         vider_cache_configuration()
+
+
+@admin.register(Actualite)
+class ActualiteAdmin(admin.ModelAdmin):
+    list_display = ("titre", "affichee_du", "affichee_au", "lien")
+    list_filter = ("affichee_du",)
+    search_fields = ("titre", "texte")
+    date_hierarchy = "affichee_du"

@@ -20,4 +20,7 @@ class PortailConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self) -> None:
+        from . import actualites
+
         post_migrate.connect(_apres_migrate, dispatch_uid="portail_groupes")
+        actualites.enregistrer()

@@ -3,11 +3,17 @@
 import os
 import re
 import unicodedata
+import uuid
+from collections.abc import Callable
+from functools import wraps
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 TAILLE_MAX = 5 * 1024 * 1024
 # extension attendue -> types MIME reconnus par le contenu
@@ -18,6 +24,17 @@ TYPES_ACCEPTES = {
     "png": {"image/png"},
 }
 MESSAGE_TYPES = "Seuls les fichiers pdf, jpg, jpeg ou png (5 Mo max) sont acceptés."
+MESSAGE_TAILLE = "Le fichier dépasse 5 Mo : réduisez-le (scan en 150 ppp, photo compressée)."
+# Types reconnus par le contenu qui sont des programmes : message explicite.
+TYPES_EXECUTABLES = {
+    "application/x-msdownload",
+    "application/x-executable",
+    "application/x-elf",
+    "application/x-mach-binary",
+    "application/x-sharedlib",
+    "application/x-shockwave-flash",
+    "application/x-dex",
+}
 
 
 def nom_sur(nom: str) -> str:
@@ -35,14 +52,24 @@ def verifier_fichier(fichier: UploadedFile) -> str:
     if fichier.size is None or fichier.size == 0:
         raise ValidationError("Le fichier est vide.", code="vide")
     if fichier.size > TAILLE_MAX:
-        raise ValidationError("Le fichier dépasse 5 Mo.", code="taille")
+        raise ValidationError(MESSAGE_TAILLE, code="taille")
     extension = nom.rsplit(".", 1)[-1].lower() if "." in nom else ""
     if extension not in TYPES_ACCEPTES:
         raise ValidationError(MESSAGE_TYPES, code="extension")
     fichier.seek(0)
     entete = fichier.read(8192)
     fichier.seek(0)
+    debut = entete.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if debut.startswith((b"<", b"<?xml")) or b"<svg" in debut[:512] or b"<html" in debut[:512]:
+        raise ValidationError(
+            "Les pages web et les images SVG ne sont pas acceptées : " + MESSAGE_TYPES,
+            code="html",
+        )
     detecte = filetype.guess(entete)
+    if detecte is not None and detecte.mime in TYPES_EXECUTABLES:
+        raise ValidationError(
+            "Ce fichier est un programme, pas un document : il est refusé.", code="programme"
+        )
     if detecte is None or detecte.mime not in TYPES_ACCEPTES[extension]:
         raise ValidationError(
             "Le contenu du fichier ne correspond pas à un pdf, jpg ou png.", code="contenu"
@@ -58,3 +85,55 @@ def reponse_fichier(champ_fichier, nom_telechargement: str) -> FileResponse:
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "private, no-store"
     return reponse
+
+
+def chemin_prive(dossier: str, nom: str) -> str:
+    """Chemin de stockage d'un fichier privé : imprévisible, sans le nom d'origine brut."""
+    return f"{dossier}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}_{nom_sur(nom)}"
+
+
+class LimiteTailleUploadHandler(FileUploadHandler):
+    """Abandonne un fichier dès qu'il dépasse TAILLE_MAX, avant de l'avoir gardé en entier.
+
+    Le champ est noté dans ``request.fichiers_trop_gros`` pour que le formulaire réponde
+    « Le fichier dépasse 5 Mo » plutôt que « champ obligatoire ».
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.taille = 0
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.taille = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.taille += len(raw_data)
+        if self.taille > TAILLE_MAX:
+            trop_gros: set[str] = getattr(self.request, "fichiers_trop_gros", set())
+            trop_gros.add(self.field_name)
+            self.request.fichiers_trop_gros = trop_gros  # type: ignore[union-attr]
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def limiter_taille_des_fichiers(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Décorateur de vue : les gestionnaires d'envoi doivent changer avant la lecture du POST,
+    donc avant le contrôle CSRF du middleware, qui est refait ici (documentation Django)."""
+
+    vue_protegee = csrf_protect(vue)
+
+    @csrf_exempt
+    @wraps(vue)
+    def enveloppe(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.upload_handlers.insert(0, LimiteTailleUploadHandler(request))
+        return vue_protegee(request, *args, **kwargs)
+
+    return enveloppe
+
+
+def fichiers_trop_gros(request: HttpRequest) -> set[str]:
+    return set(getattr(request, "fichiers_trop_gros", set()))

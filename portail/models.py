@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -81,3 +82,40 @@ class Configuration(models.Model):
     def clean(self) -> None:
         if not self.cgu_version.strip():
             raise ValidationError({"cgu_version": "Indiquez une version des conditions."})
+
+
+class Actualite(models.Model):
+    """Une information ou un lien que la mairie publie (accueil et page « Infos »)."""
+
+    titre = models.CharField("titre", max_length=160)
+    texte = models.TextField("texte", blank=True)
+    lien = models.URLField("lien", blank=True)
+    libelle_lien = models.CharField(
+        "texte du lien", max_length=120, blank=True, help_text="Par défaut : « En savoir plus »."
+    )
+    affichee_du = models.DateField("affichée à partir du")
+    affichee_au = models.DateField(
+        "affichée jusqu'au (inclus)", null=True, blank=True, help_text="Vide : sans fin."
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "actualité"
+        ordering = ["-affichee_du", "-id"]
+        indexes = [models.Index(fields=["affichee_du", "affichee_au"], name="actualite_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(affichee_au__isnull=True)
+                | models.Q(affichee_au__gte=models.F("affichee_du")),
+                name="actualite_dates_ordonnees",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titre
+
+    def clean(self) -> None:
+        if self.affichee_au and self.affichee_du and self.affichee_au < self.affichee_du:
+            raise ValidationError({"affichee_au": "La date de fin doit suivre la date de début."})

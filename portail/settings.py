@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -223,6 +224,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail Famille <portail@example.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Adresse publique du portail, pour les liens des e-mails (ex. https://portail.carnin.fr).
+PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://localhost:8000").rstrip("/")
 
 # Celery : sans REDIS_URL, les tâches s'exécutent tout de suite dans le processus.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -234,7 +237,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# --- Exploitation (commandes et tâches planifiées, voir docs/exploitation.md) -------------
+# Durée de validité du mot de passe temporaire envoyé par envoyer_identifiants.
+IDENTIFIANTS_VALIDITE_JOURS = env_int("IDENTIFIANTS_VALIDITE_JOURS", 15)
+# Rappel aux familles qui n'ont rien réservé, N jours avant la fermeture d'une période.
+RAPPEL_FERMETURE_JOURS = env_int("RAPPEL_FERMETURE_JOURS", 3)
+# Conservation (commande purger) : durées en jours, comptées depuis la dernière date utile.
+CONSERVATION_DEMANDES_JOURS = env_int("CONSERVATION_DEMANDES_JOURS", 3 * 365)
+CONSERVATION_MESSAGES_JOURS = env_int("CONSERVATION_MESSAGES_JOURS", 3 * 365)
+CONSERVATION_PIECES_JOURS = env_int("CONSERVATION_PIECES_JOURS", 3 * 365)
+CONSERVATION_HISTORIQUE_JOURS = env_int("CONSERVATION_HISTORIQUE_JOURS", 5 * 365)
+CONSERVATION_CONNEXIONS_JOURS = env_int("CONSERVATION_CONNEXIONS_JOURS", 365)
+CONSERVATION_RAPPELS_JOURS = env_int("CONSERVATION_RAPPELS_JOURS", 365)
+for _nom, _valeur in list(globals().items()):
+    if _nom.startswith(("CONSERVATION_", "RAPPEL_", "IDENTIFIANTS_")) and _valeur < 1:
+        raise ImproperlyConfigured(f"{_nom} doit être au moins 1 (reçu : {_valeur}).")
+
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "rappel-fermeture-periodes": {
+        "task": "reservations.tasks.rappeler_fermeture_periodes",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "expirer-mots-de-passe-temporaires": {
+        "task": "familles.tasks.expirer_mots_de_passe_temporaires",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 CACHES = {
     "default": (

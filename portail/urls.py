@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import actualites, views
 
 app_name = "portail"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("conditions-d-utilisation/", views.conditions, name="conditions"),
     path("logo/", views.logo, name="logo"),
     path("sante/", views.sante, name="sante"),
+    path("infos/", actualites.infos, name="infos"),
 ]

@@ -3,4 +3,16 @@ from django.apps import AppConfig
 
 class ReservationsConfig(AppConfig):
     name = "reservations"
-    verbose_name = "Reservations"
+    verbose_name = "Réservations"
+
+    def ready(self) -> None:
+        from demandes.registre import enregistrer_type
+        from portail.registre import EntreeMenu, ajouter_menu
+
+        from .absences import TYPE_DEMANDE_ABSENCE
+        from .services import enregistrer_type_demande
+
+        enregistrer_type_demande()
+        enregistrer_type(TYPE_DEMANDE_ABSENCE)
+        ajouter_menu(EntreeMenu(20, "Réservations", "reservations:index", "reservations_actives"))
+        ajouter_menu(EntreeMenu(25, "Planning", "reservations:planning", "reservations_actives"))

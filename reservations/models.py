@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +63,14 @@ class Unite(models.Model):
     incompatibles = models.ManyToManyField(
         "self", verbose_name="incompatible avec", blank=True, symmetrical=True
     )
+    # Jours de la semaine où l'unité ouvre : un booléen par jour, lisible dans l'admin.
+    lundi = models.BooleanField("lundi", default=True)
+    mardi = models.BooleanField("mardi", default=True)
+    mercredi = models.BooleanField("mercredi", default=False)
+    jeudi = models.BooleanField("jeudi", default=True)
+    vendredi = models.BooleanField("vendredi", default=True)
+    samedi = models.BooleanField("samedi", default=False)
+    dimanche = models.BooleanField("dimanche", default=False)
     history = HistoricalRecords(m2m_fields=[incompatibles])
 
     class Meta:
@@ -71,6 +82,20 @@ class Unite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activite.nom} — {self.nom}"
+
+    @property
+    def jours_semaine(self) -> set[int]:
+        """Les jours ouverts, au format date.weekday() (0 = lundi)."""
+        drapeaux = [
+            self.lundi,
+            self.mardi,
+            self.mercredi,
+            self.jeudi,
+            self.vendredi,
+            self.samedi,
+            self.dimanche,
+        ]
+        return {i for i, ouvert in enumerate(drapeaux) if ouvert}
 
 
 class Periode(models.Model):
@@ -219,6 +244,16 @@ class Reservation(models.Model):
     etat = models.CharField(
         "état", max_length=20, choices=EtatReservation.choices, default=EtatReservation.DEMANDEE
     )
+    # La dernière demande de réservation qui a porté sur ce jour : tant qu'elle est en
+    # attente, elle garde la place (ajout) ou signale une suppression demandée.
+    demande = models.ForeignKey(
+        "demandes.Demande",
+        verbose_name="demande",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
     history = HistoricalRecords()
 
@@ -237,3 +272,85 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enfant} — {self.unite.nom} le {self.date:%d/%m/%Y}"
+
+
+class MotifAbsence(models.TextChoices):
+    MALADIE = "maladie", "Maladie (certificat médical obligatoire)"
+    FAMILLE = "famille", "Raison familiale"
+    AUTRE = "autre", "Autre"
+
+
+def chemin_certificat(instance: "Absence", nom: str) -> str:
+    # Nom aléatoire : le nom d'origine n'apparaît jamais dans le stockage privé.
+    extension = nom.rsplit(".", 1)[-1].lower() if "." in nom else "bin"
+    return f"absences/{uuid.uuid4().hex}.{extension}"
+
+
+class Absence(models.Model):
+    """Une absence déclarée par la famille sur un jour réservé (traitée par une demande)."""
+
+    reservation = models.ForeignKey(
+        Reservation,
+        verbose_name="réservation",
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    motif = models.CharField("motif", max_length=10, choices=MotifAbsence.choices)
+    commentaire = models.TextField("précisions de la famille", blank=True)
+    certificat = models.FileField(
+        "certificat médical", upload_to=chemin_certificat, blank=True, max_length=200
+    )
+    certificat_nom = models.CharField("nom du fichier envoyé", max_length=120, blank=True)
+    demande = models.OneToOneField(
+        "demandes.Demande",
+        verbose_name="demande",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="absence",
+    )
+    cree_le = models.DateTimeField("déclarée le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déclarée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "absence"
+        ordering = ["-cree_le", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(motif="maladie") | ~models.Q(certificat=""),
+                name="absence_maladie_avec_certificat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Absence de {self.reservation}"
+
+
+class RappelPeriode(models.Model):
+    """Le rappel envoyé à une famille avant la fermeture d'une période : une seule fois."""
+
+    periode = models.ForeignKey(
+        Periode, verbose_name="période", on_delete=models.CASCADE, related_name="rappels"
+    )
+    famille = models.ForeignKey(
+        "familles.Famille", verbose_name="famille", on_delete=models.CASCADE, related_name="+"
+    )
+    envoye_le = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel avant fermeture"
+        verbose_name_plural = "rappels avant fermeture"
+        ordering = ["-envoye_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "famille"], name="rappel_periode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rappel {self.periode} — famille {self.famille_id}"

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_planning
 
 app_name = "reservations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("reserver/", views.reserver, name="reserver"),
+    path("imprimer/", views.imprimer, name="imprimer"),
+    path("planning/", views_planning.planning, name="planning"),
+    path(
+        "planning/<int:enfant_id>/<int:annee>/<int:mois>/",
+        views_planning.planning_enfant,
+        name="planning_mois",
+    ),
+    path(
+        "absence/<int:reservation_id>/",
+        views_planning.absence_declarer_vue,
+        name="absence_declarer",
+    ),
+    path(
+        "absence/<int:absence_id>/certificat/",
+        views_planning.absence_certificat,
+        name="absence_certificat",
+    ),
+]

@@ -1,0 +1,318 @@
+"""La boîte de réception : les messages entre les familles et la mairie, et leurs e-mails."""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portail.configuration import configuration_courante
+from portail.emails import envoyer_email
+from portail.fichiers import chemin_prive
+
+from .audiences import AUDIENCES
+from .models import Direction, Message
+
+TAILLE_LOT = 1000
+# Un double clic ne doit pas envoyer deux fois le même message.
+DELAI_DOUBLON = timedelta(minutes=2)
+
+
+class Dossier:
+    RECUS = "recus"
+    ENVOYES = "envoyes"
+    SUPPRIMES = "supprimes"
+    LIBELLES = {RECUS: "Reçus", ENVOYES: "Envoyés", SUPPRIMES: "Supprimés"}
+
+
+# --- Lectures ---------------------------------------------------------------------------
+
+
+def messages_du_dossier(famille: Any, dossier: str) -> QuerySet[Message]:
+    messages = Message.objects.filter(famille=famille).defer("texte")
+    if dossier == Dossier.SUPPRIMES:
+        return messages.filter(supprime_le__isnull=False)
+    direction = (
+        Direction.FAMILLE_VERS_MAIRIE
+        if dossier == Dossier.ENVOYES
+        else Direction.MAIRIE_VERS_FAMILLE
+    )
+    return messages.filter(direction=direction, supprime_le__isnull=True)
+
+
+def nombre_non_lus(famille: Any) -> int:
+    return Message.objects.filter(
+        famille=famille,
+        direction=Direction.MAIRIE_VERS_FAMILLE,
+        lu_le__isnull=True,
+        supprime_le__isnull=True,
+    ).count()
+
+
+# --- Changements d'état -----------------------------------------------------------------
+
+
+def _enregistrer_piece_jointe(fichier: UploadedFile | None) -> tuple[str, str]:
+    """Stocke la pièce jointe (déjà vérifiée par verifier_fichier) : (chemin, nom lu)."""
+    if fichier is None:
+        return "", ""
+    nom = (fichier.name or "fichier")[:120]
+    chemin = default_storage.save(chemin_prive("messages", nom), fichier)
+    return chemin, nom
+
+
+def _nettoyer(sujet: str, texte: str) -> tuple[str, str]:
+    sujet, texte = (sujet or "").strip(), (texte or "").strip()
+    if not sujet:
+        raise ValidationError("Indiquez le sujet du message.")
+    if not texte:
+        raise ValidationError("Écrivez votre message.")
+    return sujet[:200], texte
+
+
+def _creer(
+    *,
+    famille: Any,
+    direction: str,
+    sujet: str,
+    texte: str,
+    piece_jointe: UploadedFile | None,
+    parent: Message | None,
+    auteur: Any,
+) -> Message:
+    sujet, texte = _nettoyer(sujet, texte)
+    if parent is not None and parent.famille_id != famille.pk:
+        raise ValidationError("Ce message n'appartient pas à cette famille.")
+    # Verrou sur la famille : deux envois simultanés du même message se suivent.
+    type(famille).objects.select_for_update().filter(pk=famille.pk).first()
+    if Message.objects.filter(
+        famille=famille,
+        direction=direction,
+        sujet=sujet,
+        texte=texte,
+        parent=parent,
+        cree_le__gte=timezone.now() - DELAI_DOUBLON,
+    ).exists():
+        raise ValidationError("Ce message vient déjà d'être envoyé.")
+    chemin, nom = _enregistrer_piece_jointe(piece_jointe)
+    try:
+        message = Message.objects.create(
+            famille=famille,
+            direction=direction,
+            sujet=sujet,
+            texte=texte,
+            piece_jointe=chemin,
+            nom_piece_jointe=nom,
+            parent=parent,
+            auteur=auteur if getattr(auteur, "is_authenticated", False) else None,
+        )
+    except Exception:
+        if chemin:
+            default_storage.delete(chemin)
+        raise
+    transaction.on_commit(lambda: notifier_message.delay(message_id=message.pk))
+    return message
+
+
+@transaction.atomic
+def message_envoyer_a_la_mairie(
+    *,
+    famille: Any,
+    sujet: str,
+    texte: str,
+    piece_jointe: UploadedFile | None = None,
+    parent: Message | None = None,
+    auteur: Any = None,
+) -> Message:
+    """La famille écrit à la mairie (ou répond à un message) ; la mairie est prévenue."""
+    return _creer(
+        famille=famille,
+        direction=Direction.FAMILLE_VERS_MAIRIE,
+        sujet=sujet,
+        texte=texte,
+        piece_jointe=piece_jointe,
+        parent=parent,
+        auteur=auteur,
+    )
+
+
+@transaction.atomic
+def message_ecrire_a_la_famille(
+    *,
+    famille: Any,
+    sujet: str,
+    texte: str,
+    piece_jointe: UploadedFile | None = None,
+    parent: Message | None = None,
+    auteur: Any = None,
+) -> Message:
+    """Un agent écrit à une famille (ou lui répond) ; la famille est prévenue par e-mail si
+    elle l'accepte. Le message de la famille auquel il répond est marqué lu."""
+    message = _creer(
+        famille=famille,
+        direction=Direction.MAIRIE_VERS_FAMILLE,
+        sujet=sujet,
+        texte=texte,
+        piece_jointe=piece_jointe,
+        parent=parent,
+        auteur=auteur,
+    )
+    if parent is not None and parent.lu_le is None:
+        Message.objects.filter(pk=parent.pk, lu_le__isnull=True).update(lu_le=timezone.now())
+    return message
+
+
+@transaction.atomic
+def message_diffuser(
+    *,
+    audience: str,
+    valeur: str = "",
+    sujet: str,
+    texte: str,
+    piece_jointe: UploadedFile | None = None,
+    auteur: Any = None,
+) -> int:
+    """Un agent écrit à un ensemble de familles : un message par famille, créés par lots,
+    en un nombre de requêtes qui ne dépend pas du nombre de familles (à TAILLE_LOT près).
+    Renvoie le nombre de familles touchées."""
+    definition = AUDIENCES.get(audience)
+    if definition is None:
+        raise ValidationError("Choisissez à qui écrire.")
+    if definition.choix is not None and valeur not in {v for v, _ in definition.choix()}:
+        raise ValidationError("Choisissez une valeur dans la liste.")
+    sujet, texte = _nettoyer(sujet, texte)
+    familles = list(definition.familles(valeur))
+    if not familles:
+        raise ValidationError("Aucune famille ne correspond : aucun message n'a été envoyé.")
+    chemin, nom = _enregistrer_piece_jointe(piece_jointe)
+    envoi = uuid.uuid4()
+    maintenant = timezone.now()
+    auteur_ok = auteur if getattr(auteur, "is_authenticated", False) else None
+    try:
+        Message.objects.bulk_create(
+            (
+                Message(
+                    famille_id=famille_id,
+                    direction=Direction.MAIRIE_VERS_FAMILLE,
+                    sujet=sujet,
+                    texte=texte,
+                    piece_jointe=chemin,
+                    nom_piece_jointe=nom,
+                    envoi=envoi,
+                    cree_le=maintenant,
+                    auteur=auteur_ok,
+                )
+                for famille_id in familles
+            ),
+            batch_size=TAILLE_LOT,
+        )
+    except Exception:
+        if chemin:
+            default_storage.delete(chemin)
+        raise
+    transaction.on_commit(lambda: notifier_envoi_groupe.delay(envoi=str(envoi)))
+    return len(familles)
+
+
+def message_marquer_lu(*, message: Message) -> None:
+    """Le destinataire a ouvert le message (idempotent : la première lecture compte)."""
+    if message.lu_le is None:
+        maintenant = timezone.now()
+        Message.objects.filter(pk=message.pk, lu_le__isnull=True).update(lu_le=maintenant)
+        message.lu_le = maintenant
+
+
+@transaction.atomic
+def message_supprimer(*, message: Message, famille: Any) -> None:
+    if message.famille_id != famille.pk:
+        raise ValidationError("Ce message n'appartient pas à votre famille.")
+    if message.supprime_le is not None:
+        raise ValidationError("Ce message est déjà dans « Supprimés ».")
+    message.supprime_le = timezone.now()
+    message.save(update_fields=["supprime_le"])
+
+
+@transaction.atomic
+def message_restaurer(*, message: Message, famille: Any) -> None:
+    if message.famille_id != famille.pk:
+        raise ValidationError("Ce message n'appartient pas à votre famille.")
+    if message.supprime_le is None:
+        raise ValidationError("Ce message n'est pas dans « Supprimés ».")
+    message.supprime_le = None
+    message.save(update_fields=["supprime_le"])
+
+
+# --- E-mails (Celery) -------------------------------------------------------------------
+
+
+def _adresse_famille(famille: Any) -> str:
+    if not famille.accepte_email:
+        return ""
+    return famille.email or (famille.compte.email if famille.compte else "")
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifier_message(*, message_id: int) -> int:
+    """Un message de la mairie → e-mail à la famille (si elle l'accepte) ; un message de la
+    famille → e-mail à l'adresse de contact de la commune."""
+    message = (
+        Message.objects.select_related("famille", "famille__compte").filter(pk=message_id).first()
+    )
+    if message is None:
+        return 0
+    if message.direction == Direction.MAIRIE_VERS_FAMILLE:
+        return envoyer_email(
+            destinataires=[_adresse_famille(message.famille)],
+            gabarit="message_mairie",
+            contexte={"message": message},
+        )
+    config = configuration_courante()
+    repondre_a = [message.famille.email] if message.famille.email else None
+    return envoyer_email(
+        destinataires=[config.email_contact],
+        gabarit="message_famille",
+        contexte={"message": message},
+        repondre_a=repondre_a,
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifier_envoi_groupe(*, envoi: str) -> int:
+    """Les e-mails d'un envoi groupé : gabarits rendus une fois, une seule connexion SMTP."""
+    messages = list(
+        Message.objects.filter(envoi=envoi, famille__accepte_email=True)
+        .select_related("famille", "famille__compte")
+        .only(
+            "sujet",
+            "texte",
+            "famille__accepte_email",
+            "famille__email",
+            "famille__compte__email",
+        )
+    )
+    if not messages:
+        return 0
+    contexte = {"config": configuration_courante(), "message": messages[0]}
+    sujet = " ".join(render_to_string("emails/message_mairie-subject.txt", contexte).split())
+    texte = render_to_string("emails/message_mairie-body.txt", contexte)
+    html = render_to_string("emails/message_mairie-body.html", contexte)
+    courriels = []
+    for message in messages:
+        adresse = _adresse_famille(message.famille)
+        if adresse:
+            courriel = EmailMultiAlternatives(
+                subject=sujet, body=texte, from_email=settings.DEFAULT_FROM_EMAIL, to=[adresse]
+            )
+            courriel.attach_alternative(html, "text/html")
+            courriels.append(courriel)
+    with get_connection() as connexion:
+        return connexion.send_messages(courriels) or 0

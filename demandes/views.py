@@ -1,0 +1,87 @@
+"""Les pages « Historique » du parent : liste des demandes, détail, suppression."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portail.famille import famille_courante
+
+from .forms import FiltreHistoriqueForm
+from .registre import TYPES
+from .selectors import (
+    demande_de_famille,
+    demandes_de_famille,
+    demandes_par_jour,
+    nombre_demandes_en_attente,
+)
+from .services import demande_annuler
+
+DEMANDES_PAR_PAGE = 20
+
+
+def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
+    """Le bloc de la page d'accueil : le nombre de demandes en attente."""
+    return {"en_attente": nombre_demandes_en_attente(famille)}
+
+
+@login_required
+def historique(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    filtre = FiltreHistoriqueForm(request.GET if "type" in request.GET else None)
+    type_choisi = filtre.cleaned_data["type"] if filtre.is_valid() else ""
+    page = Paginator(demandes_de_famille(famille, type=type_choisi), DEMANDES_PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "demandes/historique.html",
+        {
+            "filtre": filtre,
+            "type_choisi": type_choisi,
+            "page": page,
+            "jours": demandes_par_jour(list(page.object_list)),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = demande_de_famille(request, pk)
+    definition = TYPES.get(demande.type)
+    return render(
+        request,
+        "demandes/detail.html",
+        {
+            "demande": demande,
+            "lignes": list(demande.lignes.all()),
+            "ligne_par_ligne": bool(definition and definition.ligne_par_ligne),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supprimer(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = demande_de_famille(request, pk)
+    if not demande.en_attente:
+        messages.error(
+            request, "Cette demande a déjà été traitée : elle ne peut plus être supprimée."
+        )
+        return redirect("demandes:historique")
+    if request.method == "POST":
+        try:
+            demande_annuler(demande=demande, famille=famille_courante(request))
+        except ValidationError:
+            messages.error(
+                request, "Cette demande a déjà été traitée : elle ne peut plus être supprimée."
+            )
+        else:
+            messages.success(request, f"Votre demande « {demande.resume} » a été supprimée.")
+        return redirect("demandes:historique")
+    return render(request, "demandes/supprimer.html", {"demande": demande})

@@ -1,0 +1,161 @@
+"""Pages de la boîte de réception d'une famille."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from portail.configuration import configuration_courante
+from portail.famille import famille_courante, get_for_famille
+from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+
+from .forms_messages import MessageForm
+from .messagerie import (
+    Dossier,
+    message_envoyer_a_la_mairie,
+    message_marquer_lu,
+    message_restaurer,
+    message_supprimer,
+    messages_du_dossier,
+    nombre_non_lus,
+)
+from .models import Direction, Message
+
+PAR_PAGE = 20
+
+
+def _famille_messagerie(request: HttpRequest):
+    if not configuration_courante().messages_actifs:
+        raise Http404
+    return famille_courante(request)
+
+
+def _message(request: HttpRequest, pk: int) -> Message:
+    if not configuration_courante().messages_actifs:
+        raise Http404
+    return get_for_famille(request, Message.objects.select_related("parent"), pk=pk)
+
+
+@login_required
+def boite(request: HttpRequest) -> HttpResponse:
+    famille = _famille_messagerie(request)
+    dossier = request.GET.get("dossier", Dossier.RECUS)
+    if dossier not in Dossier.LIBELLES:
+        dossier = Dossier.RECUS
+    page = Paginator(messages_du_dossier(famille, dossier), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "demandes/messages/boite.html",
+        {
+            "dossier": dossier,
+            "dossiers": Dossier.LIBELLES,
+            "page": page,
+            "non_lus": nombre_non_lus(famille),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message(request, pk)
+    if message.direction == Direction.MAIRIE_VERS_FAMILLE:
+        message_marquer_lu(message=message)
+    reponses = list(message.reponses.order_by("cree_le", "id"))
+    return render(
+        request, "demandes/messages/detail.html", {"message": message, "reponses": reponses}
+    )
+
+
+@login_required
+@limiter_taille_des_fichiers
+def ecrire(request: HttpRequest) -> HttpResponse:
+    famille = _famille_messagerie(request)
+    parent = None
+    if request.GET.get("reponse", "").isdigit():
+        parent = _message(request, int(request.GET["reponse"]))
+    initial = {}
+    if parent is not None:
+        initial["sujet"] = (
+            parent.sujet if parent.sujet.startswith("Re :") else f"Re : {parent.sujet}"
+        )
+    form = MessageForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        trop_gros=fichiers_trop_gros(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_envoyer_a_la_mairie(
+                famille=famille,
+                sujet=form.cleaned_data["sujet"],
+                texte=form.cleaned_data["texte"],
+                piece_jointe=form.cleaned_data["piece_jointe"],
+                parent=parent,
+                auteur=request.user,
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "Votre message a été envoyé à la mairie.")
+            return redirect(f"{_url_boite()}?dossier={Dossier.ENVOYES}")
+    return render(request, "demandes/messages/ecrire.html", {"form": form, "parent": parent})
+
+
+def _url_boite() -> str:
+    from django.urls import reverse
+
+    return reverse("demandes:messages")
+
+
+@login_required
+@require_POST
+def supprimer(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message(request, pk)
+    try:
+        message_supprimer(message=message, famille=famille_courante(request))
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Le message a été placé dans « Supprimés ».")
+    return redirect(_url_boite())
+
+
+@login_required
+@require_POST
+def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message(request, pk)
+    try:
+        message_restaurer(message=message, famille=famille_courante(request))
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Le message a été restauré.")
+    return redirect(f"{_url_boite()}?dossier={Dossier.SUPPRIMES}")
+
+
+# Pas de login_required : un visiteur anonyme reçoit 404 (get_for_famille), comme un étranger.
+def piece_jointe(request: HttpRequest, pk: int) -> HttpResponseBase:
+    message = _message(request, pk)
+    if not message.piece_jointe:
+        raise Http404
+    return reponse_fichier(message.piece_jointe, message.nom_piece_jointe or "piece-jointe")
+
+
+def bloc_accueil(request: HttpRequest, famille) -> dict | None:
+    return {"non_lus": nombre_non_lus(famille)}
+
+
+def enregistrer() -> None:
+    """Menu et bloc d'accueil de la boîte de réception (appelé par DemandesConfig.ready)."""
+    ajouter_menu(EntreeMenu(70, "Boîte de réception", "demandes:messages", "messages_actifs"))
+    ajouter_bloc_accueil(
+        BlocAccueil(5, "demandes/messages/accueil_bloc.html", bloc_accueil, "messages_actifs")
+    )

@@ -1,0 +1,70 @@
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from familles.models import Famille
+
+from .models import Facture, ModeReglement, Regie
+
+
+class MoisField(forms.Field):
+    """Un mois saisi « 2026-11 » ou « 11/2026 »."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> date | None:
+        value = str(value or "").strip()
+        if not value:
+            return None
+        for separateur, ordre in (("-", (0, 1)), ("/", (1, 0))):
+            morceaux = value.split(separateur)
+            if len(morceaux) == 2 and all(m.isdigit() for m in morceaux):
+                annee, mois = int(morceaux[ordre[0]]), int(morceaux[ordre[1]])
+                if 2000 <= annee <= 2100 and 1 <= mois <= 12:
+                    return date(annee, mois, 1)
+        raise ValidationError("Indiquez le mois sous la forme 2026-11.")
+
+
+class FacturationForm(forms.Form):
+    mois = MoisField(label="Mois à facturer (AAAA-MM)")
+    essai = forms.BooleanField(label="Essai : calculer sans rien émettre", required=False)
+
+
+class AvoirForm(forms.Form):
+    montant = forms.DecimalField(label="Montant de l'avoir (€)", max_digits=10, decimal_places=2)
+    motif = forms.CharField(label="Motif", max_length=200)
+
+
+class ReglementForm(forms.Form):
+    famille = forms.ModelChoiceField(label="Famille", queryset=Famille.objects.all())
+    regie = forms.ModelChoiceField(label="Régie", queryset=Regie.objects.all())
+    date = forms.DateField(label="Date du règlement")
+    mode = forms.ChoiceField(label="Mode", choices=ModeReglement.choices)
+    montant = forms.DecimalField(label="Montant (€)", max_digits=10, decimal_places=2)
+    reference = forms.CharField(label="Référence (n° de chèque…)", max_length=60, required=False)
+    encaisse_le = forms.DateField(label="Encaissé le", required=False)
+    factures = forms.ModelMultipleChoiceField(
+        label="Factures réglées",
+        queryset=Facture.objects.filter(facture_corrigee__isnull=True),
+        required=False,
+        help_text="Vide : le règlement est imputé sur les factures impayées les plus anciennes.",
+    )
+
+
+class PaiementEnLigneForm(forms.Form):
+    """Les factures cochées ; leur appartenance à la famille est vérifiée par la vue."""
+
+    factures = forms.TypedMultipleChoiceField(
+        label="Factures à payer", coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, factures: list[Facture], **kwargs):
+        super().__init__(*args, **kwargs)
+        champ = self.fields["factures"]
+        assert isinstance(champ, forms.TypedMultipleChoiceField)
+        champ.choices = [(f.pk, f.numero) for f in factures]
+        self.fields["factures"].error_messages = {
+            "required": "Cochez au moins une facture à payer.",
+            "invalid_choice": "Cette facture ne peut pas être payée en ligne.",
+        }

@@ -1,0 +1,142 @@
+"""Lectures des factures, règlements et relevés d'une famille, en un nombre fixe de requêtes."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import ZERO, Facture, Reglement
+
+
+def factures_famille(famille: Any):
+    return (
+        Facture.objects.avec_soldes()
+        .filter(famille=famille)
+        .select_related("regie", "facture_corrigee")
+        .order_by("-periode_debut", "-numero_ordre")
+    )
+
+
+def reglements_famille(famille: Any):
+    return (
+        Reglement.objects.filter(famille=famille)
+        .select_related("regie")
+        .order_by("-date", "-numero")
+    )
+
+
+def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
+    """Ce que la famille doit : factures (avoirs compris) moins règlements ; une requête."""
+    from familles.models import Famille
+
+    filtre = Q(famille=OuterRef("pk"))
+    if avant is not None:
+        filtre &= Q(date__lt=avant)
+    zero = Value(ZERO, output_field=DecimalField(max_digits=12, decimal_places=2))
+    du = Facture.objects.filter(filtre).values("famille").annotate(s=Sum("total")).values("s")
+    paye = Reglement.objects.filter(filtre).values("famille").annotate(s=Sum("montant")).values("s")
+    du_, paye_ = (
+        Famille.objects.filter(pk=famille.pk)
+        .annotate(du=Coalesce(Subquery(du), zero), paye=Coalesce(Subquery(paye), zero))
+        .values_list("du", "paye")
+        .get()
+    )
+    return du_ - paye_
+
+
+def annee_scolaire(jour: date) -> int:
+    """L'année de la rentrée : le 15/03/2027 est dans l'année scolaire 2026-2027."""
+    return jour.year if jour.month >= 9 else jour.year - 1
+
+
+@dataclass
+class Operation:
+    numero: str
+    date: date
+    description: str
+    regie: str
+    debit: Decimal | None
+    credit: Decimal | None
+    solde: Decimal = ZERO
+    facture_id: int | None = None
+
+
+@dataclass
+class Releve:
+    annee: int
+    ancien_solde: Decimal
+    operations: list[Operation]
+    total_debit: Decimal
+    total_credit: Decimal
+    solde: Decimal
+
+    @property
+    def libelle(self) -> str:
+        return f"{self.annee}-{self.annee + 1}"
+
+
+def releve_de_compte(famille: Any, annee: int) -> Releve:
+    debut, fin = date(annee, 9, 1), date(annee + 1, 8, 31)
+    ancien = solde_famille(famille, avant=debut)
+    operations = [
+        Operation(
+            numero=f.numero,
+            date=f.date,
+            description=(
+                f"Avoir sur {f.facture_corrigee.numero}"
+                if f.facture_corrigee_id
+                else f"Facture : {f.periode_debut:%d/%m/%Y} - {f.periode_fin:%d/%m/%Y}"
+            ),
+            regie=f.regie.nom,
+            debit=f.total if f.total >= 0 else None,
+            credit=-f.total if f.total < 0 else None,
+            facture_id=None if f.facture_corrigee_id else f.pk,
+        )
+        for f in Facture.objects.filter(famille=famille, date__range=(debut, fin)).select_related(
+            "regie", "facture_corrigee"
+        )
+    ]
+    operations += [
+        Operation(
+            numero=f"{r.regie.prefixe}-R{r.numero}",
+            date=r.date,
+            description=f"Règlement : {r.get_mode_display()}",
+            regie=r.regie.nom,
+            debit=None,
+            credit=r.montant,
+        )
+        for r in Reglement.objects.filter(famille=famille, date__range=(debut, fin)).select_related(
+            "regie"
+        )
+    ]
+    operations.sort(key=lambda o: (o.date, o.credit is not None, o.numero))
+    solde = ancien
+    total_debit = total_credit = ZERO
+    for operation in operations:
+        total_debit += operation.debit or ZERO
+        total_credit += operation.credit or ZERO
+        solde += (operation.debit or ZERO) - (operation.credit or ZERO)
+        operation.solde = solde
+    return Releve(
+        annee=annee,
+        ancien_solde=ancien,
+        operations=operations,
+        total_debit=total_debit,
+        total_credit=total_credit,
+        solde=solde,
+    )
+
+
+def annees_du_releve(famille: Any, aujourdhui: date) -> list[int]:
+    premiere = (
+        Facture.objects.filter(famille=famille)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    courante = annee_scolaire(aujourdhui)
+    debut = annee_scolaire(premiere) if premiere else courante
+    return list(range(courante, min(debut, courante) - 1, -1))

@@ -1,0 +1,48 @@
+from celery import shared_task
+
+from demandes.models import Demande, StatutDemande
+from portail.emails import PieceJointe, envoyer_email
+
+from .demandes import DUPLICATA, RECU
+from .models import Facture, Reglement
+from .pdf import pdf_facture, pdf_recu
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_document_demande(*, demande_id: int) -> int:
+    """Envoie à la famille, en pièce jointe, la facture ou le reçu d'une demande acceptée."""
+    demande = (
+        Demande.objects.select_related("famille", "famille__compte")
+        .filter(pk=demande_id, statut=StatutDemande.ACCEPTEE, type__in=[DUPLICATA, RECU])
+        .first()
+    )
+    if demande is None:
+        return 0
+    famille = demande.famille
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    if demande.type == DUPLICATA:
+        facture = Facture.objects.filter(pk=demande.cible_id or 0, famille=famille).first()
+        if facture is None:
+            return 0
+        piece = PieceJointe(f"facture-{facture.numero}.pdf", pdf_facture(facture))
+        document = f"la facture {facture.numero}"
+    else:
+        reglement = Reglement.objects.filter(pk=demande.cible_id or 0, famille=famille).first()
+        if reglement is None:
+            return 0
+        piece = PieceJointe(f"recu-reglement-{reglement.numero}.pdf", pdf_recu(reglement))
+        document = f"le reçu du règlement n°{reglement.numero}"
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="facturation_document",
+        contexte={"famille": famille, "document": document},
+        pieces_jointes=[piece],
+    )
+
+
+@shared_task
+def verifier_paiements_en_cours(*, url_site: str) -> int:
+    """À planifier (ex. toutes les 15 minutes) : solde les paiements en ligne restés en cours."""
+    from .paiement import paiements_en_cours_verifier
+
+    return paiements_en_cours_verifier(url_site=url_site)

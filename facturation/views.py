@@ -1,0 +1,255 @@
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from demandes.models import Demande, StatutDemande
+from portail.configuration import configuration_courante
+from portail.famille import famille_courante, get_for_famille
+from portail.pdf import reponse_pdf
+
+from .demandes import DUPLICATA, RECU, facture_demander_duplicata, reglement_demander_recu
+from .forms import PaiementEnLigneForm
+from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
+from .paiement import (
+    AccesPayfip,
+    acces_payfip,
+    factures_payables,
+    paiement_commencer,
+    paiement_verifier,
+)
+from .pdf import pdf_facture, pdf_recu
+from .selectors import (
+    annee_scolaire,
+    annees_du_releve,
+    factures_famille,
+    reglements_famille,
+    releve_de_compte,
+    solde_famille,
+)
+
+
+def factures_actives(vue):
+    @wraps(vue)
+    def enveloppe(request, *args, **kwargs):
+        if not configuration_courante().factures_actives:
+            raise Http404
+        return vue(request, *args, **kwargs)
+
+    return enveloppe
+
+
+def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
+    return set(
+        Demande.objects.filter(
+            famille=famille, type=type, statut=StatutDemande.EN_ATTENTE
+        ).values_list("cible_id", flat=True)
+    )
+
+
+def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
+    impayees = list(
+        Facture.objects.impayees().filter(famille=famille).order_by("date", "numero_ordre")
+    )
+    return {
+        "solde": solde_famille(famille),
+        "impayees": impayees,
+        "total_impayes": sum((f.reste for f in impayees), ZERO),  # type: ignore[attr-defined]
+        "aujourdhui": timezone.localdate(),
+    }
+
+
+@login_required
+@factures_actives
+def factures(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    liste = list(factures_famille(famille))
+    a_regler = [f for f in liste if f.reste > 0]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "facturation/factures.html",
+        {
+            "factures": liste,
+            "nombre_a_regler": len(a_regler),
+            "total_a_regler": sum((f.reste for f in a_regler), ZERO),  # type: ignore[attr-defined]
+            "duplicatas_en_attente": _demandes_en_attente(famille, DUPLICATA),
+        },
+    )
+
+
+@login_required
+@factures_actives
+def facture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    facture = get_for_famille(request, Facture, pk=pk)
+    return reponse_pdf(pdf_facture(facture), f"facture-{facture.numero}.pdf")
+
+
+@login_required
+@factures_actives
+@require_POST
+def facture_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
+    famille = famille_courante(request)
+    facture = get_for_famille(request, Facture, pk=pk)
+    try:
+        facture_demander_duplicata(famille=famille, facture=facture, auteur=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Votre demande de duplicata de la facture {facture.numero} est envoyée. "
+            "Vous la recevrez par e-mail une fois la demande traitée.",
+        )
+    return redirect("facturation:factures")
+
+
+@login_required
+@factures_actives
+def reglements(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    return render(
+        request,
+        "facturation/reglements.html",
+        {
+            "reglements": list(reglements_famille(famille)),
+            "recus_en_attente": _demandes_en_attente(famille, RECU),
+        },
+    )
+
+
+@login_required
+@factures_actives
+def reglement_recu_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    reglement = get_for_famille(request, Reglement, pk=pk)
+    return reponse_pdf(pdf_recu(reglement), f"recu-reglement-{reglement.numero}.pdf")
+
+
+@login_required
+@factures_actives
+@require_POST
+def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
+    famille = famille_courante(request)
+    reglement = get_for_famille(request, Reglement, pk=pk)
+    try:
+        reglement_demander_recu(famille=famille, reglement=reglement, auteur=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Votre demande de reçu du règlement n°{reglement.numero} est envoyée. "
+            "Vous le recevrez par e-mail une fois la demande traitée.",
+        )
+    return redirect("facturation:reglements")
+
+
+@login_required
+@factures_actives
+def releve(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    aujourdhui = timezone.localdate()
+    annees = annees_du_releve(famille, aujourdhui)
+    try:
+        annee = int(request.GET.get("annee", annee_scolaire(aujourdhui)))
+    except ValueError:
+        annee = annee_scolaire(aujourdhui)
+    if annee not in annees:
+        annee = annees[0]
+    return render(
+        request,
+        "facturation/releve.html",
+        {"releve": releve_de_compte(famille, annee), "annees": annees},
+    )
+
+
+# --- Paiement en ligne ---------------------------------------------------------------
+
+
+def _acces(request: HttpRequest) -> AccesPayfip:
+    return acces_payfip(request.build_absolute_uri("/").rstrip("/"))
+
+
+@login_required
+@factures_actives
+@require_http_methods(["GET", "POST"])
+def paiement(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    config = configuration_courante()
+    if not config.paiement_en_ligne_actif:
+        return render(request, "facturation/paiement_coupe.html")
+    payables = list(factures_payables(famille))
+    form = PaiementEnLigneForm(request.POST or None, factures=payables)
+    if request.method == "POST" and form.is_valid():
+        email = famille.email or request.user.email
+        if not email:
+            form.add_error(
+                None,
+                "PayFiP envoie son ticket par e-mail : indiquez d'abord une adresse e-mail "
+                "dans vos renseignements.",
+            )
+        else:
+            try:
+                _tx, url = paiement_commencer(
+                    famille=famille,
+                    factures_ids=form.cleaned_data["factures"],
+                    email=email,
+                    acces=_acces(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(url)
+    coches = {int(x) for x in form["factures"].value() or [] if str(x).isdigit()}
+    if request.method == "GET":
+        coches = {f.pk for f in payables if not f.paiement_en_cours}  # type: ignore[attr-defined]
+    return render(
+        request,
+        "facturation/paiement.html",
+        {
+            "form": form,
+            "factures": payables,
+            "coches": coches,
+            "total": sum((f.reste for f in payables if f.pk in coches), Decimal("0.00")),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _idop(request: HttpRequest) -> str:
+    return request.POST.get("idOp") or request.GET.get("idOp") or request.GET.get("idop") or ""
+
+
+@csrf_exempt
+@require_POST
+def paiement_notification(request: HttpRequest) -> HttpResponse:
+    """Appelée par PayFiP de serveur à serveur ; le résultat est redemandé à PayFiP."""
+    paiement_verifier(idop=_idop(request), source="notification", acces=_acces(request))
+    return HttpResponse("OK", content_type="text/plain")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def paiement_retour(request: HttpRequest) -> HttpResponse:
+    """Le navigateur revient de PayFiP ; on ne croit pas ce qu'il apporte, on vérifie."""
+    tx = paiement_verifier(idop=_idop(request), source="retour", acces=_acces(request))
+    if tx is None:
+        return redirect("facturation:factures")
+    return redirect("facturation:paiement_resultat", jeton=tx.jeton)
+
+
+@login_required
+@factures_actives
+def paiement_resultat(request: HttpRequest, jeton: str) -> HttpResponse:
+    tx = get_for_famille(
+        request, TransactionPaiement.objects.select_related("reglement", "regie"), jeton=jeton
+    )
+    return render(
+        request, "facturation/paiement_resultat.html", {"tx": tx, "etats": EtatTransaction}
+    )

@@ -1,0 +1,104 @@
+"""Administration du dossier famille.
+
+Chaque modèle a l'historique de simple_history (bouton « Historique ») : qui, quand, et
+l'ancienne → la nouvelle valeur de chaque champ. Les demandes des familles se traitent dans
+l'administration des demandes, qui appelle familles.services.demande_appliquer.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Enfant, Famille, PersonneAutorisee, Responsable
+
+
+class ResponsableInline(admin.StackedInline):
+    model = Responsable
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("role", "civilite", "qualite"),
+        ("nom", "prenom"),
+        ("telephone_mobile", "email"),
+    ]
+
+
+class EnfantInline(admin.TabularInline):
+    model = Enfant
+    extra = 0
+    show_change_link = True
+    fields = ["prenom", "nom", "date_naissance", "ecole", "classe", "actif"]
+
+
+class PersonneAutoriseeInline(admin.TabularInline):
+    model = PersonneAutorisee
+    extra = 0
+    fields = ["prenom", "nom", "telephone", "lien"]
+
+
+@admin.register(Famille)
+class FamilleAdmin(SimpleHistoryAdmin):
+    list_display = ["numero", "nom", "ville", "email", "regime", "iban_liste", "prelevement"]
+    list_filter = ["regime", "prelevement", "accepte_email"]
+    search_fields = [
+        "numero",
+        "nom",
+        "email",
+        "responsables__nom",
+        "responsables__prenom",
+        "enfants__prenom",
+    ]
+    readonly_fields = ["cree_le"]
+    inlines = [ResponsableInline, EnfantInline]
+    fieldsets = [
+        (None, {"fields": ["numero", "nom", "compte", "cree_le"]}),
+        ("Adresse et contact", {"fields": ["adresse", "code_postal", "ville", "email"]}),
+        ("Accords", {"fields": ["accepte_email", "accepte_sms"]}),
+        ("Informations fiscales", {"fields": ["numero_fiscal", "revenu_fiscal", "nombre_parts"]}),
+        (
+            "CAF / MSA",
+            {
+                "fields": [
+                    "regime",
+                    "numero_allocataire",
+                    "quotient_familial",
+                    "quotient_familial_date",
+                ]
+            },
+        ),
+        (
+            "Coordonnées bancaires",
+            {"fields": ["titulaire_compte", "iban", "bic", "prelevement"]},
+        ),
+    ]
+    raw_id_fields = ["compte"]
+
+    @admin.display(description="IBAN")
+    def iban_liste(self, obj: Famille) -> str:
+        return obj.iban_masque
+
+
+@admin.register(Responsable)
+class ResponsableAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "famille", "role", "qualite", "telephone_mobile", "email"]
+    list_filter = ["role", "qualite", "csp"]
+    search_fields = ["nom", "prenom", "email", "famille__numero", "famille__nom"]
+    list_select_related = ["famille"]
+    raw_id_fields = ["famille"]
+
+
+@admin.register(Enfant)
+class EnfantAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "famille", "date_naissance", "ecole", "classe", "pai", "actif"]
+    list_filter = ["actif", "pai", "lunettes", "classe"]
+    search_fields = ["nom", "prenom", "famille__numero", "famille__nom"]
+    list_select_related = ["famille"]
+    raw_id_fields = ["famille", "adresse_de"]
+    inlines = [PersonneAutoriseeInline]
+
+
+@admin.register(PersonneAutorisee)
+class PersonneAutoriseeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "enfant", "telephone", "lien"]
+    search_fields = ["nom", "prenom", "enfant__prenom", "enfant__famille__numero"]
+    list_select_related = ["enfant"]
+    raw_id_fields = ["enfant"]

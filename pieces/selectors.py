@@ -1,0 +1,129 @@
+"""Lectures des pièces : ce qui manque au dossier d'une famille, en un nombre fixe de requêtes."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from familles.models import Enfant
+from reservations.models import Inscription
+
+from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece
+
+
+@dataclass(frozen=True)
+class PieceAFournir:
+    type: TypePiece
+    enfant: Enfant | None
+    # Une pièce a été envoyée et attend la validation d'un agent.
+    en_attente: bool = False
+
+    @property
+    def libelle(self) -> str:
+        if self.enfant is not None:
+            return f"{self.type.nom} ({self.enfant.prenom})"
+        return self.type.nom
+
+
+def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir]:
+    """Les pièces exigées au vu des inscriptions en cours ou à venir des enfants, sans pièce
+    validée et encore valable à la date ``le`` (aujourd'hui par défaut).
+
+    4 requêtes (types, leurs activités, inscriptions, pièces), 5 si une pièce par enfant est
+    exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
+    le = le or timezone.localdate()
+    types = list(TypePiece.objects.filter(actif=True).prefetch_related("activites"))
+    if not types:
+        return []
+    inscriptions = list(
+        Inscription.objects.filter(enfant__famille=famille, enfant__actif=True)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
+        .select_related("enfant")
+        .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
+    )
+    enfants: dict[int, Enfant] = {}
+    activites_par_enfant: dict[int, set[int]] = {}
+    for inscription in inscriptions:
+        enfants[inscription.enfant_id] = inscription.enfant
+        activites_par_enfant.setdefault(inscription.enfant_id, set()).add(inscription.activite_id)
+    if any(not t.activites.all() and t.portee == Portee.ENFANT for t in types):
+        # Une pièce exigée pour tous les enfants : même ceux qui ne sont inscrits nulle part.
+        for enfant in Enfant.objects.filter(famille=famille, actif=True):
+            enfants.setdefault(enfant.pk, enfant)
+            activites_par_enfant.setdefault(enfant.pk, set())
+    valides: set[tuple[int, int | None]] = set()
+    attente: set[tuple[int, int | None]] = set()
+    for type_id, enfant_id, statut in (
+        Piece.objects.filter(famille=famille)
+        .filter(
+            Q(statut=StatutPiece.EN_ATTENTE)
+            | Q(statut=StatutPiece.VALIDEE)
+            & (Q(valide_jusqu_au__isnull=True) | Q(valide_jusqu_au__gte=le))
+        )
+        .values_list("type_id", "enfant_id", "statut")
+    ):
+        (valides if statut == StatutPiece.VALIDEE else attente).add((type_id, enfant_id))
+
+    resultat: list[PieceAFournir] = []
+    for type_piece in types:
+        exigees_pour = {a.pk for a in type_piece.activites.all()}
+        concernes = [
+            enfant
+            for enfant_id, enfant in enfants.items()
+            if not exigees_pour or activites_par_enfant[enfant_id] & exigees_pour
+        ]
+        cles: list[tuple[Enfant | None, tuple[int, int | None]]]
+        if type_piece.portee == Portee.FAMILLE:
+            if exigees_pour and not concernes:
+                continue
+            cles = [(None, (type_piece.pk, None))]
+        else:
+            cles = [(e, (type_piece.pk, e.pk)) for e in concernes]
+        for concerne, cle in cles:
+            if cle in valides:
+                continue
+            resultat.append(PieceAFournir(type_piece, concerne, en_attente=cle in attente))
+    return resultat
+
+
+def nombre_pieces_manquantes(famille: Any) -> int:
+    return sum(1 for p in pieces_a_fournir(famille) if not p.en_attente)
+
+
+def pieces_de_la_famille(famille: Any) -> QuerySet[Piece]:
+    return (
+        Piece.objects.filter(famille=famille)
+        .exclude(statut=StatutPiece.ANNULEE)
+        .select_related("type", "enfant", "demande")
+    )
+
+
+def documents_proposes() -> QuerySet[DocumentTelechargeable]:
+    return DocumentTelechargeable.objects.filter(actif=True)
+
+
+# --- Audience de la boîte de réception (enregistrée dans demandes par pieces/apps.py) ---
+
+
+def choix_activites() -> list[tuple[str, str]]:
+    from reservations.models import Activite
+
+    return [
+        (str(pk), nom) for pk, nom in Activite.objects.filter(actif=True).values_list("pk", "nom")
+    ]
+
+
+def familles_inscrites(valeur: str, le: date | None = None) -> QuerySet:
+    """Les familles (pk) ayant un enfant actif inscrit, à ``le`` ou après, à l'activité."""
+    from familles.models import Famille
+
+    le = le or timezone.localdate()
+    if not str(valeur).isdigit():
+        return Famille.objects.none().values_list("pk", flat=True)
+    inscrits = Inscription.objects.filter(
+        activite_id=int(valeur), enfant__actif=True, enfant__famille_id=models.OuterRef("pk")
+    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
+    return Famille.objects.filter(models.Exists(inscrits)).values_list("pk", flat=True)

@@ -1,0 +1,159 @@
+"""Pages « Pièces » d'une famille, fichiers privés et fiche d'inscription."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from familles.models import Enfant, Responsable
+from portail.configuration import configuration_courante
+from portail.famille import famille_courante, get_for_famille
+from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.pdf import rendre_pdf, reponse_pdf
+
+from .forms import TransmettrePieceForm
+from .models import DocumentTelechargeable, Piece
+from .selectors import (
+    documents_proposes,
+    nombre_pieces_manquantes,
+    pieces_a_fournir,
+    pieces_de_la_famille,
+)
+from .services import fin_annee_scolaire, piece_transmettre
+
+
+def _famille_pieces(request: HttpRequest):
+    if not configuration_courante().pieces_actives:
+        raise Http404
+    return famille_courante(request)
+
+
+@login_required
+def liste(request: HttpRequest) -> HttpResponse:
+    famille = _famille_pieces(request)
+    a_fournir = pieces_a_fournir(famille)
+    manquantes = [p for p in a_fournir if not p.en_attente]
+    return render(
+        request,
+        "pieces/liste.html",
+        {
+            "manquantes": manquantes,
+            "en_attente": [p for p in a_fournir if p.en_attente],
+            "pieces": list(pieces_de_la_famille(famille)[:100]),
+            "documents": list(documents_proposes()),
+            "enfants": list(Enfant.objects.filter(famille=famille, actif=True)),
+            "aujourdhui": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@limiter_taille_des_fichiers
+def transmettre(request: HttpRequest) -> HttpResponse:
+    famille = _famille_pieces(request)
+    initial = {}
+    if request.GET.get("type", "").isdigit():
+        initial["type"] = int(request.GET["type"])
+    if request.GET.get("enfant", "").isdigit():
+        initial["enfant"] = int(request.GET["enfant"])
+    form = TransmettrePieceForm(
+        request.POST or None,
+        request.FILES or None,
+        famille=famille,
+        initial=initial,
+        trop_gros=fichiers_trop_gros(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            piece_transmettre(
+                famille=famille,
+                type_piece=form.cleaned_data["type"],
+                enfant=form.cleaned_data["enfant"],
+                fichier=form.cleaned_data["fichier"],
+                commentaire=form.cleaned_data["commentaire"],
+                auteur=request.user,
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                "Votre pièce a été transmise. Elle sera vérifiée par la mairie : "
+                "suivez son traitement ici ou dans l'historique de vos demandes.",
+            )
+            return redirect("pieces:liste")
+    return render(request, "pieces/transmettre.html", {"form": form})
+
+
+# Pas de login_required sur les fichiers : un visiteur anonyme reçoit 404, comme un étranger.
+def fichier(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Le fichier d'une pièce, servi à sa famille seulement."""
+    piece = get_for_famille(request, Piece, pk=pk)
+    return reponse_fichier(piece.fichier, piece.nom_fichier)
+
+
+def fichier_agent(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Le fichier d'une pièce, pour un agent qui a le droit de voir les pièces."""
+    if not (request.user.is_active and request.user.is_staff) or not request.user.has_perm(
+        "pieces.view_piece"
+    ):
+        raise Http404
+    piece = get_object_or_404(Piece, pk=pk)
+    return reponse_fichier(piece.fichier, piece.nom_fichier)
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Un formulaire proposé par la mairie : réservé aux comptes connectés (404 sinon)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    document = get_object_or_404(DocumentTelechargeable, pk=pk, actif=True)
+    nom = document.fichier.name.rsplit("/", 1)[-1].split("_", 1)[-1]
+    return reponse_fichier(document.fichier, nom)
+
+
+def _annee_scolaire() -> str:
+    fin = fin_annee_scolaire(timezone.localdate())
+    return f"{fin.year - 1}-{fin.year}"
+
+
+@login_required
+def fiche_inscription_vierge(request: HttpRequest) -> HttpResponse:
+    famille_courante(request)
+    contenu = rendre_pdf(
+        "pieces/pdf/fiche_inscription.html", {"annee": _annee_scolaire(), "vierge": True}
+    )
+    return reponse_pdf(contenu, f"fiche-inscription-{_annee_scolaire()}.pdf")
+
+
+@login_required
+def fiche_inscription(request: HttpRequest, enfant_id: int) -> HttpResponse:
+    enfant = get_for_famille(
+        request,
+        Enfant.objects.select_related("famille", "adresse_de").prefetch_related(
+            "personnes_autorisees"
+        ),
+        pk=enfant_id,
+    )
+    responsables = list(Responsable.objects.filter(famille_id=enfant.famille_id))
+    contenu = rendre_pdf(
+        "pieces/pdf/fiche_inscription.html",
+        {
+            "annee": _annee_scolaire(),
+            "vierge": False,
+            "enfant": enfant,
+            "famille": enfant.famille,
+            "responsables": responsables,
+            "personnes_autorisees": list(enfant.personnes_autorisees.all()),
+        },
+    )
+    return reponse_pdf(contenu, f"fiche-inscription-{enfant.pk}-{_annee_scolaire()}.pdf")
+
+
+# --- Accueil ---------------------------------------------------------------------------
+
+
+def bloc_accueil(request: HttpRequest, famille) -> dict | None:
+    return {"manquantes": nombre_pieces_manquantes(famille)}

@@ -1,0 +1,38 @@
+"""Les informations de la mairie : sur l'accueil et sur la page « Infos »."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .models import Actualite
+from .registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+
+NOMBRE_ACCUEIL = 3
+
+
+def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
+    le = le or timezone.localdate()
+    return Actualite.objects.filter(affichee_du__lte=le).filter(
+        Q(affichee_au__isnull=True) | Q(affichee_au__gte=le)
+    )
+
+
+@login_required
+def infos(request: HttpRequest) -> HttpResponse:
+    return render(request, "portail/infos.html", {"actualites": list(actualites_visibles())})
+
+
+def bloc_accueil(request: HttpRequest, famille) -> dict | None:
+    actualites = list(actualites_visibles()[: NOMBRE_ACCUEIL + 1])
+    if not actualites:
+        return None
+    return {"actualites": actualites[:NOMBRE_ACCUEIL], "autres": len(actualites) > NOMBRE_ACCUEIL}
+
+
+def enregistrer() -> None:
+    ajouter_menu(EntreeMenu(80, "Infos", "portail:infos"))
+    ajouter_bloc_accueil(BlocAccueil(90, "portail/actualites_bloc.html", bloc_accueil))

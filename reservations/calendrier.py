@@ -1,0 +1,317 @@
+"""Le calendrier de la commune : jours fériés, vacances scolaires, jours d'ouverture.
+
+Les jours fériés viennent de ``holidays`` (France métropolitaine), les vacances scolaires de
+``vacances-scolaires-france`` (données embarquées dans le paquet, aucune requête réseau),
+pour la zone de la commune (Configuration.zone_scolaire).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
+
+from .models import Activite, Fermeture, JourOuverture, Periode, Unite
+
+GRANDES_VACANCES = "Vacances d'été"
+MOIS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass(frozen=True)
+class Vacances:
+    nom: str
+    grandes: bool
+
+    @property
+    def libelle(self) -> str:
+        return "Grandes vacances" if self.grandes else "Petites vacances"
+
+
+def jours(debut: date, fin: date) -> list[date]:
+    return [debut + timedelta(days=i) for i in range((fin - debut).days + 1)]
+
+
+@lru_cache(maxsize=32)
+def _feries_annee(annee: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("FR", years=annee, language="fr").items())
+
+
+def jours_feries(debut: date, fin: date) -> dict[date, str]:
+    """Les jours fériés entre deux dates (incluses) : {date: nom}."""
+    resultat: dict[date, str] = {}
+    for annee in range(debut.year, fin.year + 1):
+        resultat.update(
+            {jour: nom for jour, nom in _feries_annee(annee).items() if debut <= jour <= fin}
+        )
+    return resultat
+
+
+@lru_cache(maxsize=1)
+def _calendrier_scolaire() -> SchoolHolidayDates:
+    return SchoolHolidayDates()
+
+
+def vacances_scolaires(debut: date, fin: date, zone: str) -> dict[date, Vacances]:
+    """Les jours de vacances scolaires de la zone entre deux dates : {date: Vacances}.
+
+    Les années que le paquet ne connaît pas n'ont pas de vacances (et le disent dans
+    ``annee_scolaire``) : le portail reste utilisable, l'opérateur met le paquet à jour.
+    """
+    calendrier = _calendrier_scolaire()
+    resultat: dict[date, Vacances] = {}
+    for annee in range(debut.year, fin.year + 1):
+        try:
+            jours_annee = calendrier.holidays_for_year_and_zone(annee, zone)
+        except UnsupportedYearException:
+            continue
+        for jour, ligne in jours_annee.items():
+            if debut <= jour <= fin:
+                nom = ligne["nom_vacances"]
+                resultat[jour] = Vacances(nom=nom, grandes=nom == GRANDES_VACANCES)
+    return resultat
+
+
+def zone_de_la_commune() -> str:
+    from portail.configuration import configuration_courante
+
+    return configuration_courante().zone_scolaire
+
+
+def annee_scolaire(libelle: str) -> tuple[date, date]:
+    """« 2026-2027 » → (jour de la rentrée, dernier jour avant les grandes vacances).
+
+    Les dates viennent des données du paquet : la rentrée est le premier jour qui suit les
+    vacances d'été de la première année, la fin la veille des vacances d'été suivantes.
+    """
+    try:
+        premiere, seconde = (int(x) for x in libelle.strip().split("-"))
+    except ValueError as exc:
+        raise ValidationError(
+            f"« {libelle} » n'est pas une année scolaire : écrivez par exemple 2026-2027."
+        ) from exc
+    if seconde != premiere + 1:
+        raise ValidationError(
+            f"« {libelle} » n'est pas une année scolaire : écrivez par exemple 2026-2027."
+        )
+    calendrier = _calendrier_scolaire()
+    try:
+        ete_1 = calendrier.holiday_for_year_by_name(premiere, GRANDES_VACANCES)
+        ete_2 = calendrier.holiday_for_year_by_name(seconde, GRANDES_VACANCES)
+    except UnsupportedYearException as exc:
+        raise ValidationError(
+            f"Le calendrier scolaire {libelle} n'est pas encore connu du portail "
+            "(mettez à jour le paquet vacances-scolaires-france)."
+        ) from exc
+    if not ete_1 or not ete_2:
+        raise ValidationError(f"Le calendrier scolaire {libelle} est incomplet.")
+    rentree = max(ete_1) + timedelta(days=1)
+    fin = min(ete_2) - timedelta(days=1)
+    return rentree, fin
+
+
+def mois_entre(debut: date, fin: date) -> list[tuple[date, date]]:
+    """Les mois (premier et dernier jour, bornés à [debut, fin]) entre deux dates."""
+    mois = []
+    courant = debut.replace(day=1)
+    while courant <= fin:
+        suivant = (courant + timedelta(days=32)).replace(day=1)
+        mois.append((max(courant, debut), min(suivant - timedelta(days=1), fin)))
+        courant = suivant
+    return mois
+
+
+def nom_periode(activite: Activite, debut: date, fin: date) -> str:
+    return (
+        f"{activite.nom.upper()} {MOIS[debut.month - 1].upper()} {debut.year}, "
+        f"du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}"
+    )
+
+
+# --- Jours d'ouverture -------------------------------------------------------------------
+
+
+@dataclass
+class BilanGeneration:
+    crees: int = 0
+    deja_la: int = 0
+    retires: int = 0
+    feries: int = 0
+    vacances: int = 0
+    fermetures: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.crees} jour(s) d'ouverture créé(s), {self.deja_la} déjà présent(s), "
+            f"{self.retires} retiré(s) ; écartés : {self.feries} férié(s), "
+            f"{self.vacances} en vacances scolaires, {self.fermetures} fermeture(s)"
+        )
+
+    def ajouter(self, autre: "BilanGeneration") -> None:
+        for champ in ("crees", "deja_la", "retires", "feries", "vacances", "fermetures"):
+            setattr(self, champ, getattr(self, champ) + getattr(autre, champ))
+
+
+def dates_ouvertes(
+    *,
+    activite: Activite,
+    unite: Unite,
+    debut: date,
+    fin: date,
+    zone: str,
+    fermetures: set[date],
+    compteur: Counter | None = None,
+) -> list[date]:
+    """Les dates où l'unité ouvre : ses jours de semaine, moins fériés, vacances, fermetures."""
+    compteur = compteur if compteur is not None else Counter()
+    feries = jours_feries(debut, fin)
+    vacances = {} if activite.ouverte_vacances else vacances_scolaires(debut, fin, zone)
+    semaine = unite.jours_semaine
+    resultat = []
+    for jour in jours(debut, fin):
+        if jour.weekday() not in semaine:
+            continue
+        if jour in feries:
+            compteur["feries"] += 1
+        elif jour in vacances:
+            compteur["vacances"] += 1
+        elif jour in fermetures:
+            compteur["fermetures"] += 1
+        else:
+            resultat.append(jour)
+    return resultat
+
+
+@transaction.atomic
+def jours_ouverture_generer(*, periode: Periode, zone: str | None = None) -> BilanGeneration:
+    """Crée les jours d'ouverture de chaque unité de l'activité sur la période.
+
+    Idempotent : un jour déjà présent n'est pas recréé (contrainte unique + ignore_conflicts).
+    Un jour devenu fermé (fermeture ajoutée depuis) est retiré s'il n'a aucune réservation ;
+    un jour ajouté à la main par un agent (ouverture exceptionnelle) est gardé.
+    """
+    zone = zone or zone_de_la_commune()
+    activite = periode.activite
+    fermetures = set(
+        Fermeture.objects.filter(
+            Q(activite=activite) | Q(activite__isnull=True),
+            date__range=(periode.date_debut, periode.date_fin),
+        ).values_list("date", flat=True)
+    )
+    bilan = BilanGeneration()
+    for unite in activite.unites.all():
+        compteur: Counter = Counter()
+        ouvertes = dates_ouvertes(
+            activite=activite,
+            unite=unite,
+            debut=periode.date_debut,
+            fin=periode.date_fin,
+            zone=zone,
+            fermetures=fermetures,
+            compteur=compteur,
+        )
+        existantes = set(
+            JourOuverture.objects.filter(
+                unite=unite, date__range=(periode.date_debut, periode.date_fin)
+            ).values_list("date", flat=True)
+        )
+        nouvelles = [d for d in ouvertes if d not in existantes]
+        JourOuverture.objects.bulk_create(
+            [JourOuverture(unite=unite, date=d) for d in nouvelles], ignore_conflicts=True
+        )
+        a_retirer = existantes & fermetures
+        if a_retirer:
+            retires, _ = (
+                JourOuverture.objects.filter(unite=unite, date__in=a_retirer)
+                .exclude(date__in=unite.reservations.filter(date__in=a_retirer).values("date"))
+                .delete()
+            )
+        else:
+            retires = 0
+        bilan.ajouter(
+            BilanGeneration(
+                crees=len(nouvelles),
+                deja_la=len(ouvertes) - len(nouvelles),
+                retires=retires,
+                feries=compteur["feries"],
+                vacances=compteur["vacances"],
+                fermetures=compteur["fermetures"],
+            )
+        )
+    return bilan
+
+
+# --- Préparation d'une année scolaire ------------------------------------------------------
+
+
+def fin_des_reservations(debut_mois: date) -> datetime:
+    """Une période se ferme le 20 du mois précédent à minuit (heure de Paris)."""
+    veille_du_mois = debut_mois.replace(day=1) - timedelta(days=1)
+    jour = veille_du_mois.replace(day=20)
+    return timezone.make_aware(datetime.combine(jour, time(23, 59)))
+
+
+@dataclass
+class BilanAnnee:
+    debut: date
+    fin: date
+    periodes_creees: int = 0
+    periodes_existantes: int = 0
+    jours: BilanGeneration | None = None
+
+
+@transaction.atomic
+def annee_preparer(*, annee: str, essai: bool = False, zone: str | None = None) -> BilanAnnee:
+    """Crée, pour chaque activité active, ses périodes mensuelles et leurs jours d'ouverture.
+
+    Relancer ne crée rien deux fois (période unique par activité et dates, jours uniques).
+    En essai, tout est calculé puis annulé.
+    """
+    zone = zone or zone_de_la_commune()
+    debut, fin = annee_scolaire(annee)
+    bilan = BilanAnnee(debut=debut, fin=fin, jours=BilanGeneration())
+    point = transaction.savepoint()
+    activites = Activite.objects.filter(actif=True).prefetch_related("unites")
+    for activite in activites:
+        for debut_mois, fin_mois in mois_entre(debut, fin):
+            periode, creee = Periode.objects.get_or_create(
+                activite=activite,
+                date_debut=debut_mois,
+                date_fin=fin_mois,
+                defaults={
+                    "nom": nom_periode(activite, debut_mois, fin_mois),
+                    "affichee_du": (debut_mois.replace(day=1) - timedelta(days=1)).replace(day=1),
+                    "affichee_au": fin_mois,
+                    "reservable_jusqu_au": fin_des_reservations(debut_mois),
+                },
+            )
+            periode.activite = activite  # unités déjà chargées
+            if creee:
+                bilan.periodes_creees += 1
+            else:
+                bilan.periodes_existantes += 1
+            assert bilan.jours is not None
+            bilan.jours.ajouter(jours_ouverture_generer(periode=periode, zone=zone))
+    if essai:
+        transaction.savepoint_rollback(point)
+    else:
+        transaction.savepoint_commit(point)
+    return bilan

@@ -1,0 +1,280 @@
+"""Sélecteurs du planning d'un enfant : un mois, activités × jours, en un nombre fixe de requêtes.
+
+Chaque case porte un état lisible sans couleur : un symbole, et son libellé pour les lecteurs
+d'écran (la légende reprend celle du guide de Haisnes).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from .absences import absence_declarable
+from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
+from .models import (
+    Absence,
+    EtatReservation,
+    Fermeture,
+    Inscription,
+    JourOuverture,
+    Periode,
+    Reservation,
+    Unite,
+)
+from .regles import date_limite, periode_affichee, periode_ouverte
+
+JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
+JOURS_LONGS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+@dataclass(frozen=True)
+class Etat:
+    code: str
+    symbole: str
+    libelle: str
+
+
+# La légende, dans l'ordre du guide de Haisnes.
+RESERVE = Etat("reservee", "✓", "Réservé")
+PRESENT = Etat("present", "☺", "Présent")
+ABSENT_EXCUSE = Etat("absent_excuse", "AE", "Absent excusé")
+ABSENT_FACTURE = Etat("absent_facture", "AF", "Absent facturé")
+DEMANDE = Etat("demandee", "?", "Demande en attente")
+REFUSEE = Etat("refusee", "✗", "Réservation refusée")
+ABSENCE_DEMANDEE = Etat("absence_demandee", "A?", "Absence en cours de traitement")
+FERMETURE = Etat("fermeture", "F", "Fermeture")
+FERIE = Etat("ferie", "JF", "Jour férié")
+PETITES_VACANCES = Etat("petites_vacances", "PV", "Petites vacances")
+GRANDES_VACANCES = Etat("grandes_vacances", "GV", "Grandes vacances")
+OUVERT = Etat("ouvert", "+", "Ouvert, non réservé")
+FERME = Etat("ferme", "", "Pas d'accueil ce jour")
+PASSE = Etat("passe", "", "Jour passé, non réservé")
+
+LEGENDE = [
+    RESERVE,
+    PRESENT,
+    ABSENT_EXCUSE,
+    ABSENT_FACTURE,
+    DEMANDE,
+    REFUSEE,
+    ABSENCE_DEMANDEE,
+    FERMETURE,
+    FERIE,
+    PETITES_VACANCES,
+    GRANDES_VACANCES,
+    OUVERT,
+]
+PAR_ETAT_RESERVATION = {
+    EtatReservation.RESERVEE: RESERVE,
+    EtatReservation.PRESENT: PRESENT,
+    EtatReservation.ABSENT_EXCUSE: ABSENT_EXCUSE,
+    EtatReservation.ABSENT_FACTURE: ABSENT_FACTURE,
+    EtatReservation.DEMANDEE: DEMANDE,
+    EtatReservation.REFUSEE: REFUSEE,
+    EtatReservation.ABSENCE_DEMANDEE: ABSENCE_DEMANDEE,
+}
+
+
+@dataclass
+class Case:
+    date: date
+    etat: Etat
+    detail: str = ""
+    url: str = ""
+    action: str = ""
+
+
+@dataclass
+class LignePlanning:
+    unite: Unite
+    cases: list[Case]
+
+    @property
+    def libelle(self) -> str:
+        return f"{self.unite.activite.nom} — {self.unite.nom}"
+
+
+@dataclass
+class JourEntete:
+    date: date
+    court: str
+    long: str
+    ferie: str = ""
+    vacances: str = ""
+    aujourdhui: bool = False
+
+
+@dataclass
+class Planning:
+    enfant: object
+    mois: date
+    precedent: date
+    suivant: date
+    entetes: list[JourEntete]
+    lignes: list[LignePlanning]
+    absences: list[Absence] = field(default_factory=list)
+
+    @property
+    def titre_mois(self) -> str:
+        return f"{MOIS[self.mois.month - 1]} {self.mois.year}"
+
+
+def bornes_mois(annee: int, mois: int) -> tuple[date, date]:
+    debut = date(annee, mois, 1)
+    fin = (debut + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return debut, fin
+
+
+def _url_reserver(enfant_id: int, periode_id: int) -> str:
+    parametres = urlencode({"periode": periode_id, "enfant": enfant_id})
+    return f"{reverse('reservations:reserver')}?{parametres}"
+
+
+def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
+    """Le planning d'un enfant (déjà vérifié comme étant de la famille) pour un mois."""
+    debut, fin = bornes_mois(annee, mois)
+    aujourdhui = timezone.localdate()
+    zone = zone_de_la_commune()
+    feries = jours_feries(debut, fin)
+    vacances = vacances_scolaires(debut, fin, zone)
+
+    inscriptions = list(
+        Inscription.objects.filter(enfant=enfant, date_debut__lte=fin)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        .select_related("activite")
+        .prefetch_related("activite__unites")
+    )
+    reservations = list(
+        Reservation.objects.filter(enfant=enfant, date__range=(debut, fin)).select_related(
+            "unite__activite"
+        )
+    )
+    unites: dict[int, Unite] = {}
+    for inscription in inscriptions:
+        if inscription.activite.actif:
+            for unite in inscription.activite.unites.all():
+                unites[unite.pk] = unite
+    for reservation in reservations:
+        unites.setdefault(reservation.unite_id, reservation.unite)
+    ordonnees = sorted(
+        unites.values(), key=lambda u: (u.activite.ordre, u.activite.nom, u.ordre, u.nom)
+    )
+    activites = {u.activite_id: u.activite for u in ordonnees}
+
+    ouverts = set(
+        JourOuverture.objects.filter(unite_id__in=unites, date__range=(debut, fin)).values_list(
+            "unite_id", "date"
+        )
+    )
+    fermetures: dict[tuple[int | None, date], str] = {
+        (activite_id, jour): motif
+        for activite_id, jour, motif in Fermeture.objects.filter(
+            Q(activite_id__in=activites) | Q(activite__isnull=True), date__range=(debut, fin)
+        ).values_list("activite_id", "date", "motif")
+    }
+    periodes = list(
+        Periode.objects.filter(
+            activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut
+        ).only(
+            "id",
+            "activite_id",
+            "date_debut",
+            "date_fin",
+            "affichee_du",
+            "affichee_au",
+            "reservable_jusqu_au",
+        )
+    )
+    maintenant = timezone.now()
+    par_case = {(r.unite_id, r.date): r for r in reservations}
+
+    def periode_a_reserver(activite_id: int, jour: date) -> int | None:
+        # Les mêmes règles que la page Réservations : période affichée et encore ouverte.
+        for periode in periodes:
+            if (
+                periode.activite_id == activite_id
+                and periode.date_debut <= jour <= periode.date_fin
+                and periode_affichee(periode, aujourdhui)
+                and periode_ouverte(periode, maintenant)
+            ):
+                return periode.pk
+        return None
+
+    lignes = []
+    for unite in ordonnees:
+        activite = activites[unite.activite_id]
+        cases = []
+        for jour in jours(debut, fin):
+            trouvee = par_case.get((unite.pk, jour))
+            case = _case(
+                jour=jour,
+                reservation=trouvee,
+                ouvert=(unite.pk, jour) in ouverts,
+                fermeture=fermetures.get((activite.pk, jour), fermetures.get((None, jour))),
+                ferie=feries.get(jour),
+                vacances=None if activite.ouverte_vacances else vacances.get(jour),
+                passe=jour < aujourdhui,
+            )
+            if trouvee is not None and absence_declarable(trouvee):
+                case.url = reverse("reservations:absence_declarer", args=[trouvee.pk])
+                case.action = "déclarer une absence"
+            elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
+                periode_id = periode_a_reserver(activite.pk, jour)
+                if periode_id is not None:
+                    case.url = _url_reserver(enfant.pk, periode_id)
+                    case.action = "réserver"
+            cases.append(case)
+        lignes.append(LignePlanning(unite=unite, cases=cases))
+
+    entetes = [
+        JourEntete(
+            date=jour,
+            court=f"{JOURS_COURTS[jour.weekday()]} {jour:%d}",
+            long=f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}",
+            ferie=feries.get(jour, ""),
+            vacances=vacances[jour].libelle if jour in vacances else "",
+            aujourdhui=jour == aujourdhui,
+        )
+        for jour in jours(debut, fin)
+    ]
+    absences = list(
+        Absence.objects.filter(reservation__enfant=enfant, reservation__date__range=(debut, fin))
+        .select_related("reservation__unite__activite", "demande")
+        .order_by("reservation__date", "id")
+    )
+    return Planning(
+        enfant=enfant,
+        mois=debut,
+        precedent=(debut - timedelta(days=1)).replace(day=1),
+        suivant=fin + timedelta(days=1),
+        entetes=entetes,
+        lignes=lignes,
+        absences=absences,
+    )
+
+
+def _case(
+    *,
+    jour: date,
+    reservation: Reservation | None,
+    ouvert: bool,
+    fermeture: str | None,
+    ferie: str | None,
+    vacances,
+    passe: bool,
+) -> Case:
+    if reservation is not None:
+        return Case(date=jour, etat=PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)])
+    if fermeture is not None:
+        return Case(date=jour, etat=FERMETURE, detail=fermeture)
+    if ferie:
+        return Case(date=jour, etat=FERIE, detail=ferie)
+    if vacances is not None:
+        etat = GRANDES_VACANCES if vacances.grandes else PETITES_VACANCES
+        return Case(date=jour, etat=etat, detail=vacances.nom)
+    if ouvert:
+        return Case(date=jour, etat=PASSE if passe else OUVERT)
+    return Case(date=jour, etat=FERME)

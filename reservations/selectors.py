@@ -1,0 +1,256 @@
+"""Lectures des pages de réservation, en un nombre fixe de requêtes."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.formats import date_format
+
+from familles.models import Enfant
+
+from .models import (
+    ETATS_OCCUPANT_UNE_PLACE,
+    Activite,
+    EtatReservation,
+    Fermeture,
+    Inscription,
+    JourOuverture,
+    Periode,
+    Reservation,
+    Unite,
+)
+from .regles import (
+    JOURS_SEMAINE,
+    Choix,
+    Contexte,
+    est_active,
+    periode_affichee,
+    periode_ouverte,
+    raison_blocage,
+    suppression_en_attente,
+)
+
+
+def periodes_affichees(aujourdhui: date) -> QuerySet[Periode]:
+    """Les périodes que les familles voient aujourd'hui (activité active, dates d'affichage)."""
+    return (
+        Periode.objects.filter(activite__actif=True)
+        .filter(Q(affichee_du__isnull=True) | Q(affichee_du__lte=aujourdhui))
+        .filter(Q(affichee_au__isnull=True) | Q(affichee_au__gte=aujourdhui))
+        .select_related("activite")
+    )
+
+
+@dataclass
+class ActiviteProposee:
+    activite: Activite
+    periodes: list[Periode]
+    enfants: list[Enfant]
+
+
+def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[ActiviteProposee]]:
+    """Les enfants de la famille et, pour chaque activité où l'un d'eux est inscrit, les
+    périodes affichées (3 requêtes)."""
+    enfants = list(Enfant.objects.filter(famille=famille, actif=True).order_by("prenom"))
+    inscriptions = list(
+        Inscription.objects.filter(enfant__in=enfants, activite__actif=True)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=aujourdhui))
+        .select_related("activite")
+    )
+    par_activite: dict[int, ActiviteProposee] = {}
+    enfants_par_id = {e.pk: e for e in enfants}
+    for inscription in sorted(inscriptions, key=lambda i: (i.activite.ordre, i.activite.nom)):
+        proposee = par_activite.setdefault(
+            inscription.activite_id, ActiviteProposee(inscription.activite, [], [])
+        )
+        proposee.enfants.append(enfants_par_id[inscription.enfant_id])
+    periodes = periodes_affichees(aujourdhui).filter(
+        activite_id__in=par_activite.keys(), date_fin__gte=aujourdhui
+    )
+    for periode in periodes.order_by("date_debut"):
+        par_activite[periode.activite_id].periodes.append(periode)
+    return enfants, list(par_activite.values())
+
+
+def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
+    """Charge les unités, jours ouverts, fermetures, inscriptions, réservations et places
+    occupées d'une période pour ces enfants : 7 requêtes, quel que soit leur nombre."""
+    enfant_ids = [e.pk for e in enfants]
+    activite = periode.activite
+    debut, fin = periode.date_debut, periode.date_fin
+    unites = list(Unite.objects.filter(activite=activite).prefetch_related("incompatibles"))
+    ouvertures = set(
+        JourOuverture.objects.filter(
+            unite__activite=activite, date__range=(debut, fin)
+        ).values_list("unite_id", "date")
+    )
+    fermetures: dict[date, str] = {}
+    for jour, motif in (
+        Fermeture.objects.filter(date__range=(debut, fin))
+        .filter(Q(activite=activite) | Q(activite__isnull=True))
+        .values_list("date", "motif")
+    ):
+        fermetures[jour] = fermetures.get(jour) or motif
+    inscriptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for enfant_id, du, au in Inscription.objects.filter(
+        enfant_id__in=enfant_ids, activite=activite
+    ).values_list("enfant_id", "date_debut", "date_fin"):
+        inscriptions[enfant_id].append((du, au))
+    reservations = {
+        (r.enfant_id, r.unite_id, r.date): r
+        for r in Reservation.objects.filter(
+            enfant_id__in=enfant_ids, unite__activite=activite, date__range=(debut, fin)
+        ).select_related("demande")
+    }
+    occupation = {
+        (ligne["unite_id"], ligne["date"]): ligne["n"]
+        for ligne in Reservation.objects.filter(
+            unite__activite=activite,
+            unite__capacite__isnull=False,
+            date__range=(debut, fin),
+            etat__in=ETATS_OCCUPANT_UNE_PLACE,
+        )
+        .values("unite_id", "date")
+        .annotate(n=Count("id"))
+    }
+    return Contexte(
+        periode=periode,
+        unites=unites,
+        incompatibles={u.pk: {i.pk for i in u.incompatibles.all()} for u in unites},
+        ouvertures=ouvertures,
+        fermetures=fermetures,
+        inscriptions=dict(inscriptions),
+        reservations=reservations,
+        occupation=occupation,
+    )
+
+
+# --- La grille -------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    cle: str
+    unite: Unite
+    jour: date
+    ouverte: bool
+    cochee: bool = False
+    modifiable: bool = False
+    # Réservation déjà prise (validée, en attente…) : décocher demande une suppression.
+    active: bool = False
+    statut: str = ""  # classe CSS : reservee, demandee, refusee, bloquee…
+    libelle: str = ""  # texte lisible sans la couleur : « ✓ Réservé », « Délai dépassé »…
+    refusee: bool = False
+
+
+@dataclass
+class LigneJour:
+    jour: date
+    cases: list[Case]
+    # « lundi 9 novembre 2026 », calculé une fois par jour (la grille peut compter
+    # des centaines de cases).
+    libelle: str = ""
+
+
+@dataclass
+class GrilleEnfant:
+    enfant: Enfant
+    lignes: list[LigneJour]
+    inscrit: bool
+
+
+@dataclass
+class Grille:
+    periode: Periode
+    unites: list[Unite]
+    enfants: list[GrilleEnfant]
+    ouverte: bool
+    contexte: Contexte
+    # (n° du jour de la semaine, nom, [(clé « jour-unité », unité)]) pour la semaine-type.
+    semaine_type: list[tuple[int, str, list[tuple[str, Unite]]]] = field(default_factory=list)
+
+    def cases(self) -> Iterable[Case]:
+        for grille_enfant in self.enfants:
+            for ligne in grille_enfant.lignes:
+                yield from ligne.cases
+
+
+def _case(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> Case:
+    case = Case(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
+    reservation = ctx.reservation(choix)
+    case.active = est_active(reservation)
+    case.cochee = case.active
+    raison = raison_blocage(ctx, choix, maintenant, suppression=case.active)
+    if reservation is not None and case.active:
+        etat = reservation.etat
+        if suppression_en_attente(reservation):
+            case.statut, case.libelle = "demandee", "Suppression en attente"
+        elif etat == EtatReservation.RESERVEE:
+            case.statut, case.libelle = "reservee", "✓ Réservé"
+            case.modifiable = not raison
+            if raison:
+                case.libelle += f" — {raison.lower()}"
+        elif etat == EtatReservation.DEMANDEE:
+            case.statut, case.libelle = "demandee", "Demande en attente"
+        else:
+            case.statut, case.libelle = "reservee", f"✓ {reservation.get_etat_display()}"
+        return case
+    refusee = reservation is not None and reservation.etat == EtatReservation.REFUSEE
+    case.refusee = refusee
+    if not raison:
+        restantes = ctx.places_restantes(choix.unite_id, choix.date)
+        if restantes == 0:
+            raison = "Complet"
+    if raison:
+        case.statut = "bloquee"
+        case.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
+    else:
+        case.modifiable = True
+        if refusee:
+            case.statut, case.libelle = "refusee", "✗ Réservation refusée"
+    return case
+
+
+def grille_periode(
+    *, periode: Periode, enfants: list[Enfant], maintenant: datetime, ctx: Contexte | None = None
+) -> Grille:
+    """La grille d'une période pour ces enfants : une ligne par jour où une unité est
+    ouverte, une case par unité."""
+    ctx = ctx or charger_contexte(periode, enfants)
+    jours = sorted({jour for _, jour in ctx.ouvertures})
+    libelles = {jour: date_format(jour, "l j F Y") for jour in jours}
+    grilles = []
+    for enfant in enfants:
+        lignes = []
+        for jour in jours:
+            cases = []
+            for unite in ctx.unites:
+                choix = Choix(enfant.pk, unite.pk, jour)
+                if (unite.pk, jour) in ctx.ouvertures:
+                    cases.append(_case(ctx, choix, unite, maintenant))
+                else:
+                    cases.append(Case(cle=choix.cle, unite=unite, jour=jour, ouverte=False))
+            lignes.append(LigneJour(jour, cases, libelles[jour]))
+        grilles.append(GrilleEnfant(enfant, lignes, inscrit=enfant.pk in ctx.inscriptions))
+    semaine: dict[int, list[tuple[str, Unite]]] = defaultdict(list)
+    for unite in ctx.unites:
+        for jour_semaine in sorted({j.weekday() for u, j in ctx.ouvertures if u == unite.pk}):
+            semaine[jour_semaine].append((f"{jour_semaine}-{unite.pk}", unite))
+    return Grille(
+        periode=periode,
+        unites=ctx.unites,
+        enfants=grilles,
+        ouverte=periode.activite.actif and periode_ouverte(periode, maintenant),
+        contexte=ctx,
+        semaine_type=[(j, JOURS_SEMAINE[j], semaine[j]) for j in sorted(semaine)],
+    )
+
+
+def periode_pour_famille(periode_id: int, aujourdhui: date) -> Periode | None:
+    """Une période que les familles peuvent voir aujourd'hui, ou None."""
+    periode = periodes_affichees(aujourdhui).filter(pk=periode_id).first()
+    if periode is not None and not periode_affichee(periode, aujourdhui):
+        return None
+    return periode

@@ -1,0 +1,43 @@
+from celery import shared_task
+from django.conf import settings
+
+from portail.emails import envoyer_email
+
+from .models import RappelPeriode
+from .rappels import rappels_fermeture_envoyer
+
+
+@shared_task
+def rappeler_fermeture_periodes() -> int:
+    """Tâche quotidienne (Celery beat) : rappels avant la fermeture des périodes."""
+    return rappels_fermeture_envoyer()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_rappel_periode(*, rappel_id: int) -> int:
+    rappel = (
+        RappelPeriode.objects.select_related("periode__activite", "famille__compte")
+        .filter(pk=rappel_id)
+        .first()
+    )
+    if rappel is None:
+        return 0
+    famille = rappel.famille
+    periode = rappel.periode
+    enfants = [
+        enfant.prenom
+        for enfant in famille.enfants.filter(
+            actif=True, inscriptions__activite_id=periode.activite_id
+        ).order_by("date_naissance", "prenom")
+    ]
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="rappel_periode",
+        contexte={
+            "famille": famille,
+            "periode": periode,
+            "enfants": enfants,
+            "adresse_portail": settings.PORTAIL_URL,
+        },
+    )

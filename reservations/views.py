@@ -1,0 +1,169 @@
+"""Pages « Réservations » des parents : enfants et périodes, grille des jours, récapitulatif,
+impression."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from familles.models import Enfant
+from portail.configuration import configuration_courante
+from portail.famille import famille_courante
+from portail.pdf import rendre_pdf, reponse_pdf
+
+from .forms import GrilleForm
+from .models import Periode, Validation
+from .selectors import Grille, accueil_reservations, grille_periode, periode_pour_famille
+from .services import lignes_recap, reservation_demander, reservation_verifier
+
+
+def _famille(request: HttpRequest) -> Any:
+    """La famille connectée ; 404 si la commune a coupé les réservations en ligne."""
+    if not configuration_courante().reservations_actives:
+        raise Http404("Les réservations en ligne ne sont pas ouvertes.")
+    return famille_courante(request)
+
+
+def _entier(valeur: str | None) -> int:
+    try:
+        return int(valeur or "")
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _periode_et_enfants(request: HttpRequest, famille: Any) -> tuple[Periode, list[Enfant]]:
+    """La période demandée (visible aujourd'hui) et les enfants choisis, tous de la famille
+    (404 sinon) ; sans choix, les enfants inscrits à l'activité."""
+    periode = periode_pour_famille(_entier(request.GET.get("periode")), timezone.localdate())
+    if periode is None:
+        raise Http404
+    ids = {_entier(v) for v in request.GET.getlist("enfant")}
+    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
+    if ids:
+        choisis = list(enfants.filter(pk__in=ids))
+        if len(choisis) != len(ids):
+            raise Http404
+        return periode, choisis
+    return periode, list(enfants.filter(inscriptions__activite=periode.activite_id).distinct())
+
+
+def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
+    parametres = [("periode", periode.pk), *(("enfant", e.pk) for e in enfants)]
+    return f"{reverse('reservations:reserver')}?{urlencode(parametres)}"
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    famille = _famille(request)
+    enfants, activites = accueil_reservations(famille, timezone.localdate())
+    return render(
+        request,
+        "reservations/reservation_index.html",
+        {"enfants": enfants, "activites": activites},
+    )
+
+
+def _cocher(grille: Grille, coches: set[str]) -> None:
+    """Remet dans la grille les choix du parent (après une erreur ou une semaine-type)."""
+    for case in grille.cases():
+        if case.modifiable:
+            case.cochee = case.cle in coches
+
+
+@login_required
+def reserver(request: HttpRequest) -> HttpResponse:
+    famille = _famille(request)
+    periode, enfants = _periode_et_enfants(request, famille)
+    maintenant = timezone.now()
+    grille = grille_periode(periode=periode, enfants=enfants, maintenant=maintenant)
+    url_grille = _url_grille(periode, enfants)
+    form = GrilleForm(request.POST or None, grille=grille)
+    if request.method == "POST":
+        _cocher(grille, set(request.POST.getlist("c")))
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            if action == "semaine_type":
+                semaine = set(form.cleaned_data["st"])
+                for case in grille.cases():
+                    if case.modifiable:
+                        case.cochee = f"{case.jour.weekday()}-{case.unite.pk}" in semaine
+                messages.info(
+                    request,
+                    "La semaine-type est appliquée à la période (jours modifiables "
+                    "seulement). Vérifiez puis cliquez sur « Envoyer la demande ».",
+                )
+            else:
+                ajouts, suppressions = form.changements()
+                try:
+                    if action == "envoyer":
+                        ctx = reservation_verifier(
+                            famille=famille,
+                            periode=periode,
+                            ajouts=ajouts,
+                            suppressions=suppressions,
+                            maintenant=maintenant,
+                        )
+                        recap = lignes_recap(ctx, ajouts, suppressions)
+                        return render(
+                            request,
+                            "reservations/reservation_recap.html",
+                            {
+                                "periode": periode,
+                                "form": form,
+                                "url_grille": url_grille,
+                                "recap": [(e, recap[e.pk]) for e in enfants if e.pk in recap],
+                                "coches": form.cleaned_data["c"],
+                                "affichees": form.cleaned_data["affiche"],
+                            },
+                        )
+                    demandes = reservation_demander(
+                        famille=famille,
+                        periode=periode,
+                        ajouts=ajouts,
+                        suppressions=suppressions,
+                        commentaire=form.cleaned_data["commentaire"],
+                        auteur=request.user,
+                        maintenant=maintenant,
+                    )
+                except ValidationError as erreur:
+                    form.add_error(None, erreur)
+                else:
+                    if periode.activite.validation == Validation.AUTOMATIQUE:
+                        for demande in demandes:
+                            messages.success(request, f"{demande.resume} : {demande.reponse}")
+                    else:
+                        messages.success(
+                            request,
+                            "Votre demande de réservations est envoyée. Elle est soumise à la "
+                            "validation de la mairie : suivez-la dans l'historique des demandes.",
+                        )
+                    return redirect(url_grille)
+    return render(
+        request,
+        "reservations/reservation_grille.html",
+        {
+            "grille": grille,
+            "form": form,
+            "url_grille": url_grille,
+            "enfants": enfants,
+            "semaine_cochee": set(request.POST.getlist("st")),
+        },
+    )
+
+
+@login_required
+def imprimer(request: HttpRequest) -> HttpResponse:
+    famille = _famille(request)
+    periode, enfants = _periode_et_enfants(request, famille)
+    grille = grille_periode(periode=periode, enfants=enfants, maintenant=timezone.now())
+    contenu = rendre_pdf(
+        "reservations/pdf/reservation_periode.html",
+        {"grille": grille, "famille": famille, "imprime_le": timezone.localtime()},
+    )
+    return reponse_pdf(contenu, f"reservations-{periode.date_debut:%Y-%m}.pdf")

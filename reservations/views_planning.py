@@ -1,0 +1,102 @@
+"""Pages du parent : le planning mensuel d'un enfant et la déclaration d'absence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from familles.models import Enfant
+from portail.famille import famille_courante, get_for_famille
+from portail.fichiers import reponse_fichier
+
+from .absences import absence_declarable, absence_declarer, libelle_jour
+from .forms_absences import FormulaireAbsence
+from .models import Absence, Reservation
+from .planning import LEGENDE, planning_mois
+
+
+@login_required
+def planning(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    enfant = famille.enfants.filter(actif=True).order_by("date_naissance", "prenom").first()
+    if enfant is None:
+        return render(request, "reservations/planning_vide.html")
+    aujourdhui = timezone.localdate()
+    return redirect("reservations:planning_mois", enfant.pk, aujourdhui.year, aujourdhui.month)
+
+
+@login_required
+def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int) -> HttpResponse:
+    if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
+        raise Http404
+    enfant = get_for_famille(request, Enfant, pk=enfant_id)
+    enfants = list(
+        Enfant.objects.filter(famille_id=enfant.famille_id, actif=True)
+        .order_by("date_naissance", "prenom")
+        .only("id", "prenom")
+    )
+    return render(
+        request,
+        "reservations/planning.html",
+        {
+            "planning": planning_mois(enfant=enfant, annee=annee, mois=mois),
+            "enfants": enfants,
+            "legende": LEGENDE,
+        },
+    )
+
+
+@login_required
+def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    reservation = get_for_famille(
+        request,
+        Reservation.objects.select_related("enfant", "unite__activite"),
+        champ_famille="enfant__famille",
+        pk=reservation_id,
+    )
+    jour = reservation.date
+    retour = ("reservations:planning_mois", reservation.enfant_id, jour.year, jour.month)
+    form = FormulaireAbsence(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence_declarer(
+                reservation=reservation,
+                motif=form.cleaned_data["motif"],
+                commentaire=form.cleaned_data["commentaire"],
+                certificat=form.cleaned_data["certificat"] or None,
+                auteur=request.user,
+            )
+        except ValidationError as erreur:
+            for message in erreur.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"Votre déclaration d'absence du {libelle_jour(reservation)} a été transmise "
+                "à la mairie : elle est en cours de traitement.",
+            )
+            return redirect(*retour)
+    return render(
+        request,
+        "reservations/absence_declarer.html",
+        {
+            "form": form,
+            "reservation": reservation,
+            "libelle": libelle_jour(reservation),
+            "declarable": absence_declarable(reservation),
+            "retour": retour,
+        },
+    )
+
+
+@login_required
+def absence_certificat(request: HttpRequest, absence_id: int) -> HttpResponseBase:
+    absence = get_for_famille(
+        request, Absence, champ_famille="reservation__enfant__famille", pk=absence_id
+    )
+    if not absence.certificat:
+        raise Http404
+    return reponse_fichier(absence.certificat, absence.certificat_nom or "certificat")

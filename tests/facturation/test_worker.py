@@ -1,0 +1,35 @@
+import io
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pypdf import PdfReader
+
+from demandes.models import Demande
+from demandes.services import demande_accepter
+
+from .factories import facturer_jours, regie_cantine
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_accepted_duplicate_is_emailed_with_its_pdf_by_a_real_worker(
+    celery_worker_reel, client_parent, famille, agent
+):
+    _regie, repas = regie_cantine()
+    facture = facturer_jours(famille, repas, [date(2026, 9, j) for j in (1, 3, 4, 7, 8)])
+    client_parent.post(reverse("facturation:facture_recevoir", args=[facture.pk]))
+    demande_accepter(demande=Demande.objects.get(), agent=agent)  # on_commit : publié sur Redis
+
+    assert mail.outbox == []  # rien n'est envoyé par le processus web
+    messages = celery_worker_reel.attendre_emails(2, delai=60)
+    avec_pdf = [m for m in messages if m.pieces_jointes]
+    assert len(avec_pdf) == 1
+    message = avec_pdf[0]
+    assert message.destinataires == [famille.email]
+    assert facture.numero in message.sujet
+    nom, type_mime, contenu = message.pieces_jointes[0]
+    assert (nom, type_mime) == (f"facture-{facture.numero}.pdf", "application/pdf")
+    texte = "".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages)
+    assert f"Facture n° {facture.numero}" in texte and "17,00 €" in texte

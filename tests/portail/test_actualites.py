@@ -1,0 +1,76 @@
+"""Les infos de la mairie : dates d'affichage, accueil, page « Infos »."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+
+from portail.actualites import actualites_visibles
+from portail.models import Actualite
+
+
+def _actualite(titre, du, au=None, **autres):
+    return Actualite.objects.create(titre=titre, affichee_du=du, affichee_au=au, **autres)
+
+
+@time_machine.travel(date(2026, 11, 25))
+def test_seules_les_infos_dans_leurs_dates_sont_affichees(db):
+    _actualite("Passée", date(2026, 10, 1), date(2026, 11, 24))
+    _actualite("Dernier jour", date(2026, 11, 1), date(2026, 11, 25))
+    _actualite("Sans fin", date(2026, 9, 1))
+    _actualite("Future", date(2026, 11, 26))
+    assert [a.titre for a in actualites_visibles()] == ["Dernier jour", "Sans fin"]
+    assert [a.titre for a in actualites_visibles(date(2026, 11, 26))] == ["Future", "Sans fin"]
+
+
+def test_dates_inversees_refusees(db):
+    actualite = Actualite(titre="X", affichee_du=date(2026, 11, 2), affichee_au=date(2026, 11, 1))
+    with pytest.raises(ValidationError):
+        actualite.full_clean()
+    with pytest.raises(IntegrityError):
+        actualite.save()
+
+
+@time_machine.travel(date(2026, 11, 25))
+def test_accueil_et_page_infos(client_parent):
+    _actualite(
+        "Centre de loisirs",
+        date(2026, 11, 1),
+        texte="Programme des vacances.",
+        lien="https://www.example.fr/alsh",
+        libelle_lien="Le programme",
+    )
+    _actualite("Ancienne", date(2026, 1, 1), date(2026, 2, 1))
+    accueil = client_parent.get(reverse("portail:accueil")).content.decode()
+    assert "Centre de loisirs" in accueil and "Ancienne" not in accueil
+    assert 'href="https://www.example.fr/alsh"' in accueil
+    infos = client_parent.get(reverse("portail:infos")).content.decode()
+    assert "Centre de loisirs" in infos and "Programme des vacances." in infos
+    assert "Publiée le 01/11/2026" in infos
+    assert "Ancienne" not in infos
+    assert reverse("portail:infos") in accueil  # entrée de menu « Infos »
+    assert reverse("pieces:fiche_inscription_vierge") in infos
+
+
+def test_accueil_sans_info_n_affiche_pas_le_bloc(client_parent):
+    assert (
+        "Infos de la mairie" not in client_parent.get(reverse("portail:accueil")).content.decode()
+    )
+
+
+@pytest.mark.parametrize("nombre", [1, 30])
+def test_page_infos_en_nombre_fixe_de_requetes(
+    client_parent, nombre, django_assert_max_num_queries
+):
+    for i in range(nombre):
+        _actualite(f"Info {i}", date(2020, 1, 1))
+    client_parent.get(reverse("portail:infos"))
+    with django_assert_max_num_queries(4):
+        assert client_parent.get(reverse("portail:infos")).status_code == 200
+
+
+def test_page_infos_demande_une_connexion(client, configuration):
+    assert client.get(reverse("portail:infos")).status_code == 302

@@ -1,0 +1,216 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reservations.calendrier import jours_ouverture_generer
+from reservations.models import EtatReservation, Fermeture
+from reservations.planning import planning_mois
+from tests.factories import EnfantFactory, FamilleFactory
+
+from .factories_planning import (
+    ActiviteFactory,
+    InscriptionFactory,
+    PeriodeFactory,
+    ReservationFactory,
+    UniteFactory,
+    alsh_mercredi,
+    cantine,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+pytestmark = pytest.mark.django_db
+
+ETATS_NOVEMBRE = {
+    date(2026, 11, 2): EtatReservation.PRESENT,
+    date(2026, 11, 3): EtatReservation.ABSENT_EXCUSE,
+    date(2026, 11, 5): EtatReservation.ABSENT_FACTURE,
+    date(2026, 11, 19): EtatReservation.DEMANDEE,
+    date(2026, 11, 20): EtatReservation.RESERVEE,
+    date(2026, 11, 23): EtatReservation.REFUSEE,
+    date(2026, 11, 24): EtatReservation.ABSENCE_DEMANDEE,
+    date(2026, 11, 13): EtatReservation.RESERVEE,  # passé : plus d'absence possible
+}
+
+
+@pytest.fixture(autouse=True)
+def _le_16_novembre_2026():
+    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
+        yield
+
+
+@pytest.fixture
+def lise(famille):
+    enfant = famille.enfants.get()
+    unite = cantine()
+    InscriptionFactory(enfant=enfant, activite=unite.activite, date_debut=date(2026, 1, 1))
+    for mois in (7, 10, 11, 12):
+        debut = date(2026, mois, 1)
+        fin = date(2026, mois, 31 if mois in (7, 10, 12) else 30)
+        jours_ouverture_generer(
+            periode=PeriodeFactory(activite=unite.activite, date_debut=debut, date_fin=fin)
+        )
+    for jour, etat in ETATS_NOVEMBRE.items():
+        ReservationFactory(enfant=enfant, unite=unite, date=jour, etat=etat)
+    Fermeture.objects.create(activite=unite.activite, date=date(2026, 11, 26), motif="Grève")
+    return enfant
+
+
+def _etats(planning, ligne=0):
+    return {case.date: case.etat.code for case in planning.lignes[ligne].cases}
+
+
+def test_etats_du_planning_de_novembre(lise):
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    etats = _etats(planning)
+    for jour, etat in ETATS_NOVEMBRE.items():
+        assert etats[jour] == etat, jour
+    assert etats[date(2026, 11, 1)] == "ferie"
+    assert etats[date(2026, 11, 11)] == "ferie"
+    assert etats[date(2026, 11, 26)] == "fermeture"
+    assert etats[date(2026, 11, 27)] == "ouvert"
+    assert etats[date(2026, 11, 16)] == "ouvert"  # aujourd'hui
+    assert etats[date(2026, 11, 12)] == "passe"
+    assert etats[date(2026, 11, 25)] == "ferme"  # la cantine n'ouvre pas le mercredi
+    assert etats[date(2026, 11, 28)] == "ferme"
+    assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas"]
+    assert (planning.precedent, planning.suivant) == (date(2026, 10, 1), date(2026, 12, 1))
+
+
+def test_petites_et_grandes_vacances(lise):
+    octobre = _etats(planning_mois(enfant=lise, annee=2026, mois=10))
+    assert octobre[date(2026, 10, 16)] == "passe"  # ouvert, mais passé
+    assert octobre[date(2026, 10, 19)] == "petites_vacances"
+    decembre = _etats(planning_mois(enfant=lise, annee=2026, mois=12))
+    assert decembre[date(2026, 12, 21)] == "petites_vacances"
+    assert decembre[date(2026, 12, 25)] == "ferie"
+    juillet = _etats(planning_mois(enfant=lise, annee=2026, mois=7))
+    assert juillet[date(2026, 7, 3)] == "passe"
+    assert juillet[date(2026, 7, 10)] == "grandes_vacances"
+
+
+def test_activite_ouverte_en_vacances_n_affiche_pas_les_vacances(lise):
+    unite = UniteFactory(activite=ActiviteFactory(nom="ALSH VACANCES", ouverte_vacances=True))
+    InscriptionFactory(enfant=lise, activite=unite.activite, date_debut=date(2026, 1, 1))
+    jours_ouverture_generer(
+        periode=PeriodeFactory(
+            activite=unite.activite, date_debut=date(2026, 10, 19), date_fin=date(2026, 10, 30)
+        )
+    )
+    planning = planning_mois(enfant=lise, annee=2026, mois=10)
+    libelles = [ligne.libelle for ligne in planning.lignes]
+    assert libelles == ["ALSH VACANCES — Repas", "CANTINE — Repas"]
+    assert _etats(planning, 0)[date(2026, 10, 19)] == "passe"  # ouvert (et passé)
+    assert _etats(planning, 1)[date(2026, 10, 19)] == "petites_vacances"
+
+
+def test_page_planning_lisible_sans_couleur(client_parent, lise):
+    url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
+    reponse = client_parent.get(url)
+    assert reponse.status_code == 200
+    contenu = reponse.content.decode()
+    assert "Planning de Lise — novembre 2026" in contenu
+    assert 'data-date="2026-11-11" data-etat="ferie"' in contenu
+    assert contenu.count('aria-current="date"') == 1
+    assert 'aria-current="date">\n          <abbr title="lundi 16/11/2026' in contenu
+    assert 'data-date="2026-11-24" data-etat="absence_demandee"' in contenu
+    for libelle in (
+        "Réservé",
+        "Présent",
+        "Absent excusé",
+        "Absent facturé",
+        "Demande en attente",
+        "Réservation refusée",
+        "Absence en cours de traitement",
+        "Fermeture",
+        "Jour férié",
+        "Petites vacances",
+        "Grandes vacances",
+    ):
+        assert libelle in contenu
+    # Un jour réservé à venir mène à la déclaration d'absence, pas un jour passé.
+    reservation_future = lise.reservations.get(date=date(2026, 11, 20))
+    reservation_passee = lise.reservations.get(date=date(2026, 11, 13))
+    assert reverse("reservations:absence_declarer", args=[reservation_future.pk]) in contenu
+    assert reverse("reservations:absence_declarer", args=[reservation_passee.pk]) not in contenu
+    # Un jour ouvert à venir mène à la page Réservations de la période, pour cet enfant.
+    periode = lise.inscriptions.get().activite.periodes.get(date_debut=date(2026, 11, 1))
+    lien = f"{reverse('reservations:reserver')}?periode={periode.pk}&amp;enfant={lise.pk}"
+    assert contenu.count(lien) == 2  # le 27 et le 30 novembre
+    assert reverse("reservations:planning_mois", args=[lise.pk, 2026, 10]) in contenu
+    assert reverse("reservations:planning_mois", args=[lise.pk, 2026, 12]) in contenu
+
+
+def test_planning_redirige_vers_le_mois_courant(client_parent, lise):
+    reponse = client_parent.get(reverse("reservations:planning"))
+    assert reponse.url == reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
+
+
+def test_menu_planning_sur_l_accueil(client_parent, lise):
+    contenu = client_parent.get(reverse("portail:accueil")).content.decode()
+    assert f'href="{reverse("reservations:planning")}">Planning<' in contenu
+
+
+def test_enfant_d_une_autre_famille_404(client, autre_famille, lise):
+    client.force_login(autre_famille.compte)
+    url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
+    assert client.get(url).status_code == 404
+
+
+def test_mois_invalide_404(client_parent, lise):
+    url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 13])
+    assert client_parent.get(url).status_code == 404
+
+
+def test_un_agent_sans_famille_recoit_404(client_agent):
+    assert client_agent.get(reverse("reservations:planning")).status_code == 404
+
+
+def _grande_famille():
+    famille = FamilleFactory(nom="NOMBREUSE")
+    unites = [cantine(), alsh_mercredi()]
+    garderie = ActiviteFactory(nom="GARDERIE", ordre=2)
+    unites += [
+        UniteFactory(activite=garderie, nom="Matin"),
+        UniteFactory(activite=garderie, nom="Soir"),
+    ]
+    for unite in unites:
+        jours_ouverture_generer(periode=PeriodeFactory(activite=unite.activite))
+    enfants = [EnfantFactory(famille=famille) for _ in range(5)]
+    etats = list(EtatReservation)
+    for enfant in enfants:
+        for activite in {u.activite for u in unites}:
+            InscriptionFactory(enfant=enfant, activite=activite)
+        for i, unite in enumerate(unites):
+            for jour in range(1, 31):
+                ReservationFactory(
+                    enfant=enfant,
+                    unite=unite,
+                    date=date(2026, 11, jour),
+                    etat=etats[(jour + i) % len(etats)],
+                )
+    Fermeture.objects.create(activite=unites[0].activite, date=date(2026, 11, 27))
+    return famille, enfants[0]
+
+
+def _requetes(client, enfant):
+    url = reverse("reservations:planning_mois", args=[enfant.pk, 2026, 11])
+    client.get(url)  # configuration en cache, session chargée
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(url)
+    assert reponse.status_code == 200
+    return len(requetes)
+
+
+def test_nombre_de_requetes_fixe_quelle_que_soit_la_famille(client, famille, lise):
+    client.force_login(famille.compte)
+    petite = _requetes(client, lise)
+    grande_famille, enfant = _grande_famille()
+    client.force_login(grande_famille.compte)
+    grande = _requetes(client, enfant)
+    assert petite == grande
+    assert grande <= 12, grande
