@@ -288,10 +288,19 @@ def main() -> None:
             ("Vue nue, parent connecté", "/banc/nu/?connecte"),
         ]
         pages += [(libelle, lien) for libelle, lien in menu.liens if lien.startswith("/")]
-        for libelle, chemin in pages[2:]:
-            statut, entetes, _ = _requete(port, "GET", chemin, dict(cookies))
+        # Une entrée de menu qui redirige (ex. le planning vers le mois en cours) est mesurée
+        # à l'adresse où le navigateur arrive.
+        for index, (libelle, chemin) in enumerate(pages[2:], start=2):
+            for _ in range(3):
+                statut, entetes, _ = _requete(port, "GET", chemin, dict(cookies))
+                destination = entetes.get("Location", "")
+                if statut in (301, 302) and destination.startswith("/"):
+                    chemin = destination
+                    continue
+                break
             if statut != 200:
                 sys.exit(f"{libelle} ({chemin}) répond {statut} {entetes.get('Location', '')}.")
+            pages[index] = (libelle, chemin)
 
         print(
             f"gunicorn {args.workers}×{args.threads} fils sur {HOTE}:{port}, wrk "
