@@ -251,8 +251,10 @@ def test_la_commande_refuse_un_fichier_absent():
 def _fichier_de(nombre: int, debut: int) -> str:
     lignes = [ENTETE]
     for i in range(debut, debut + nombre):
-        lignes.append(f"{i};responsable;NOM{i};;;NOM{i};Anne;;;")
-        lignes.append(f"{i};enfant;;;;NOM{i};Léo;01/02/2018;M;")
+        # Les noms ne prennent que des lettres : on écrit le numéro en lettres.
+        nom = "NOM" + "".join("ABCDEFGHIJ"[int(c)] for c in str(i))
+        lignes.append(f"{i};responsable;{nom};;;{nom};Anne;;;")
+        lignes.append(f"{i};enfant;;;;{nom};Léo;01/02/2018;M;")
     return "\n".join(lignes)
 
 
