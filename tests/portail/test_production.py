@@ -161,3 +161,15 @@ def test_collectstatic_de_production(tmp_path):
     assert resultat.returncode == 0, resultat.stderr[-3000:]
     manifeste = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifeste
+
+
+def test_env_example_chaque_variable_une_fois_et_utilisee():
+    exemple = (RACINE / ".env.example").read_text()
+    listees = re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", exemple, flags=re.MULTILINE)
+    doublons = sorted({nom for nom in listees if listees.count(nom) > 1})
+    assert doublons == [], f"Variables en double dans .env.example : {doublons}"
+    lues = (RACINE / "portail" / "settings.py").read_text() + (
+        RACINE / "docker-compose.yml"
+    ).read_text()
+    inutiles = sorted(nom for nom in listees if nom not in lues)
+    assert inutiles == [], f"Variables que rien ne lit : {inutiles}"
