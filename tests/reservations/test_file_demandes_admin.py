@@ -77,3 +77,20 @@ def test_filtre_par_enfant_regroupe_toutes_ses_demandes(client_agent, famille, d
     assert set(reponse.context["cl"].result_list) == set(demandes.values())
     reponse = client_agent.get(LISTE, {"personne": "Lise DUPONT", "activite": "CANTINE"})
     assert set(reponse.context["cl"].result_list) == {demandes["repas"], demandes["absence"]}
+
+
+def test_la_migration_renseigne_l_activite_des_demandes_deja_envoyees(demandes):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("reservations.migrations.0005_activite_des_demandes")
+    Demande.objects.update(activite="")
+    migration.renseigner(apps, None)
+    activites = dict(Demande.objects.values_list("pk", "activite"))
+    assert {cle: activites[d.pk] for cle, d in demandes.items()} == {
+        "repas": "CANTINE",
+        "absence": "CANTINE",
+        "garde": "GARDERIE",
+        "fiche": "",
+    }
