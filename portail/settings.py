@@ -263,6 +263,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "familles.tasks.expirer_mots_de_passe_temporaires",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Solde les paiements en ligne PayFiP restés « en cours » (navigateur fermé, notification
+    # perdue) ; url_site sert aux adresses de retour redemandées à PayFiP.
+    "verifier-paiements-en-cours": {
+        "task": "facturation.tasks.verifier_paiements_en_cours",
+        "schedule": crontab(minute="*/15"),
+        "kwargs": {"url_site": PORTAIL_URL},
+    },
+    # Durées de conservation (docs/exploitation.md) : la purge de « manage.py purger ».
+    "purger-donnees": {
+        "task": "portail.tasks.purger_donnees",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=15),
+    },
 }
 
 CACHES = {
