@@ -251,8 +251,10 @@ def test_la_commande_refuse_un_fichier_absent():
 def _fichier_de(nombre: int, debut: int) -> str:
     lignes = [ENTETE]
     for i in range(debut, debut + nombre):
-        lignes.append(f"{i};responsable;NOM{i};;;NOM{i};Anne;;;")
-        lignes.append(f"{i};enfant;;;;NOM{i};Léo;01/02/2018;M;")
+        # Un nom n'a que des lettres (valider_nom) : 10042 -> « NOMBAAEC ».
+        nom = "NOM" + "".join(chr(ord("A") + int(c)) for c in str(i))
+        lignes.append(f"{i};responsable;{nom};;;{nom};Anne;;;")
+        lignes.append(f"{i};enfant;;;;{nom};Léo;01/02/2018;M;")
     return "\n".join(lignes)
 
 

@@ -6,6 +6,7 @@ l'URL de cette ligne avec le compte d'une AUTRE famille, un anonyme ou un agent.
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.core.files.base import ContentFile
 
@@ -19,11 +20,11 @@ from tests.reservations.factories_planning import PDF, ReservationFactory, canti
 
 
 def enfant(famille: Famille) -> Enfant:
-    return famille.enfants.order_by("pk").first()
+    return famille.enfants.order_by("pk")[0]
 
 
 def responsable(famille: Famille) -> Responsable:
-    return famille.responsables.order_by("pk").first()
+    return famille.responsables.order_by("pk")[0]
 
 
 def demande(famille: Famille) -> Demande:
@@ -50,7 +51,10 @@ def message(famille: Famille) -> Message:
 
 
 def reservation(famille: Famille) -> Reservation:
-    return ReservationFactory(enfant=enfant(famille), unite=cantine(), date=date(2026, 11, 20))
+    return cast(
+        Reservation,
+        ReservationFactory(enfant=enfant(famille), unite=cantine(), date=date(2026, 11, 20)),
+    )
 
 
 def absence(famille: Famille) -> Absence:

@@ -2,13 +2,14 @@
 qui n'a pas le droit de voir la ligne."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.http import FileResponse
 from django.urls import reverse
 
+from portail.models import User
 from tests.factories import UserFactory
 
 from . import objets
@@ -42,7 +43,7 @@ def _est_un_fichier(reponse) -> bool:
 
 
 def _agent(*permissions: str):
-    agent = UserFactory(username="agent-sans-droit", is_staff=True)
+    agent = cast(User, UserFactory(username="agent-sans-droit", is_staff=True))
     for code in permissions:
         app, codename = code.split(".")
         agent.user_permissions.add(
