@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portail.middleware.PolitiqueDeContenuMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -295,6 +296,14 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Aucun script en ligne dans les gabarits (les scripts sont dans static/js/) ; les styles en
+# ligne restent permis (attributs style=, admin de Django) ; Bootstrap utilise des images data:.
+# Pas de form-action : le formulaire de paiement est redirigé vers PayFiP.
+PORTAIL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'"
+)
 
 # Paiement en ligne : le simulateur PayFiP local n'est jamais actif en production.
 PAYFIP_SIMULATEUR = env_bool("PAYFIP_SIMULATEUR", DEBUG or TESTING)
