@@ -165,7 +165,10 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_RATE_LIMITS = False  # django-axes bloque les essais répétés
+# Les échecs de connexion sont comptés par django-axes ; allauth limite le reste, dont les
+# e-mails « mot de passe oublié » (5 par minute et par adresse, 20 par minute et par IP) :
+# sans limite, n'importe qui ferait envoyer par la mairie des e-mails sans fin à toute adresse.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
