@@ -25,3 +25,17 @@ def test_la_limite_par_adresse_ne_bloque_pas_les_autres_familles(client, famille
     reponse = client.post(reverse("account_reset_password"), {"email": autre_famille.compte.email})
     assert reponse.status_code == 302
     assert mail.outbox[-1].to == [autre_famille.compte.email]
+
+
+def test_la_connexion_de_l_admin_est_aussi_bloquee_apres_cinq_echecs(client, agent):
+    from tests.factories import MOT_DE_PASSE
+
+    agent.set_password(MOT_DE_PASSE)
+    agent.save()
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": agent.username, "password": "Mauvais-2026"})
+    bloque = client.post(url, {"username": agent.username, "password": MOT_DE_PASSE})
+    assert bloque.status_code == 429
+    assert "Trop de tentatives de connexion" in bloque.content.decode()
+    assert "_auth_user_id" not in client.session
