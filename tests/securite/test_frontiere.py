@@ -6,6 +6,7 @@ hors famille avec leur raison) : une nouvelle URL oubliée fait échouer
 ``test_chaque_url_du_portail_est_classee``.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -253,3 +254,15 @@ def test_un_compte_sans_famille_recoit_404(nom, client, configuration):
     client.force_login(compte)
     url = reverse(nom, kwargs=URLS_DE_FAMILLE_PARAMETREES.get(nom, {}))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("cas", URLS_DE_LIGNE, ids=str)
+def test_un_identifiant_demesure_repond_404(cas, client_parent, famille):
+    """Un identifiant hors des entiers de la base (ou un jeton inconnu) : 404, pas de 500."""
+    kwargs = {
+        cle: (10**20 if isinstance(valeur, int) else uuid.uuid4())
+        for cle, valeur in cas.kwargs(famille).items()
+    }
+    url = reverse(cas.nom, kwargs=kwargs)
+    assert client_parent.get(url).status_code == (405 if cas.post_seulement else 404)
+    assert client_parent.post(url, DONNEES_POST).status_code == 404
