@@ -84,7 +84,7 @@ class ActiviteAdmin(admin.ModelAdmin):
     inlines = [UniteInline]
 
 
-@admin.action(description="Générer les jours d'ouverture")
+@admin.action(description="Générer les jours d'ouverture", permissions=["change"])
 def generer_jours_ouverture(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     for periode in queryset.select_related("activite"):
         bilan = jours_ouverture_generer(periode=periode)
