@@ -56,6 +56,28 @@ class PersonneFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ActiviteFilter(admin.SimpleListFilter):
+    """Filtre par activité (réservations, absences) : l'application qui crée la demande
+    renseigne ``Demande.activite`` ; demandes ne connaît pas les activités."""
+
+    title = "activité"
+    parameter_name = "activite"
+
+    def lookups(self, request, model_admin):
+        activites = (
+            Demande.objects.exclude(activite="")
+            .order_by("activite")
+            .values_list("activite", flat=True)
+            .distinct()
+        )
+        return [(a, a) for a in activites]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(activite=self.value())
+        return queryset
+
+
 def _lien_admin(obj: Any, texte: str) -> str:
     """Un lien vers la page d'admin de l'objet, ou le texte seul si l'objet n'y est pas."""
     try:
@@ -101,6 +123,7 @@ class DemandeAdmin(admin.ModelAdmin):
     list_filter = (
         TypeDemandeFilter,
         "statut",
+        ActiviteFilter,
         PersonneFilter,
         "traitement_automatique",
         "cree_le",
@@ -120,6 +143,7 @@ class DemandeAdmin(admin.ModelAdmin):
                     "famille_lien",
                     "type_libelle",
                     "personne",
+                    "activite",
                     "cible_lien",
                     "resume",
                     "commentaire",
@@ -145,6 +169,7 @@ class DemandeAdmin(admin.ModelAdmin):
         "famille_lien",
         "type_libelle",
         "personne",
+        "activite",
         "cible_lien",
         "resume",
         "commentaire",

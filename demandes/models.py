@@ -34,6 +34,9 @@ class Demande(models.Model):
     )
     type = models.CharField("type", max_length=40, db_index=True)
     personne = models.CharField("personne concernée", max_length=160, blank=True)
+    # Renseignée par l'application qui crée la demande (réservations, absences) : le nom de
+    # l'activité, pour filtrer la file des demandes sans connaître l'application métier.
+    activite = models.CharField("activité", max_length=80, blank=True, db_index=True)
     cible_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

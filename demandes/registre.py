@@ -20,8 +20,13 @@ class TypeDemande:
     # par défaut montrée à la famille ("8 réservations validées"). Lève ValidationError
     # (message en français) si la demande ne peut plus être appliquée.
     appliquer: Callable[..., str]
-    # Optionnel : appelé au refus, dans la même transaction (libérer une place, etc.).
+    # Optionnel : appelé au refus (par un agent, ou automatique : agent=None), dans la même
+    # transaction (libérer une place, etc.). refuser(*, demande, agent) -> None.
     refuser: Callable[..., None] | None = None
+    # Optionnel : appelé quand la famille supprime sa demande en attente (demande_annuler),
+    # dans la même transaction. Sans ce crochet, rien de propre au métier n'est fait.
+    # annuler(*, demande) -> None.
+    annuler: Callable[..., None] | None = None
     # Optionnel : valeur actuelle d'une ligne, pour avertir l'agent qu'elle a changé depuis.
     valeur_actuelle: Callable[["LigneDemande"], str | None] | None = None
     # Optionnel : appelé après le traitement (hors transaction, via on_commit), ex. un envoi.

@@ -30,6 +30,7 @@ def demande_creer(
     lignes: list[Ligne],
     commentaire: str = "",
     personne: str = "",
+    activite: str = "",
     cible: models.Model | None = None,
     donnees: dict | None = None,
     auteur: Any = None,
@@ -42,6 +43,7 @@ def demande_creer(
         type=type,
         resume=resume[:255],
         personne=personne,
+        activite=activite[:80],
         cible_type=ContentType.objects.get_for_model(cible) if cible is not None else None,
         cible_id=cible.pk if cible is not None else None,
         commentaire=commentaire.strip(),
@@ -135,6 +137,7 @@ def demande_refuser(
     demande = _verrouiller_en_attente(demande)
     definition = type_demande(demande.type)
     if definition.refuser is not None:
+        # agent=None : refus automatique (une règle), traité comme un refus d'agent.
         definition.refuser(demande=demande, agent=agent)
     demande.lignes.update(statut=StatutLigne.REFUSEE)
     demande.statut = StatutDemande.REFUSEE
@@ -151,13 +154,16 @@ def demande_refuser(
 
 @transaction.atomic
 def demande_annuler(*, demande: Demande, famille: Any) -> Demande:
-    """La famille supprime sa demande tant qu'elle est en attente."""
+    """La famille supprime sa demande tant qu'elle est en attente.
+
+    Appelle le crochet ``annuler`` du type (jamais ``refuser`` : une annulation n'est pas
+    un refus)."""
     if demande.famille_id != famille.pk:
         raise ValidationError("Cette demande n'appartient pas à votre famille.")
     demande = _verrouiller_en_attente(demande)
     definition = type_demande(demande.type)
-    if definition.refuser is not None:
-        definition.refuser(demande=demande, agent=None)
+    if definition.annuler is not None:
+        definition.annuler(demande=demande)
     demande.statut = StatutDemande.ANNULEE
     demande.save(update_fields=["statut"])
     return demande

@@ -50,8 +50,12 @@ def _champ_formulaire(objet: models.Model, nom: str, famille: Famille) -> forms.
     else:
         ff = field.formfield()
     assert ff is not None
-    # Les règles posées sur le champ du modèle (familles/validators.py) valent aussi ici.
-    ff.validators = [*ff.validators, *field._validators]  # type: ignore[union-attr]
+    # Les règles posées sur le champ du modèle (familles/validators.py) valent aussi ici,
+    # ainsi que ses bornes (un entier doit tenir dans la colonne de la base).
+    ff.validators = [
+        *ff.validators,
+        *(v for v in field.validators if v not in ff.validators),  # type: ignore[union-attr]
+    ]
     if isinstance(ff, forms.DecimalField):
         # « 25 000,50 » comme l'écrit un parent français.
         ff.localize = True

@@ -12,7 +12,9 @@ from .validators import (
     valider_date_non_future,
     valider_date_passee,
     valider_iban,
+    valider_montant_positif,
     valider_nom,
+    valider_nombre_parts,
     valider_numero_fiscal,
     valider_sans_balise,
     valider_telephone,
@@ -88,10 +90,20 @@ class Famille(models.Model):
         "numéro fiscal", max_length=13, blank=True, validators=[valider_numero_fiscal]
     )
     revenu_fiscal = models.DecimalField(
-        "revenu fiscal de référence", max_digits=10, decimal_places=2, null=True, blank=True
+        "revenu fiscal de référence",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[valider_montant_positif],
     )
     nombre_parts = models.DecimalField(
-        "nombre de parts", max_digits=4, decimal_places=2, null=True, blank=True
+        "nombre de parts",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[valider_nombre_parts],
     )
     # CAF / MSA
     regime = models.CharField("régime", max_length=5, choices=Regime.choices, blank=True)

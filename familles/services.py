@@ -298,7 +298,9 @@ def renseignements_demander(
         resume=f"Modification de {_pluriel(len(lignes), 'renseignement')} pour {personne}",
         lignes=lignes,
         commentaire=commentaire,
-        personne=personne,
+        # Le nom complet de l'enfant ou de l'adulte, comme les autres applications : le
+        # filtre « personne concernée » de l'admin les regroupe ; le résumé garde le prénom.
+        personne=str(cible) if isinstance(cible, Enfant | Responsable) else personne,
         cible=cible,
         auteur=auteur,
     )
@@ -359,7 +361,7 @@ def ajout_demander(
         resume=f"Ajout {article} {prenom}",
         lignes=lignes,
         commentaire=commentaire,
-        personne=prenom,
+        personne=f"{prenom} {str(valeurs.get('nom') or '').strip()}",
         cible=famille,
         donnees={"action": action},
         auteur=auteur,

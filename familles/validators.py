@@ -7,6 +7,7 @@ forme enregistrée (téléphone « 06 12 34 56 78 », IBAN compact en majuscules
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -124,3 +125,17 @@ def masquer_bic(valeur: str) -> str:
 def valider_date_non_future(valeur: date | None) -> None:
     if valeur is not None and valeur > timezone.localdate():
         raise ValidationError("Cette date ne peut pas être dans le futur.", code="futur")
+    if valeur is not None and valeur.year < 1900:
+        raise ValidationError("Vérifiez l'année de cette date.", code="trop_ancien")
+
+
+def valider_montant_positif(valeur: Decimal | None) -> None:
+    if valeur is not None and valeur < 0:
+        raise ValidationError("Ce montant ne peut pas être négatif.", code="negatif")
+
+
+def valider_nombre_parts(valeur: Decimal | None) -> None:
+    if valeur is not None and not (Decimal("1") <= valeur <= Decimal("20")):
+        raise ValidationError(
+            "Le nombre de parts fiscales est compris entre 1 et 20.", code="parts"
+        )

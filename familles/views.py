@@ -105,6 +105,21 @@ def _envoyer(request: HttpRequest, demande: Demande | None, suite: str) -> HttpR
     return redirect(f"familles:{suite}")
 
 
+def _demander(
+    request: HttpRequest, form: Any, *, suite: str, **demande: Any
+) -> HttpResponse | None:
+    """Crée la demande d'un formulaire valide ; la redirection à suivre, ou None si la page
+    est à réafficher (erreur, ou aucune modification)."""
+    try:
+        envoyee = renseignements_demander(
+            commentaire=form.cleaned_data["commentaire"], auteur=request.user, **demande
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    return _envoyer(request, envoyee, suite)
+
+
 @login_required
 def renseignements(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request))
@@ -135,21 +150,18 @@ def modifier_adulte(request: HttpRequest, pk: int) -> HttpResponse:
     )
     suite = _suite(request, "renseignements")
     if request.method == "POST" and form.is_valid():
-        try:
-            demande = renseignements_demander(
-                famille=famille,
-                type=type_demande,
-                cible=adulte,
-                personne=adulte.prenom,
-                changements=form.changements(),
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if (reponse := _envoyer(request, demande, suite)) is not None:
-                return reponse
+        reponse = _demander(
+            request,
+            form,
+            suite=suite,
+            famille=famille,
+            type=type_demande,
+            cible=adulte,
+            personne=adulte.prenom,
+            changements=form.changements(),
+        )
+        if reponse is not None:
+            return reponse
     return _formulaire(
         request,
         titre=f"Demander une modification des renseignements de {adulte.prenom}",
@@ -196,21 +208,18 @@ def modifier_famille(request: HttpRequest, bloc: str) -> HttpResponse:
     form = RenseignementsForm(request.POST or None, famille=famille, sources=[(famille, champs)])
     suite = _suite(request, "mon_compte")
     if request.method == "POST" and form.is_valid():
-        try:
-            demande = renseignements_demander(
-                famille=famille,
-                type=type_demande,
-                cible=famille,
-                personne=f"la famille {famille.nom}",
-                changements=form.changements(),
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if (reponse := _envoyer(request, demande, suite)) is not None:
-                return reponse
+        reponse = _demander(
+            request,
+            form,
+            suite=suite,
+            famille=famille,
+            type=type_demande,
+            cible=famille,
+            personne=f"la famille {famille.nom}",
+            changements=form.changements(),
+        )
+        if reponse is not None:
+            return reponse
     contexte: dict[str, Any] = {}
     if bloc == "bancaires" and famille.iban:
         contexte["iban_actuel"] = masquer_iban(famille.iban)
@@ -237,21 +246,18 @@ def _modifier_enfant(
     form = RenseignementsForm(request.POST or None, famille=famille, sources=[(enfant, champs)])
     suite = _suite(request, "mes_enfants")
     if request.method == "POST" and form.is_valid():
-        try:
-            demande = renseignements_demander(
-                famille=famille,
-                type=type_demande,
-                cible=enfant,
-                personne=enfant.prenom,
-                changements=form.changements(),
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if (reponse := _envoyer(request, demande, suite)) is not None:
-                return reponse
+        reponse = _demander(
+            request,
+            form,
+            suite=suite,
+            famille=famille,
+            type=type_demande,
+            cible=enfant,
+            personne=enfant.prenom,
+            changements=form.changements(),
+        )
+        if reponse is not None:
+            return reponse
     return _formulaire(
         request,
         titre=f"{titre} de {enfant.prenom}",
@@ -282,23 +288,20 @@ def modifier_autorisations(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenseignementsForm(request.POST or None, famille=famille, sources=[])
     if request.method == "POST" and formset.is_valid() and form.is_valid():
         changements, ajouts, suppressions = formset.changements()
-        try:
-            demande = renseignements_demander(
-                famille=famille,
-                type=TypeRenseignement.AUTORISATIONS,
-                cible=enfant,
-                personne=enfant.prenom,
-                changements=changements,
-                ajouts_personnes=ajouts,
-                suppressions_personnes=suppressions,
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if (reponse := _envoyer(request, demande, "mes_enfants")) is not None:
-                return reponse
+        reponse = _demander(
+            request,
+            form,
+            suite="mes_enfants",
+            famille=famille,
+            type=TypeRenseignement.AUTORISATIONS,
+            cible=enfant,
+            personne=enfant.prenom,
+            changements=changements,
+            ajouts_personnes=ajouts,
+            suppressions_personnes=suppressions,
+        )
+        if reponse is not None:
+            return reponse
     return _formulaire(
         request,
         titre=f"Personnes autorisées à venir chercher {enfant.prenom}",

@@ -19,6 +19,7 @@ class PiecesConfig(AppConfig):
                 filtre="Pièces",
                 appliquer=services.appliquer_demande_piece,
                 refuser=services.refuser_demande_piece,
+                annuler=services.annuler_demande_piece,
                 infos_lignes=services.info_lignes_piece,
             )
         )

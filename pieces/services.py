@@ -137,9 +137,17 @@ def appliquer_demande_piece(*, demande: Demande, lignes: list, agent: Any) -> st
 
 
 def refuser_demande_piece(*, demande: Demande, agent: Any) -> None:
-    """Hook au refus (agent) ou à l'annulation par la famille (agent None)."""
+    """Hook au refus, par un agent ou une règle automatique (agent None) : pièce refusée."""
     piece = _piece_de_la_demande(demande)
-    piece.statut = StatutPiece.REFUSEE if agent is not None else StatutPiece.ANNULEE
+    piece.statut = StatutPiece.REFUSEE
+    piece.traitee_le = timezone.now()
+    piece.save(update_fields=["statut", "traitee_le"])
+
+
+def annuler_demande_piece(*, demande: Demande) -> None:
+    """Hook à l'annulation par la famille (demande supprimée en attente) : pièce annulée."""
+    piece = _piece_de_la_demande(demande)
+    piece.statut = StatutPiece.ANNULEE
     piece.traitee_le = timezone.now()
     piece.save(update_fields=["statut", "traitee_le"])
 

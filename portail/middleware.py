@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,3 +39,18 @@ class PremiereConnexionMiddleware:
         ):
             return redirect("portail:premiere_connexion")
         return self.get_response(request)
+
+
+class PolitiqueDeContenuMiddleware:
+    """En-tête Content-Security-Policy (réglage PORTAIL_CSP) : scripts du seul portail, aucun
+    script écrit dans la page, ni objet ni cadre. Une injection de balisage qui aurait échappé
+    à l'échappement des gabarits ne pourrait donc pas exécuter de script."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reponse = self.get_response(request)
+        if settings.PORTAIL_CSP and "Content-Security-Policy" not in reponse:
+            reponse["Content-Security-Policy"] = settings.PORTAIL_CSP
+        return reponse

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portail.middleware.PolitiqueDeContenuMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,7 +167,10 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_RATE_LIMITS = False  # django-axes bloque les essais répétés
+# Les échecs de connexion sont comptés par django-axes ; allauth limite le reste, dont les
+# e-mails « mot de passe oublié » (5 par minute et par adresse, 20 par minute et par IP) :
+# sans limite, n'importe qui ferait envoyer par la mairie des e-mails sans fin à toute adresse.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
@@ -263,6 +267,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "familles.tasks.expirer_mots_de_passe_temporaires",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Solde les paiements en ligne PayFiP restés « en cours » (navigateur fermé, notification
+    # perdue) ; url_site sert aux adresses de retour redemandées à PayFiP.
+    "verifier-paiements-en-cours": {
+        "task": "facturation.tasks.verifier_paiements_en_cours",
+        "schedule": crontab(minute="*/15"),
+        "kwargs": {"url_site": PORTAIL_URL},
+    },
+    # Durées de conservation (docs/exploitation.md) : la purge de « manage.py purger ».
+    "purger-donnees": {
+        "task": "portail.tasks.purger_donnees",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=15),
+    },
 }
 
 CACHES = {
@@ -297,6 +313,14 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Aucun script en ligne dans les gabarits (les scripts sont dans static/js/) ; les styles en
+# ligne restent permis (attributs style=, admin de Django) ; Bootstrap utilise des images data:.
+# Pas de form-action : le formulaire de paiement est redirigé vers PayFiP.
+PORTAIL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'"
+)
 
 # Paiement en ligne : le simulateur PayFiP local n'est jamais actif en production.
 PAYFIP_SIMULATEUR = env_bool("PAYFIP_SIMULATEUR", DEBUG or TESTING)

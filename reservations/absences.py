@@ -98,6 +98,7 @@ def absence_declarer(
         ],
         commentaire=commentaire,
         personne=f"{enfant.prenom} {enfant.nom}",
+        activite=reservation.unite.activite.nom,
         cible=absence,
         auteur=auteur,
     )
@@ -133,18 +134,20 @@ def appliquer_absence(*, demande: Any, lignes: list, agent: Any) -> str:
 
 
 def refuser_absence(*, demande: Any, agent: Any) -> None:
-    """Refus par un agent : « Absent facturé ». Suppression par la famille : « Réservé ».
-
-    demandes.services appelle ce crochet sans agent quand la famille supprime sa demande
-    en attente (demande_annuler) ; un refus passe toujours par un agent.
-    """
+    """Refus (par un agent ou une règle automatique) : « Absent facturé »."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
         return
-    if agent is None:
-        reservation.etat = EtatReservation.RESERVEE
-    else:
-        reservation.etat = EtatReservation.ABSENT_FACTURE
+    reservation.etat = EtatReservation.ABSENT_FACTURE
+    reservation.save(update_fields=["etat", "modifiee_le"])
+
+
+def annuler_absence(*, demande: Any) -> None:
+    """La famille supprime sa déclaration en attente : le jour redevient « Réservé »."""
+    reservation = _reservation_de_la_demande(demande)
+    if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
+        return
+    reservation.etat = EtatReservation.RESERVEE
     reservation.save(update_fields=["etat", "modifiee_le"])
 
 
@@ -172,6 +175,7 @@ TYPE_DEMANDE_ABSENCE = TypeDemande(
     libelle="Déclaration d'absence",
     appliquer=appliquer_absence,
     refuser=refuser_absence,
+    annuler=annuler_absence,
     infos_lignes=infos_absences,
     filtre="Absences",
 )

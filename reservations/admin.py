@@ -26,6 +26,7 @@ from .models import (
     Inscription,
     JourOuverture,
     Periode,
+    RappelPeriode,
     Reservation,
     Unite,
 )
@@ -83,7 +84,7 @@ class ActiviteAdmin(admin.ModelAdmin):
     inlines = [UniteInline]
 
 
-@admin.action(description="Générer les jours d'ouverture")
+@admin.action(description="Générer les jours d'ouverture", permissions=["change"])
 def generer_jours_ouverture(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     for periode in queryset.select_related("activite"):
         bilan = jours_ouverture_generer(periode=periode)
@@ -380,3 +381,27 @@ class AbsenceAdmin(admin.ModelAdmin):
         if not absence.certificat:
             raise Http404
         return reponse_fichier(absence.certificat, absence.certificat_nom or "certificat")
+
+
+@admin.register(RappelPeriode)
+class RappelPeriodeAdmin(admin.ModelAdmin):
+    """Les rappels avant fermeture envoyés (tâche rappeler_fermeture_periodes), en lecture
+    seule : la trace d'un envoi ne se crée, ne se modifie ni ne se supprime à la main."""
+
+    list_display = ("envoye_le", "famille", "periode")
+    list_filter = ("periode__activite", "envoye_le")
+    search_fields = ("famille__numero", "famille__nom", "periode__nom")
+    search_help_text = "Numéro ou nom de la famille, nom de la période."
+    list_select_related = ("famille", "periode")
+    date_hierarchy = "envoye_le"
+    fields = ("envoye_le", "famille", "periode")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -152,6 +152,7 @@ def _reservations_validees_de_lise(lise: Enfant, repas: Unite, aujourdhui: date)
             for jour in jours
         ],
         personne=f"{lise.prenom} {lise.nom}",
+        activite=repas.activite.nom,
         cible=lise,
         donnees={"periode": periode.pk, "enfant": lise.pk},
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portail.fichiers import verifier_fichier
+from portail.fichiers import MESSAGE_TAILLE, verifier_fichier
 
 from .models import MotifAbsence
 
@@ -25,7 +25,14 @@ class FormulaireAbsence(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, trop_gros: set[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Les champs abandonnés en cours d'envoi (portail.fichiers.LimiteTailleUploadHandler).
+        self.trop_gros = trop_gros or set()
+
     def clean_certificat(self):
+        if "certificat" in self.trop_gros:
+            raise ValidationError(MESSAGE_TAILLE)
         certificat = self.cleaned_data.get("certificat")
         if certificat:
             verifier_fichier(certificat)

@@ -276,6 +276,7 @@ def reservation_demander(
             ],
             commentaire=commentaire,
             personne=f"{enfant.prenom} {enfant.nom}",
+            activite=periode.activite.nom,
             cible=enfant,
             donnees={"periode": periode.pk, "enfant": enfant.pk},
             auteur=auteur,
@@ -387,20 +388,24 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
 
 
 def refuser(*, demande: Demande, agent: Any = None) -> None:
-    """Refus de toute la demande par un agent : les places gardées sont libérées et les
-    jours marqués « refusée ». Sans agent, c'est la famille qui annule sa demande
-    (demande_annuler) : les jours demandés sont simplement retirés, sans trace de refus au
-    planning. Les réservations dont la suppression était demandée restent réservées."""
+    """Refus de toute la demande (par un agent, ou automatique : agent None) : les places
+    gardées sont libérées et les jours marqués « refusée ». Les réservations dont la
+    suppression était demandée restent réservées."""
     gardees = [r for r in _reservations_de(demande).values() if r.etat == EtatReservation.DEMANDEE]
-    if agent is None:
-        for reservation in gardees:
-            reservation.delete()  # une par une : l'historique garde la trace de chacune
-        return
     for reservation in gardees:
         reservation.etat = EtatReservation.REFUSEE
         reservation.modifiee_le = timezone.now()
     if gardees:
         bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
+
+
+def annuler(*, demande: Demande) -> None:
+    """La famille supprime sa demande en attente (demande_annuler) : les jours demandés
+    sont simplement retirés, sans trace de refus au planning. Les réservations dont la
+    suppression était demandée restent réservées."""
+    for reservation in _reservations_de(demande).values():
+        if reservation.etat == EtatReservation.DEMANDEE:
+            reservation.delete()  # une par une : l'historique garde la trace de chacune
 
 
 def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
@@ -457,6 +462,7 @@ def enregistrer_type_demande() -> None:
             libelle="Réservations",
             appliquer=appliquer,
             refuser=refuser,
+            annuler=annuler,
             ligne_par_ligne=True,
             infos_lignes=infos_lignes,
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from familles.models import Enfant
 from portail.famille import famille_courante, get_for_famille
-from portail.fichiers import reponse_fichier
+from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
 
 from .absences import absence_declarable, absence_declarer, libelle_jour
 from .forms_absences import FormulaireAbsence
@@ -50,6 +50,7 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
 
 
 @login_required
+@limiter_taille_des_fichiers
 def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpResponse:
     reservation = get_for_famille(
         request,
@@ -59,7 +60,9 @@ def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpRespo
     )
     jour = reservation.date
     retour = ("reservations:planning_mois", reservation.enfant_id, jour.year, jour.month)
-    form = FormulaireAbsence(request.POST or None, request.FILES or None)
+    form = FormulaireAbsence(
+        request.POST or None, request.FILES or None, trop_gros=fichiers_trop_gros(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             absence_declarer(

@@ -49,6 +49,8 @@ def test_parent_change_le_mobile_de_jean_et_l_agent_accepte(
     _verifier_page(page)
     page.get_by_role("link", name="Mes enfants").click()
     expect(page.get_by_text("Martine DURAND (Grand-mère)")).to_be_visible()
+    fiche = page.get_by_role("link", name="Fiche d'inscription pré-remplie de Lise (PDF)")
+    expect(fiche).to_have_attribute("href", re.compile(r"/fiche-inscription/\d+/$"))
     _verifier_page(page)
     page.get_by_role("link", name="Modifier la liste des personnes autorisées pour Lise").click()
     expect(page.get_by_role("heading", name=re.compile("Personnes autorisées"))).to_be_visible()

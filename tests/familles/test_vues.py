@@ -8,6 +8,7 @@ from demandes.models import Demande, StatutDemande
 from familles.models import PersonneAutorisee, Role
 from familles.services import MESSAGE_DOUBLON
 from familles.views import MESSAGE_AUCUNE, MESSAGE_ENVOYEE
+from portail.configuration import vider_cache_configuration
 
 from ..factories import EnfantFactory
 from .conftest import grande_famille
@@ -69,6 +70,30 @@ def test_mes_enfants_identite_sante_autorisations(client_parent, famille, lise, 
     assert "Arachide" in page
     assert "Martine DURAND (Grand-mère)" in page
     assert "Ajouter un enfant" in page
+
+
+def test_mes_enfants_lien_vers_la_fiche_d_inscription_pre_remplie(client_parent, famille, lise):
+    paul = EnfantFactory(famille=famille, prenom="Paul", nom="DUPONT")
+    page = client_parent.get(reverse("familles:mes_enfants")).content.decode()
+    for enfant in (lise, paul):
+        url = reverse("pieces:fiche_inscription", args=[enfant.pk])
+        assert (
+            f'<a href="{url}">Fiche d\'inscription pré-remplie<span class="visually-hidden"> '
+            f"de {enfant.prenom}</span> (PDF)</a>"
+        ) in page
+    reponse = client_parent.get(reverse("pieces:fiche_inscription", args=[paul.pk]))
+    assert reponse.status_code == 200 and reponse["Content-Type"] == "application/pdf"
+
+
+def test_mes_enfants_sans_lien_de_fiche_quand_les_pieces_sont_coupees(
+    client_parent, configuration, lise
+):
+    configuration.pieces_actives = False
+    configuration.save()
+    vider_cache_configuration()
+    page = client_parent.get(reverse("familles:mes_enfants")).content.decode()
+    assert "Lise DUPONT" in page
+    assert reverse("pieces:fiche_inscription", args=[lise.pk]) not in page
 
 
 @pytest.mark.parametrize("nom", PAGES)

@@ -189,6 +189,18 @@ def test_refus_par_l_agent_avec_motif_visible_par_la_famille(
     assert "Il reste 2 pièces à fournir" in page
 
 
+def test_refus_automatique_sans_agent_la_piece_est_refusee(
+    client_parent, types_cantine, lise_a_la_cantine
+):
+    """Une règle automatique refuse sans agent : la pièce est refusée, pas annulée."""
+    _envoyer(client_parent, pdf_valide(), types_cantine[0])
+    piece = Piece.objects.get()
+    demande_refuser(demande=piece.demande, agent=None, motif="Type non accepté.", automatique=True)
+    piece.refresh_from_db()
+    assert piece.statut == StatutPiece.REFUSEE
+    assert piece.demande.statut == StatutDemande.REFUSEE
+
+
 def test_la_famille_annule_sa_demande_la_piece_est_annulee(client_parent, famille, types_cantine):
     _envoyer(client_parent, pdf_valide(), types_cantine[0])
     piece = Piece.objects.get()

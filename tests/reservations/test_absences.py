@@ -180,6 +180,17 @@ def test_refuser_rend_absent_facture(reservation, agent):
     assert demande.reponse == "Prévenu trop tard."
 
 
+def test_refus_automatique_sans_agent_rend_absent_facture(reservation):
+    """Une règle automatique refuse sans agent : c'est un refus, pas une annulation."""
+    absence = absence_declarer(reservation=reservation, motif=MotifAbsence.FAMILLE)
+    demande = demande_refuser(
+        demande=absence.demande, agent=None, motif="Délai dépassé.", automatique=True
+    )
+    reservation.refresh_from_db()
+    assert reservation.etat == EtatReservation.ABSENT_FACTURE
+    assert demande.statut == StatutDemande.REFUSEE and demande.traitement_automatique
+
+
 def test_la_famille_supprime_sa_demande_le_jour_redevient_reserve(reservation, famille):
     absence = absence_declarer(reservation=reservation, motif=MotifAbsence.FAMILLE)
     demande_annuler(demande=absence.demande, famille=famille)

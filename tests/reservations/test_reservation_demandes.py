@@ -93,6 +93,17 @@ def test_refus_de_toute_la_demande_puis_redemande_du_jour_refuse(famille, cantin
     assert reservation.etat == EtatReservation.DEMANDEE and reservation.demande == nouvelle
 
 
+def test_refus_automatique_sans_agent_marque_les_jours_refuses(famille, cantine):
+    """Une règle automatique refuse sans agent : les jours sont « refusée », pas retirés."""
+    lise = famille.enfants.get()
+    (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:2]))
+    demande_refuser(demande=demande, agent=None, motif="Période close.", automatique=True)
+    assert list(Reservation.objects.values_list("etat", flat=True)) == [
+        EtatReservation.REFUSEE,
+        EtatReservation.REFUSEE,
+    ]
+
+
 def test_annulation_par_la_famille_libere_les_places_sans_marquer_de_refus(famille, cantine):
     lise = famille.enfants.get()
     (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:2]))

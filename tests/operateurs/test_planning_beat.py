@@ -1,0 +1,82 @@
+"""Le planning Celery beat : chaque entrée nomme une vraie tâche, appelable avec ses
+arguments planifiés."""
+
+import inspect
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from demandes.models import Demande, LigneDemande, StatutDemande
+from portail.celery import app
+from portail.tasks import purger_donnees
+from tests.factories import FamilleFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(scope="module")
+def taches():
+    app.loader.import_default_modules()
+    return app.tasks
+
+
+def test_le_planning_nomme_de_vraies_taches_avec_leurs_arguments(taches):
+    assert {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} == {
+        "reservations.tasks.rappeler_fermeture_periodes",
+        "familles.tasks.expirer_mots_de_passe_temporaires",
+        "facturation.tasks.verifier_paiements_en_cours",
+        "portail.tasks.purger_donnees",
+    }
+    for entree in settings.CELERY_BEAT_SCHEDULE.values():
+        tache = taches[entree["task"]]
+        # Les arguments planifiés correspondent à la signature de la tâche.
+        inspect.signature(tache.run).bind(*entree.get("args", ()), **entree.get("kwargs", {}))
+
+
+def test_paiements_verifies_toutes_les_15_minutes_avec_l_adresse_du_portail():
+    entree = settings.CELERY_BEAT_SCHEDULE["verifier-paiements-en-cours"]
+    assert entree["kwargs"] == {"url_site": settings.PORTAIL_URL}
+    planning = entree["schedule"]
+    assert planning.minute == {0, 15, 30, 45} and len(planning.hour) == 24
+
+
+def test_purge_chaque_semaine_la_nuit():
+    planning = settings.CELERY_BEAT_SCHEDULE["purger-donnees"]["schedule"]
+    assert planning.day_of_week == {0} and planning.hour == {3} and planning.minute == {15}
+
+
+@pytest.mark.django_db
+def test_la_verification_des_paiements_tourne_avec_ses_arguments_planifies(taches):
+    entree = settings.CELERY_BEAT_SCHEDULE["verifier-paiements-en-cours"]
+    # Aucun paiement en cours : rien à redemander à PayFiP.
+    assert taches[entree["task"]].apply(kwargs=entree["kwargs"]).get() == 0
+
+
+@pytest.mark.django_db
+def test_la_tache_de_purge_supprime_ce_qui_est_perime(django_capture_on_commit_callbacks):
+    famille = FamilleFactory()
+    maintenant = datetime(2030, 6, 15, 12, 0, tzinfo=PARIS)
+    ancienne, recente = (
+        Demande.objects.create(
+            famille=famille,
+            type="test",
+            resume=resume,
+            statut=StatutDemande.ACCEPTEE,
+            traite_le=maintenant - timedelta(days=jours),
+        )
+        for resume, jours in (("ancienne", 4 * 365), ("récente", 30))
+    )
+    LigneDemande.objects.create(demande=ancienne, libelle="Une ligne")
+    with (
+        time_machine.travel(maintenant, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        resultat = purger_donnees.apply().get()
+    assert resultat["Demandes traitées"] == 1
+    assert list(Demande.objects.all()) == [recente]
+    assert not LigneDemande.objects.exists()
+    with time_machine.travel(maintenant, tick=False):
+        assert purger_donnees.apply().get() == {}, "relancer ne supprime plus rien"
