@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from demandes.models import Demande
 from portail.models import User
@@ -112,3 +113,22 @@ def test_accueil_admin_en_nombre_fixe_de_requetes(
     with django_assert_max_num_queries(12):
         reponse = client.get(reverse("admin:index"))
     assert f"Demandes en attente ({nombre})" in reponse.content.decode()
+
+
+def test_agent_tient_les_actualites(client, donnees_demo):
+    client.force_login(_compte("agent-5", "agent"))
+    assert client.get(reverse("admin:portail_actualite_changelist")).status_code == 200
+    assert client.get(reverse("admin:portail_actualite_add")).status_code == 200
+
+
+def test_historique_d_une_famille_en_francais(client, donnees_demo):
+    from familles.models import Famille
+
+    client.force_login(_compte("agent-6", "agent"))
+    famille = Famille.objects.get(nom="DUPONT")
+    reponse = client.get(reverse("admin:familles_famille_history", args=[famille.pk]))
+    texte = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "None" not in texte
+    assert timezone.localdate().strftime("%d/%m/%Y") in texte
+    assert "Système (import, tâche automatique)" in texte
