@@ -35,10 +35,10 @@ def _permissions_metier(applications: tuple[str, ...]) -> Q:
         ],
     )
     filtre |= Q(content_type__app_label="portail", codename="view_user")
-    # Les infos de la page d'accueil (actualités) sont tenues par les agents.
+    # Les infos de la page d'accueil (actualités) sont tenues par les agents (sans suppression).
     filtre |= Q(
         content_type__app_label="portail",
-        codename__in=["view_actualite", "add_actualite", "change_actualite", "delete_actualite"],
+        codename__in=["view_actualite", "add_actualite", "change_actualite"],
     )
     return filtre
 
