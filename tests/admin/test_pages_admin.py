@@ -132,3 +132,25 @@ def test_historique_d_une_famille_en_francais(client, donnees_demo):
     assert "None" not in texte
     assert timezone.localdate().strftime("%d/%m/%Y") in texte
     assert "Système (import, tâche automatique)" in texte
+
+
+def test_agent_debloque_un_compte(client, donnees_demo):
+    from axes.models import AccessAttempt
+
+    tentative = AccessAttempt.objects.create(
+        username="jean.dupont@example.fr",
+        ip_address="10.0.0.1",
+        user_agent="test",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/comptes/connexion/",
+    )
+    client.force_login(_compte("agent-7", "agent"))
+    reponse = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": [tentative.pk], "post": "yes"},
+    )
+    assert reponse.status_code == 302
+    assert not AccessAttempt.objects.filter(pk=tentative.pk).exists()
