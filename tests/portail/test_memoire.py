@@ -80,3 +80,13 @@ def test_une_actualite_ajoutee_apparait_apres_le_delai(client_parent, memoire_ac
     assert "Nouvelle cantine" not in client_parent.get(url).content.decode()
     settings.CONFIGURATION_CACHE_LOCAL_SECONDES = 0.000001
     assert "Nouvelle cantine" in client_parent.get(url).content.decode()
+
+
+def test_les_adresses_du_menu_sont_celles_de_reverse(client_parent):
+    from portail.registre import MENU
+
+    assert MENU
+    page = client_parent.get(reverse("portail:accueil")).content.decode()
+    for entree in MENU:
+        assert entree.url == reverse(entree.url_name)
+        assert f'href="{reverse(entree.url_name)}"' in page
