@@ -9,7 +9,8 @@ document.querySelectorAll("table.table-cartes").forEach(function (table) {
   table.querySelectorAll("tbody tr, tfoot tr").forEach(function (ligne) {
     var colonne = 0;
     Array.prototype.forEach.call(ligne.children, function (cellule) {
-      if (!cellule.hasAttribute("data-label") && intitules[colonne]) {
+      // Une cellule sur plusieurs colonnes (« Total », « Ancien solde ») garde son seul texte.
+      if (!cellule.hasAttribute("data-label") && cellule.colSpan === 1 && intitules[colonne]) {
         cellule.setAttribute("data-label", intitules[colonne]);
       }
       colonne += cellule.colSpan || 1;
