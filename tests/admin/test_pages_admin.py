@@ -154,3 +154,30 @@ def test_agent_debloque_un_compte(client, donnees_demo):
     )
     assert reponse.status_code == 302
     assert not AccessAttempt.objects.filter(pk=tentative.pk).exists()
+
+
+def test_enregistrer_un_reglement_sans_mode_par_defaut(client, donnees_demo):
+    from facturation.models import Facture, Reglement
+    from familles.models import Famille
+
+    client.force_login(_compte("regisseur-4", "régisseur"))
+    url = reverse("admin:facturation_reglement_enregistrer")
+    texte = client.get(url).content.decode()
+    facture = Facture.objects.get(numero="CA000153")
+    # Chaque facture se reconnaît à sa famille et à son montant.
+    assert f"CA000153 — {facture.famille} — 17,00 €" in texte
+    assert 'type="date"' in texte
+    avant = Reglement.objects.count()
+    reponse = client.post(
+        url,
+        {
+            "famille": Famille.objects.get(nom="DUPONT").pk,
+            "regie": facture.regie_id,
+            "date": "2026-11-20",
+            "mode": "",
+            "montant": "17.00",
+        },
+    )
+    assert reponse.status_code == 200
+    assert "Ce champ est obligatoire." in reponse.content.decode()
+    assert Reglement.objects.count() == avant
