@@ -181,3 +181,12 @@ def test_enregistrer_un_reglement_sans_mode_par_defaut(client, donnees_demo):
     assert reponse.status_code == 200
     assert "Ce champ est obligatoire." in reponse.content.decode()
     assert Reglement.objects.count() == avant
+
+
+def test_titres_des_listes_lisibles(client, donnees_demo):
+    client.force_login(_compte("agent-8", "agent"))
+    texte = client.get(reverse("admin:demandes_message_changelist")).content.decode()
+    assert "<h1>Messages</h1>" in texte
+    assert "Sélectionnez l" not in texte.split("<h1>")[1].split("</h1>")[0]
+    texte = client.get(reverse("admin:demandes_demande_changelist")).content.decode()
+    assert "<h1>Demandes des familles</h1>" in texte
