@@ -110,7 +110,7 @@ def test_accueil_admin_en_nombre_fixe_de_requetes(
     for _ in range(nombre):
         Demande.objects.create(famille=FamilleFactory(), type="renseignements", resume="x")
     client.force_login(_compte("agent-4", "agent"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         reponse = client.get(reverse("admin:index"))
     assert f"Demandes en attente ({nombre})" in reponse.content.decode()
 
