@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 
 from .configuration import vider_cache_configuration
-from .groupes import AGENT, groupes_mettre_a_jour
+from .groupes import AGENT, REGISSEUR, groupes_mettre_a_jour
 from .models import Configuration, User
 
 CGU = (
@@ -46,8 +46,18 @@ def charger() -> list[str]:
     groupes_mettre_a_jour()
     groupe = Group.objects.get(name=AGENT)
     agent.groups.add(groupe)
+    regisseur = _compte(
+        "regisseur",
+        "Demo-Regisseur-2026",
+        is_staff=True,
+        first_name="Rémi",
+        last_name="RÉGISSEUR",
+        email="regisseur@example.fr",
+    )
+    regisseur.groups.add(Group.objects.get(name=REGISSEUR))
     _compte("admin", "Demo-Admin-2026", is_staff=True, is_superuser=True, email="admin@example.fr")
     return [
         "Agent : agent / Demo-Agent-2026 (administration : /admin/)",
+        "Régisseur : regisseur / Demo-Regisseur-2026 (administration : /admin/)",
         "Administrateur : admin / Demo-Admin-2026",
     ]

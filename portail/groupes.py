@@ -35,6 +35,11 @@ def _permissions_metier(applications: tuple[str, ...]) -> Q:
         ],
     )
     filtre |= Q(content_type__app_label="portail", codename="view_user")
+    # Les infos de la page d'accueil (actualités) sont tenues par les agents (sans suppression).
+    filtre |= Q(
+        content_type__app_label="portail",
+        codename__in=["view_actualite", "add_actualite", "change_actualite"],
+    )
     return filtre
 
 

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
-    "axes",
+    "portail.apps_axes.AxesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",

@@ -284,6 +284,7 @@ def test_groupes_crees_idempotents_avec_leurs_permissions(db):
     assert not any(label == "facturation" for label, _ in agent)
     assert not any(code.startswith("delete_") for label, code in agent if label != "axes")
     assert ("portail", "change_configuration") not in agent
+    assert ("portail", "change_actualite") in agent
     assert agent <= regisseur
     from django.contrib.auth.models import Permission
 

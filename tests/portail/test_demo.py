@@ -29,6 +29,7 @@ def test_demo_deux_fois_ne_cree_rien_en_double(client, db):
         "jean.dupont@example.fr / Demo-Parent-2026",
         "claire.martin@example.fr / Bienvenue-2026",
         "agent / Demo-Agent-2026",
+        "regisseur / Demo-Regisseur-2026",
         "admin / Demo-Admin-2026",
     ):
         assert ligne in texte
@@ -43,6 +44,11 @@ def test_demo_deux_fois_ne_cree_rien_en_double(client, db):
     assert list(agent.groups.values_list("name", flat=True)) == ["agent"]
     assert agent.has_perm("demandes.change_demande")
     assert not agent.has_perm("portail.change_configuration")
+    regisseur = User.objects.get(username="regisseur")
+    assert regisseur.is_staff and not regisseur.is_superuser
+    assert list(regisseur.groups.values_list("name", flat=True)) == ["régisseur"]
+    assert regisseur.has_perm("facturation.add_reglement")
+    assert not agent.has_perm("facturation.add_reglement")
     assert User.objects.get(username="admin").is_superuser
     assert set(Group.objects.values_list("name", flat=True)) >= {
         "agent",
