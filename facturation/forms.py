@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from familles.models import Famille
+from portail.templatetags.portail import euros
 
 from .models import Facture, ModeReglement, Regie
 
@@ -36,17 +37,35 @@ class AvoirForm(forms.Form):
     motif = forms.CharField(label="Motif", max_length=200)
 
 
+class FacturesChoixField(forms.ModelMultipleChoiceField):
+    """Chaque facture avec sa famille et son montant : « CA000153 — DUPONT (1001) — 17,00 € »."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.numero} — {obj.famille} — {euros(obj.total)}"
+
+
+def _champ_date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
 class ReglementForm(forms.Form):
     famille = forms.ModelChoiceField(label="Famille", queryset=Famille.objects.all())
     regie = forms.ModelChoiceField(label="Régie", queryset=Regie.objects.all())
-    date = forms.DateField(label="Date du règlement")
-    mode = forms.ChoiceField(label="Mode", choices=ModeReglement.choices)
+    date = _champ_date("Date du règlement", initial=date.today)
+    # Pas de mode par défaut : le régisseur choisit (les paiements en ligne s'enregistrent seuls).
+    mode = forms.ChoiceField(label="Mode", choices=[("", "---------"), *ModeReglement.choices])
     montant = forms.DecimalField(label="Montant (€)", max_digits=10, decimal_places=2)
     reference = forms.CharField(label="Référence (n° de chèque…)", max_length=60, required=False)
-    encaisse_le = forms.DateField(label="Encaissé le", required=False)
-    factures = forms.ModelMultipleChoiceField(
+    encaisse_le = _champ_date("Encaissé le", required=False)
+    factures = FacturesChoixField(
         label="Factures réglées",
-        queryset=Facture.objects.filter(facture_corrigee__isnull=True),
+        queryset=Facture.objects.filter(facture_corrigee__isnull=True)
+        .select_related("famille")
+        .order_by("-date", "-numero"),
         required=False,
         help_text="Vide : le règlement est imputé sur les factures impayées les plus anciennes.",
     )

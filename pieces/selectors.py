@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from familles.models import Enfant
+from portail.memoire import en_memoire
 from reservations.models import Inscription
 
 from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece
@@ -32,10 +33,15 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     """Les pièces exigées au vu des inscriptions en cours ou à venir des enfants, sans pièce
     validée et encore valable à la date ``le`` (aujourd'hui par défaut).
 
-    4 requêtes (types, leurs activités, inscriptions, pièces), 5 si une pièce par enfant est
+    4 requêtes (types, leurs activités : gardés quelques secondes en mémoire hors des tests,
+    inscriptions, pièces), 5 si une pièce par enfant est
     exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
     le = le or timezone.localdate()
-    types = list(TypePiece.objects.filter(actif=True).prefetch_related("activites"))
+    # Les types exigés sont ceux de la commune, les mêmes pour chaque famille (2 requêtes).
+    types = en_memoire(
+        "pieces:types_actifs",
+        lambda: list(TypePiece.objects.filter(actif=True).prefetch_related("activites")),
+    )
     if not types:
         return []
     inscriptions = list(

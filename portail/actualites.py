@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .memoire import en_memoire
 from .models import Actualite
 from .registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
@@ -27,7 +28,10 @@ def infos(request: HttpRequest) -> HttpResponse:
 
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:
-    actualites = list(actualites_visibles()[: NOMBRE_ACCUEIL + 1])
+    le = timezone.localdate()
+    actualites = en_memoire(
+        ("actualites_accueil", le), lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1])
+    )
     if not actualites:
         return None
     return {"actualites": actualites[:NOMBRE_ACCUEIL], "autres": len(actualites) > NOMBRE_ACCUEIL}

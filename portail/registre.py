@@ -6,9 +6,12 @@ portail importe les applications métier.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,17 @@ class EntreeMenu:
     url_name: str
     # Nom d'un interrupteur de la Configuration ("reservations_actives"...), ou "".
     interrupteur: str = ""
+
+    @property
+    def url(self) -> str:
+        """L'adresse de l'entrée, calculée une fois par processus (le menu est sur chaque
+        page : une dizaine de reverse() par page en moins)."""
+        return _url_menu(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=128)
+def _url_menu(url_name: str, prefixe: str, urlconf: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
 
 
 @dataclass(frozen=True)

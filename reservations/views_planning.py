@@ -32,12 +32,16 @@ def planning(request: HttpRequest) -> HttpResponse:
 def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int) -> HttpResponse:
     if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
         raise Http404
-    enfant = get_for_famille(request, Enfant, pk=enfant_id)
-    enfants = list(
-        Enfant.objects.filter(famille_id=enfant.famille_id, actif=True)
-        .order_by("date_naissance", "prenom")
-        .only("id", "prenom")
+    # L'enfant demandé et les onglets des enfants actifs en une requête, bornée à la famille.
+    de_la_famille = list(
+        Enfant.objects.filter(famille=famille_courante(request)).order_by(
+            "date_naissance", "prenom"
+        )
     )
+    enfant = next((e for e in de_la_famille if e.pk == enfant_id), None)
+    if enfant is None:
+        raise Http404
+    enfants = [e for e in de_la_famille if e.actif]
     return render(
         request,
         "reservations/planning.html",

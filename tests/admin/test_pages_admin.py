@@ -110,7 +110,7 @@ def test_accueil_admin_en_nombre_fixe_de_requetes(
     for _ in range(nombre):
         Demande.objects.create(famille=FamilleFactory(), type="renseignements", resume="x")
     client.force_login(_compte("agent-4", "agent"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         reponse = client.get(reverse("admin:index"))
     assert f"Demandes en attente ({nombre})" in reponse.content.decode()
 
@@ -154,3 +154,39 @@ def test_agent_debloque_un_compte(client, donnees_demo):
     )
     assert reponse.status_code == 302
     assert not AccessAttempt.objects.filter(pk=tentative.pk).exists()
+
+
+def test_enregistrer_un_reglement_sans_mode_par_defaut(client, donnees_demo):
+    from facturation.models import Facture, Reglement
+    from familles.models import Famille
+
+    client.force_login(_compte("regisseur-4", "régisseur"))
+    url = reverse("admin:facturation_reglement_enregistrer")
+    texte = client.get(url).content.decode()
+    facture = Facture.objects.get(numero="CA000153")
+    # Chaque facture se reconnaît à sa famille et à son montant.
+    assert f"CA000153 — {facture.famille} — 17,00 €" in texte
+    assert 'type="date"' in texte
+    avant = Reglement.objects.count()
+    reponse = client.post(
+        url,
+        {
+            "famille": Famille.objects.get(nom="DUPONT").pk,
+            "regie": facture.regie_id,
+            "date": "2026-11-20",
+            "mode": "",
+            "montant": "17.00",
+        },
+    )
+    assert reponse.status_code == 200
+    assert "Ce champ est obligatoire." in reponse.content.decode()
+    assert Reglement.objects.count() == avant
+
+
+def test_titres_des_listes_lisibles(client, donnees_demo):
+    client.force_login(_compte("agent-8", "agent"))
+    texte = client.get(reverse("admin:demandes_message_changelist")).content.decode()
+    assert "<h1>Messages</h1>" in texte
+    assert "Sélectionnez l" not in texte.split("<h1>")[1].split("</h1>")[0]
+    texte = client.get(reverse("admin:demandes_demande_changelist")).content.decode()
+    assert "<h1>Demandes des familles</h1>" in texte

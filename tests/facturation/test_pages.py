@@ -35,7 +35,10 @@ def facture_autre(autre_famille, cantine):
 def test_factures_page_shows_remaining_and_columns(client_parent, facture):
     reponse = client_parent.get(reverse("facturation:factures"))
     html = reponse.content.decode()
-    assert "Il reste 1 facture à régler pour un total de <strong>17,00 €</strong>" in html
+    assert (
+        'Il reste 1 facture à régler pour un total de <strong class="montant">17,00 €</strong>'
+        in html
+    )
     for entete in ("Du", "Au", "N°", "Montant", "Déjà réglé", "Reste à régler", "Recevoir"):
         assert f">{entete}</th>" in html
     assert "01/09/2026" in html and "30/09/2026" in html and facture.numero in html
@@ -114,7 +117,7 @@ def test_pages_are_404_and_hidden_when_invoices_are_off(client_parent, facture):
 
 def test_home_block_shows_balance_and_unpaid_invoices(client_parent, facture):
     html = client_parent.get(reverse("portail:accueil")).content.decode()
-    assert "votre compte présente un solde de <strong>17,00 €</strong>" in html
+    assert 'votre compte présente un solde de <strong class="montant">17,00 €</strong>' in html
     assert facture.numero in html and facture.echeance.strftime("%d/%m/%Y") in html
 
 
