@@ -6,6 +6,9 @@ COMMANDES = {
     "importer_familles": ("familles", ["FICHIER", "--essai", "docs/import_familles.md"]),
     "envoyer_identifiants": ("familles", ["--famille NUMERO", "--nouvelles", "--essai"]),
     "purger": ("portail", ["--essai", "jamais supprimés"]),
+    "preparer_annee": ("reservations", ["annee", "--essai", "--zone"]),
+    "facturer": ("facturation", ["--mois", "--essai", "--regie"]),
+    "demo": ("portail", ["idempotent"]),
 }
 ANGLAIS = [
     "usage:",

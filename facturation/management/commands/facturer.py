@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from facturation.forms import MoisField
 from facturation.models import Regie
 from facturation.services import facturation_lancer
+from portail.commandes import CommandeFrancaise
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Facture un mois (réservé, présent, absent facturé) pour chaque famille et régie. "
         "Relancer ne facture rien deux fois. Ex. : facturer --mois 2026-11 [--essai]"

@@ -2,14 +2,15 @@ import importlib
 import importlib.util
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from portail.commandes import CommandeFrancaise
 
 # Ordre de chargement : chaque application s'appuie sur les précédentes.
 ORDRE = ["portail", "familles", "demandes", "reservations", "facturation", "pieces"]
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Charge la commune de démonstration (idempotent : relancer ne crée rien en double) "
         "et affiche les comptes de démonstration."

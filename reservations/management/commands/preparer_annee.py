@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from portail.commandes import CommandeFrancaise
 from portail.models import ZoneScolaire
 from reservations.calendrier import annee_preparer, zone_de_la_commune
 
 
-class Command(BaseCommand):
+class Command(CommandeFrancaise):
     help = (
         "Prépare une année scolaire : crée, pour chaque activité active, ses périodes de "
         "réservation mensuelles (« CANTINE SEPTEMBRE 2026, du 01/09/2026 au 30/09/2026 », "
