@@ -4,40 +4,15 @@ Vraies transactions PostgreSQL dans deux fils d'exécution : le verrou select_fo
 demande_accepter / demande_refuser fait attendre le second, qui trouve la demande traitée.
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from demandes.models import Demande, StatutDemande
 from demandes.services import demande_accepter, demande_refuser
 from familles.models import Famille
+from tests.concurrence import en_parallele
 
 from .conftest import APPLICATIONS, REGLAGES
 from .factories import demande_famille
-
-
-def _en_parallele(*actions) -> list[str]:
-    depart = threading.Barrier(len(actions))
-    resultats: list[str] = []
-
-    def lancer(action) -> None:
-        try:
-            depart.wait()
-            action()
-            resultats.append("fait")
-        except ValidationError as exc:
-            resultats.append(" ".join(exc.messages))
-        finally:
-            connection.close()
-
-    fils = [threading.Thread(target=lancer, args=(a,)) for a in actions]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join(timeout=30)
-    return resultats
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +22,7 @@ def test_deux_acceptations_simultanees_appliquent_une_fois(famille, agent):
     # Le premier garde le verrou un moment : le second arrive forcément pendant.
     REGLAGES["pause"] = 0.5
 
-    resultats = _en_parallele(
+    resultats = en_parallele(
         lambda: demande_accepter(demande=Demande.objects.get(pk=demande.pk), agent=agent),
         lambda: demande_accepter(demande=Demande.objects.get(pk=demande.pk), agent=agent),
     )
@@ -66,7 +41,7 @@ def test_acceptation_et_refus_simultanes_un_seul_gagne(famille, agent):
     demande = demande_famille(famille, ville="LENS")
     REGLAGES["pause"] = 0.3
 
-    resultats = _en_parallele(
+    resultats = en_parallele(
         lambda: demande_accepter(demande=Demande.objects.get(pk=demande.pk), agent=agent),
         lambda: demande_refuser(
             demande=Demande.objects.get(pk=demande.pk), agent=agent, motif="Non."

@@ -4,46 +4,21 @@ Vraies transactions PostgreSQL dans deux fils : le verrou sur la famille fait at
 second envoi, qui voit le premier.
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from demandes.messagerie import message_envoyer_a_la_mairie
 from demandes.models import Demande, Message
 from pieces.models import Piece
 from pieces.services import piece_transmettre
+from tests.concurrence import en_parallele
 
 from .conftest import pdf_valide
-
-
-def _en_parallele(*actions) -> list[str]:
-    depart = threading.Barrier(len(actions))
-    resultats: list[str] = []
-
-    def lancer(action) -> None:
-        try:
-            depart.wait()
-            action()
-            resultats.append("fait")
-        except ValidationError as exc:
-            resultats.append(" ".join(exc.messages))
-        finally:
-            connection.close()
-
-    fils = [threading.Thread(target=lancer, args=(a,)) for a in actions]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join(timeout=30)
-    return resultats
 
 
 @pytest.mark.django_db(transaction=True)
 def test_deux_envois_simultanes_de_la_meme_piece(famille, types_cantine):
     domicile = types_cantine[0]
-    resultats = _en_parallele(
+    resultats = en_parallele(
         lambda: piece_transmettre(famille=famille, type_piece=domicile, fichier=pdf_valide()),
         lambda: piece_transmettre(famille=famille, type_piece=domicile, fichier=pdf_valide()),
     )
@@ -59,6 +34,6 @@ def test_deux_envois_simultanes_du_meme_message(famille):
     def envoyer():
         return message_envoyer_a_la_mairie(famille=famille, sujet="Question", texte="Bonjour")
 
-    resultats = _en_parallele(envoyer, envoyer)
+    resultats = en_parallele(envoyer, envoyer)
     assert sorted(resultats) == ["Ce message vient déjà d'être envoyé.", "fait"]
     assert Message.objects.count() == 1
