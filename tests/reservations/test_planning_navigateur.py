@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reservations.calendrier import jours_ouverture_generer
 from reservations.models import Absence, EtatReservation
@@ -64,6 +65,7 @@ def test_parent_declare_une_absence_depuis_le_planning(page, famille, tmp_path):
 
     case = page.locator(f'td[data-date="{jour:%Y-%m-%d}"]')
     assert case.get_attribute("data-etat") == "reservee"
+    expect(case).to_have_css("background-color", "rgb(209, 231, 221)")
     case.get_by_role("link").click()
     page.wait_for_url(f"**/reservations/absence/{reservation.pk}/")
     verifier_accessibilite(page)
