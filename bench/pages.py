@@ -44,7 +44,7 @@ class Mesure:
 
 
 class LiensDuMenu(HTMLParser):
-    """Les liens du menu principal de la page d'accueil (<ul class="navbar-nav me-auto">)."""
+    """Les liens du menu principal de la page d'accueil (<ul class="navbar-nav menu-principal">)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,7 +54,7 @@ class LiensDuMenu(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributs = dict(attrs)
-        if tag == "ul" and "me-auto" in (attributs.get("class") or ""):
+        if tag == "ul" and "menu-principal" in (attributs.get("class") or "").split():
             self.dans_menu = 1
         elif tag == "ul" and self.dans_menu:
             self.dans_menu += 1
@@ -288,6 +288,8 @@ def main() -> None:
             ("Vue nue, parent connecté", "/banc/nu/?connecte"),
         ]
         pages += [(libelle, lien) for libelle, lien in menu.liens if lien.startswith("/")]
+        if len(pages) == 2:
+            sys.exit("Aucune entrée de menu trouvée sur l'accueil : le banc ne mesurerait rien.")
         # Une entrée de menu qui redirige (ex. le planning vers le mois en cours) est mesurée
         # à l'adresse où le navigateur arrive.
         for index, (libelle, chemin) in enumerate(pages[2:], start=2):
