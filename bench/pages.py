@@ -1,12 +1,15 @@
 """Banc d'essai des pages d'un parent connecté, servies par gunicorn sur PostgreSQL.
 
-    .venv/bin/python bench/pages.py [--duree 10] [--connexions 20]
+    .venv/bin/python bench/pages.py [--duree 10] [--connexions 20] [--tours 3] [--sans-cache]
 
 Crée (ou recrée) une base de banc d'essai, la remplit avec la démo, lance gunicorn sur
 127.0.0.1 (réglages de production), connecte le parent DUPONT, puis mesure avec wrk, à
 20 connexions simultanées, les requêtes par seconde et la latence p95 de l'accueil et de
-chaque page du menu, à côté d'une vue Django nue servie par le même serveur. Affiche un
-tableau et le rapport à la vue nue. Tout reste sur la boucle locale ; la durée est bornée.
+chaque page du menu, à côté d'une vue Django nue servie par le même serveur, en plusieurs
+tours dont il garde la médiane. Affiche un tableau et le rapport à la vue nue. Avec
+--sans-cache, aucune page n'est resservie depuis le cache : c'est le coût du calcul de
+chaque page (première visite, ou juste après un changement). Tout reste sur la boucle
+locale ; la durée est bornée.
 """
 
 import argparse
@@ -24,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlsplit, urlunsplit
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -127,7 +131,11 @@ def _requete(port: int, methode: str, chemin: str, cookies: dict[str, str], corp
     contenu = reponse.read().decode("utf-8", "replace")
     for entete in reponse.headers.get_all("Set-Cookie") or []:
         nom, _, reste = entete.partition("=")
-        cookies[nom.strip()] = reste.split(";", 1)[0]
+        valeur = reste.split(";", 1)[0]
+        if valeur and "max-age=0" not in reste.lower().replace(" ", ""):
+            cookies[nom.strip()] = valeur
+        else:  # cookie effacé par le serveur, comme le ferait un navigateur
+            cookies.pop(nom.strip(), None)
     connexion.close()
     return reponse.status, reponse.headers, contenu
 
@@ -146,6 +154,11 @@ def _connecter_parent(port: int, identifiant: str, mot_de_passe: str) -> dict[st
     statut, entetes, _ = _requete(port, "POST", "/compte/login/", cookies, corps)
     if statut != 302 or "sessionid" not in cookies:
         sys.exit(f"Connexion du parent refusée ({statut} {entetes.get('Location')}).")
+    # Comme un navigateur : la page d'arrivée montre « Connexion réussie » et efface le
+    # cookie du message ; sinon chaque requête mesurée porterait ce message.
+    _requete(port, "GET", entetes.get("Location") or "/", cookies)
+    if "messages" in cookies:
+        sys.exit("Le message de connexion n'a pas été effacé par la page d'arrivée.")
     return cookies
 
 
@@ -197,9 +210,16 @@ def main() -> None:
         "--redis", default=os.environ.get("BANC_REDIS_URL", "redis://127.0.0.1:6379/0")
     )
     parser.add_argument("--garder-base", action="store_true", help="ne pas supprimer la base")
+    parser.add_argument("--tours", type=int, default=3, help="tours de mesure (médiane)")
+    parser.add_argument("--pages", default="", help="pages mesurées, ex. « accueil,factures »")
+    parser.add_argument(
+        "--sans-cache",
+        action="store_true",
+        help="pages et comptes jamais gardés (PORTAIL_CACHE_PAGES_SECONDES=0) : le coût du calcul",
+    )
     args = parser.parse_args()
-    if not 1 <= args.duree <= 60 or not 1 <= args.connexions <= 100:
-        sys.exit("--duree entre 1 et 60 s, --connexions entre 1 et 100.")
+    if not 1 <= args.duree <= 60 or not 1 <= args.connexions <= 100 or not 1 <= args.tours <= 9:
+        sys.exit("--duree entre 1 et 60 s, --connexions entre 1 et 100, --tours entre 1 et 9.")
 
     wrk = _wrk()
     dossier = Path(tempfile.mkdtemp(prefix="banc-portail-"))
@@ -219,6 +239,7 @@ def main() -> None:
             "STATIC_ROOT": str(dossier / "static"),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "LOG_LEVEL": "ERROR",
+            "PORTAIL_CACHE_PAGES_SECONDES": "0" if args.sans_cache else "60",
         }
     )
     python = sys.executable
@@ -309,15 +330,29 @@ def main() -> None:
             f"{args.connexions} connexions, {args.duree} s par page.",
             flush=True,
         )
-        mesures: list[Mesure] = []
-        for libelle, chemin in pages:
-            # La vue nue est mesurée sans session : c'est le coût du seul framework.
-            # La seconde ajoute la session et le compte : ce que coûte d'être connecté.
-            cookie_page = "" if chemin == "/banc/nu/" else cookie
-            _mesurer(wrk, port, chemin, cookie_page, args.chauffe, args.connexions)
-            chiffres = _mesurer(wrk, port, chemin, cookie_page, args.duree, args.connexions)
-            mesures.append(Mesure(page=libelle, url=chemin, **chiffres))
-            print(f"  {libelle} : {chiffres['requetes_par_s']:.0f} req/s", flush=True)
+        if args.pages:
+            filtres = [f.strip().lower() for f in args.pages.split(",") if f.strip()]
+            pages = pages[:2] + [p for p in pages[2:] if any(f in p[0].lower() for f in filtres)]
+        # Chaque tour mesure la vue nue puis chaque page ; le rapport d'une page est pris à
+        # la vue nue du même tour, et le banc garde la médiane des tours : la vitesse d'une
+        # machine partagée varie du simple au double en quelques minutes.
+        tours: list[list[Mesure]] = []
+        for tour in range(1, args.tours + 1):
+            print(f"Tour {tour}/{args.tours}", flush=True)
+            mesures_du_tour: list[Mesure] = []
+            for libelle, chemin in pages:
+                # La vue nue est mesurée sans session : c'est le coût du seul framework.
+                # La seconde ajoute la session et le compte : ce que coûte d'être connecté.
+                cookie_page = "" if chemin == "/banc/nu/" else cookie
+                _mesurer(wrk, port, chemin, cookie_page, args.chauffe, args.connexions)
+                chiffres = _mesurer(wrk, port, chemin, cookie_page, args.duree, args.connexions)
+                mesure = Mesure(page=libelle, url=chemin, **chiffres)
+                mesure.rapport = mesure.requetes_par_s / (
+                    mesures_du_tour[0].requetes_par_s if mesures_du_tour else mesure.requetes_par_s
+                )
+                mesures_du_tour.append(mesure)
+                print(f"  {libelle} : {chiffres['requetes_par_s']:.0f} req/s", flush=True)
+            tours.append(mesures_du_tour)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -329,9 +364,18 @@ def main() -> None:
             _supprimer_base(args.base)
         shutil.rmtree(dossier, ignore_errors=True)
 
-    nue = mesures[0].requetes_par_s
-    for mesure in mesures:
-        mesure.rapport = mesure.requetes_par_s / nue
+    mesures = [
+        Mesure(
+            page=premiere.page,
+            url=premiere.url,
+            requetes_par_s=median(t[i].requetes_par_s for t in tours),
+            p50_ms=median(t[i].p50_ms for t in tours),
+            p95_ms=median(t[i].p95_ms for t in tours),
+            erreurs=sum(t[i].erreurs for t in tours),
+            rapport=median(t[i].rapport for t in tours),
+        )
+        for i, premiere in enumerate(tours[0])
+    ]
     largeur = max(len(m.page) for m in mesures)
     print()
     print(f"| {'Page':<{largeur}} | req/s | p50 (ms) | p95 (ms) | rapport à la vue nue | cible |")
@@ -354,7 +398,15 @@ def main() -> None:
     resultats.mkdir(exist_ok=True)
     horodatage = time.strftime("%Y%m%d-%H%M%S")
     (resultats / f"pages-{horodatage}.json").write_text(
-        json.dumps([asdict(m) for m in mesures], ensure_ascii=False, indent=2)
+        json.dumps(
+            {
+                "cache_des_pages": not args.sans_cache,
+                "medianes": [asdict(m) for m in mesures],
+                "tours": [[asdict(m) for m in tour] for tour in tours],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
     )
     sys.exit(1 if echecs else 0)
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portail.cache_pages import page_famille
 from portail.famille import famille_courante
 
 from .forms import FiltreHistoriqueForm
@@ -31,6 +32,7 @@ def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
 
 
 @login_required
+@page_famille()
 def historique(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     filtre = FiltreHistoriqueForm(request.GET if "type" in request.GET else None)

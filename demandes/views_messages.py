@@ -9,6 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from portail.cache_pages import page_famille
 from portail.configuration import configuration_courante
 from portail.famille import famille_courante, get_for_famille
 from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
@@ -42,6 +43,7 @@ def _message(request: HttpRequest, pk: int) -> Message:
 
 
 @login_required
+@page_famille(interrupteur="messages_actifs")
 def boite(request: HttpRequest) -> HttpResponse:
     famille = _famille_messagerie(request)
     dossier = request.GET.get("dossier", Dossier.RECUS)

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from demandes.models import Demande, StatutDemande
+from portail.cache_pages import page_famille
 from portail.configuration import configuration_courante
 from portail.famille import famille_courante, get_for_famille
 from portail.pdf import reponse_pdf
@@ -69,6 +70,7 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
 
 @login_required
 @factures_actives
+@page_famille()
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     liste = list(factures_famille(famille))
@@ -113,6 +115,7 @@ def facture_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @factures_actives
+@page_famille()
 def reglements(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     return render(
@@ -153,6 +156,7 @@ def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @factures_actives
+@page_famille()
 def releve(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     aujourdhui = timezone.localdate()

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from demandes.models import Demande
+from portail.cache_pages import page_famille
 from portail.famille import famille_courante, get_for_famille
 
 from .forms import PersonnesFormSet, RenseignementsForm
@@ -121,18 +122,21 @@ def _demander(
 
 
 @login_required
+@page_famille()
 def renseignements(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request))
     return render(request, "familles/renseignements.html", {"dossier": dossier})
 
 
 @login_required
+@page_famille()
 def mon_compte(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request), avec_enfants=False)
     return render(request, "familles/mon_compte.html", {"dossier": dossier})
 
 
 @login_required
+@page_famille()
 def mes_enfants(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request))
     return render(request, "familles/mes_enfants.html", {"dossier": dossier})

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from familles.models import Enfant, Responsable
+from portail.cache_pages import page_famille
 from portail.configuration import configuration_courante
 from portail.famille import famille_courante, get_for_famille
 from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
@@ -32,6 +33,7 @@ def _famille_pieces(request: HttpRequest):
 
 
 @login_required
+@page_famille(interrupteur="pieces_actives")
 def liste(request: HttpRequest) -> HttpResponse:
     famille = _famille_pieces(request)
     a_fournir = pieces_a_fournir(famille)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .cache_pages import page_famille
 from .memoire import en_memoire
 from .models import Actualite
 from .registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
@@ -23,6 +24,7 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
 
 
 @login_required
+@page_famille()
 def infos(request: HttpRequest) -> HttpResponse:
     return render(request, "portail/infos.html", {"actualites": list(actualites_visibles())})
 

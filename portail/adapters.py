@@ -7,6 +7,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from .cache_pages import compte_en_cache
 from .configuration import configuration_courante
 from .models import User
 
@@ -69,14 +70,16 @@ class CompteAdapter(DefaultAccountAdapter):
 
 
 class Authentification(AuthenticationBackend):
-    """Le backend d'allauth, qui charge aussi la famille du compte (une requête par page)."""
+    """Le backend d'allauth, qui charge aussi la famille du compte : une requête SQL, ou
+    aucune quand le compte est dans le cache (portail.cache_pages)."""
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = User.objects.select_related("famille").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = compte_en_cache(str(user_id), lambda: self._charger(user_id))
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _charger(user_id: Any) -> User | None:
+        return User.objects.select_related("famille").filter(pk=user_id).first()
 
 
 def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:

@@ -20,7 +20,8 @@ class PortailConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self) -> None:
-        from . import actualites
+        from . import actualites, cache_pages
 
         post_migrate.connect(_apres_migrate, dispatch_uid="portail_groupes")
         actualites.enregistrer()
+        cache_pages.connecter()

@@ -41,8 +41,12 @@ def configuration_courante() -> Configuration:
     return config
 
 
-def vider_cache_configuration() -> None:
+def oublier_configuration_locale() -> None:
     _locale.update(config=None, lue_le=0.0)
+
+
+def vider_cache_configuration() -> None:
+    oublier_configuration_locale()
     cache.delete(CLE_CACHE)
 
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,11 @@ CHEMINS_LIBRES = (
 )
 
 
+@cache
+def _adresse_premiere_connexion() -> str:
+    return reverse("portail:premiere_connexion")
+
+
 class PremiereConnexionMiddleware:
     """Tant qu'un parent n'a pas choisi son mot de passe et accepté les conditions en
     vigueur, toute page le renvoie vers la première connexion."""
@@ -30,7 +36,7 @@ class PremiereConnexionMiddleware:
         if (
             user.is_authenticated
             and not user.is_staff
-            and request.path != reverse("portail:premiere_connexion")
+            and request.path != _adresse_premiere_connexion()
             and not request.path.startswith(CHEMINS_LIBRES)
             and (
                 user.doit_changer_mot_de_passe

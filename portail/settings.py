@@ -283,7 +283,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "portail.cache_redis.CacheRedis", "LOCATION": REDIS_URL}
         if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -292,6 +292,16 @@ CACHES = {
 # Configuration de la commune gardée en mémoire de chaque processus quelques secondes (une
 # modification dans l'admin s'applique partout après ce délai) ; 0 dans les tests.
 CONFIGURATION_CACHE_LOCAL_SECONDES = 0 if TESTING else 10
+
+# Pages des parents et comptes gardés dans le cache au plus N secondes, invalidés dès que
+# ce qu'ils montrent change (portail/cache_pages.py) ; 0 les coupe. La durée borne le
+# retard d'un affichage qui dépend de l'heure (heure limite d'une réservation) : les
+# services vérifient toujours les règles au moment de l'envoi. Actif par défaut avec Redis
+# (cache partagé par tous les processus) et dans les tests ; sans Redis, le cache de chaque
+# processus ne verrait pas les écritures des autres.
+PORTAIL_CACHE_PAGES_SECONDES = env_int(
+    "PORTAIL_CACHE_PAGES_SECONDES", 60 if REDIS_URL or TESTING else 0
+)
 
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
 # aussi en base pour survivre à un redémarrage de Redis.

@@ -22,6 +22,7 @@ from demandes.models import Demande, LigneDemande
 from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
+from portail.cache_pages import PLACES, ecritures_de_famille
 
 from .models import (
     ETATS_OCCUPANT_UNE_PLACE,
@@ -302,10 +303,13 @@ def reservation_demander(
                 reservation.demande = demande
                 reservation.modifiee_le = maintenant
                 a_modifier.append(reservation)
-        if a_creer:
-            bulk_create_with_history(a_creer, Reservation)
-        if a_modifier:
-            bulk_update_with_history(a_modifier, Reservation, ["etat", "demande", "modifiee_le"])
+        with ecritures_de_famille(famille.pk, PLACES):
+            if a_creer:
+                bulk_create_with_history(a_creer, Reservation)
+            if a_modifier:
+                bulk_update_with_history(
+                    a_modifier, Reservation, ["etat", "demande", "modifiee_le"]
+                )
         demandes.append(demande)
 
     if periode.activite.validation == Validation.AUTOMATIQUE:
@@ -381,7 +385,8 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
                 reservation.modifiee_le = timezone.now()
                 a_modifier.append(reservation)
     if a_modifier:
-        bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
+        with ecritures_de_famille(demande.famille_id, PLACES):
+            bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
     for reservation in a_supprimer:
         reservation.delete()  # une par une : l'historique garde la trace de chacune
     return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees)
@@ -396,7 +401,8 @@ def refuser(*, demande: Demande, agent: Any = None) -> None:
         reservation.etat = EtatReservation.REFUSEE
         reservation.modifiee_le = timezone.now()
     if gardees:
-        bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
+        with ecritures_de_famille(demande.famille_id, PLACES):
+            bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
 
 
 def annuler(*, demande: Demande) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familles.models import Enfant
+from portail.cache_pages import PLACES, page_famille
 from portail.configuration import configuration_courante
 from portail.famille import famille_courante
 from portail.pdf import rendre_pdf, reponse_pdf
@@ -59,6 +60,7 @@ def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
 
 
 @login_required
+@page_famille(depend=(PLACES,), interrupteur="reservations_actives")
 def index(request: HttpRequest) -> HttpResponse:
     famille = _famille(request)
     enfants, activites = accueil_reservations(famille, timezone.localdate())

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from familles.models import Enfant
+from portail.cache_pages import PLACES, page_famille
 from portail.famille import famille_courante, get_for_famille
 from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
 
@@ -29,6 +30,7 @@ def planning(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_famille(depend=(PLACES,))
 def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int) -> HttpResponse:
     if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
         raise Http404

@@ -149,7 +149,10 @@ def navigateur():
 
 @pytest.fixture
 def page(navigateur, live_server):
-    contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    # Sans animations (Bootstrap les coupe) : axe ne voit jamais un menu à moitié déplié.
+    contexte = navigateur.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", reduced_motion="reduce"
+    )
     contexte.set_default_timeout(15000)
     page = contexte.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]
@@ -425,3 +428,10 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if os.environ.get("PORTAIL_AUCUN_SKIP") and sautes and exitstatus == 0:
         rapporteur.write_line(f"ÉCHEC : {len(sautes)} test(s) sauté(s) en CI.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def sans_cache_pages(settings):
+    """Le coût réel d'une page (requêtes SQL comptées) : ni pages ni comptes gardés dans le
+    cache (portail.cache_pages), qui resserviraient la page sans une requête."""
+    settings.PORTAIL_CACHE_PAGES_SECONDES = 0

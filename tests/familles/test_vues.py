@@ -108,6 +108,7 @@ def test_pages_anonyme_vers_connexion(client, configuration, nom):
 
 
 @pytest.mark.parametrize("nom", PAGES)
+@pytest.mark.usefixtures("sans_cache_pages")
 def test_pages_en_nombre_fixe_de_requetes(
     client, configuration, django_assert_max_num_queries, nom
 ):

@@ -3,6 +3,7 @@ et une grande famille."""
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +23,7 @@ def _requetes_accueil(client) -> int:
     return len(requetes)
 
 
+@pytest.mark.usefixtures("sans_cache_pages")
 def test_accueil_en_nombre_fixe_de_requetes(client_parent, famille, types_cantine, cantine):
     Actualite.objects.create(titre="Info", affichee_du=date(2020, 1, 1))
     InscriptionFactory(enfant=famille.enfants.get(), activite=cantine)

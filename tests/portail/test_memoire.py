@@ -12,7 +12,7 @@ from tests.pieces.factories import TypePieceFactory
 
 
 @pytest.fixture
-def memoire_active(settings):
+def memoire_active(settings, sans_cache_pages):
     settings.CONFIGURATION_CACHE_LOCAL_SECONDES = 10
     vider_memoire()
     yield

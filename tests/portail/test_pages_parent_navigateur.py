@@ -47,6 +47,7 @@ def _verifier_page(page, largeur: int) -> None:
     if largeur < 992:
         page.get_by_role("button", name="Ouvrir le menu").click()
         expect(page.locator("#menu")).to_be_visible()
+        expect(page.locator("#menu")).not_to_have_class(re.compile(r"\bcollapsing\b"))
     coupes = page.evaluate(MOTS_COUPES, ".entete .nav-link, main table th, main table td")
     assert not coupes, f"{page.url} à {largeur} px : mots coupés {coupes}"
     # Un menu sur une ligne par entrée : chaque lien tient sur une ligne.

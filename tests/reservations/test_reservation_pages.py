@@ -274,6 +274,7 @@ def _grande_famille(famille, periode, unite, n_enfants):
     return enfants
 
 
+@pytest.mark.usefixtures("sans_cache_pages")
 def test_nombre_de_requetes_fixe(client_parent, famille, alsh, django_assert_max_num_queries):
     lise = famille.enfants.get()
     client_parent.get(_url(alsh.periode, lise))  # caches (configuration, session)
@@ -348,6 +349,7 @@ def test_validation_automatique_depuis_la_page(client_parent, famille, garderie)
     assert texte.count("✓ Réservé</label>") == 2
 
 
+@pytest.mark.usefixtures("sans_cache_pages")
 def test_recapitulatif_en_nombre_de_requetes_fixe(
     client_parent, famille, cantine, django_assert_max_num_queries
 ):
