@@ -162,10 +162,12 @@ def _connecter_parent(port: int, identifiant: str, mot_de_passe: str) -> dict[st
     return cookies
 
 
-def _mesurer(wrk: str, port: int, chemin: str, cookie: str, duree: int, connexions: int) -> dict:
+def _mesurer(
+    wrk: str, port: int, chemin: str, cookie: str, duree: int, connexions: int, fils: int
+) -> dict:
     commande = [
         wrk,
-        f"-t{min(2, connexions)}",
+        f"-t{min(fils, connexions)}",
         f"-c{connexions}",
         f"-d{duree}s",
         "--timeout",
@@ -210,6 +212,7 @@ def main() -> None:
         "--redis", default=os.environ.get("BANC_REDIS_URL", "redis://127.0.0.1:6379/0")
     )
     parser.add_argument("--garder-base", action="store_true", help="ne pas supprimer la base")
+    parser.add_argument("--wrk-fils", type=int, default=2, help="fils de wrk (client de charge)")
     parser.add_argument("--tours", type=int, default=3, help="tours de mesure (médiane)")
     parser.add_argument("--pages", default="", help="pages mesurées, ex. « accueil,factures »")
     parser.add_argument(
@@ -344,8 +347,12 @@ def main() -> None:
                 # La vue nue est mesurée sans session : c'est le coût du seul framework.
                 # La seconde ajoute la session et le compte : ce que coûte d'être connecté.
                 cookie_page = "" if chemin == "/banc/nu/" else cookie
-                _mesurer(wrk, port, chemin, cookie_page, args.chauffe, args.connexions)
-                chiffres = _mesurer(wrk, port, chemin, cookie_page, args.duree, args.connexions)
+                _mesurer(
+                    wrk, port, chemin, cookie_page, args.chauffe, args.connexions, args.wrk_fils
+                )
+                chiffres = _mesurer(
+                    wrk, port, chemin, cookie_page, args.duree, args.connexions, args.wrk_fils
+                )
                 mesure = Mesure(page=libelle, url=chemin, **chiffres)
                 mesure.rapport = mesure.requetes_par_s / (
                     mesures_du_tour[0].requetes_par_s if mesures_du_tour else mesure.requetes_par_s

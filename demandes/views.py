@@ -32,7 +32,7 @@ def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
 
 
 @login_required
-@page_famille()
+@page_famille(parametres=("type", "page"))
 def historique(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     filtre = FiltreHistoriqueForm(request.GET if "type" in request.GET else None)

@@ -43,7 +43,7 @@ def _message(request: HttpRequest, pk: int) -> Message:
 
 
 @login_required
-@page_famille(interrupteur="messages_actifs")
+@page_famille(interrupteur="messages_actifs", parametres=("dossier", "page"))
 def boite(request: HttpRequest) -> HttpResponse:
     famille = _famille_messagerie(request)
     dossier = request.GET.get("dossier", Dossier.RECUS)

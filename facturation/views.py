@@ -156,7 +156,7 @@ def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @factures_actives
-@page_famille()
+@page_famille(parametres=("annee",))
 def releve(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     aujourdhui = timezone.localdate()

@@ -294,8 +294,20 @@ def _messages_en_attente(request: HttpRequest) -> bool:
     return stockage is not None and len(stockage) > 0
 
 
+def _parametres_admis(request: HttpRequest, parametres: tuple[str, ...]) -> bool:
+    """Seuls les paramètres que lit la vue, courts, font une page gardée : une adresse
+    inventée (« ?x=… » au hasard) ne remplit pas Redis de pages."""
+    return all(
+        cle in parametres and len(valeurs) == 1 and len(valeurs[0]) <= 20
+        for cle, valeurs in request.GET.lists()
+    )
+
+
 def page_famille(
-    *, depend: tuple[str, ...] = (), interrupteur: str | None = None
+    *,
+    depend: tuple[str, ...] = (),
+    interrupteur: str | None = None,
+    parametres: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Décorateur d'une page (GET) d'un parent : gardée par compte, jeton CSRF, adresse et
     jour, resservie tant que la commune, la famille, le compte et ``depend`` n'ont pas
@@ -303,7 +315,8 @@ def page_famille(
     l'heure). Les règles restent vérifiées par les services à chaque envoi.
 
     Ne s'applique qu'à une vue sans effet de bord en GET. Avec ``interrupteur``, la
-    fonctionnalité coupée répond 404 avant toute lecture du cache."""
+    fonctionnalité coupée répond 404 avant toute lecture du cache. ``parametres`` : les
+    paramètres d'adresse que lit la vue (une adresse avec d'autres n'est pas gardée)."""
     from .configuration import fonctionnalite_active
 
     def decorateur(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -321,6 +334,7 @@ def page_famille(
                 or not secret
                 or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 or _messages_en_attente(request)
+                or not _parametres_admis(request, parametres)
             ):
                 return vue(request, *args, **kwargs)
             # Le jeton CSRF des formulaires de la page vient du secret du parent : une page

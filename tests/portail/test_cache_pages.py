@@ -241,3 +241,12 @@ def test_le_cache_redis_garde_son_client_et_fonctionne():
     client = redis_cache._cache.get_client()
     assert redis_cache._cache.get_client(write=True) is client
     redis_cache.delete("cle")
+
+
+def test_une_adresse_avec_des_parametres_inconnus_n_est_pas_gardee(parent):
+    _get(parent, "/demandes/?page=1")
+    assert _get(parent, "/demandes/?page=1")[2] == 0  # paramètre lu par la vue
+    _get(parent, "/demandes/?x=au-hasard")
+    assert _get(parent, "/demandes/?x=au-hasard")[2] > 0
+    _get(parent, "/demandes/?page=" + "1" * 30)
+    assert _get(parent, "/demandes/?page=" + "1" * 30)[2] > 0
