@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import Configuration
@@ -48,6 +49,8 @@ def oublier_configuration_locale() -> None:
 def vider_cache_configuration() -> None:
     oublier_configuration_locale()
     cache.delete(CLE_CACHE)
+    # Encore après le commit : un autre processus a pu relire l'ancienne entre-temps.
+    transaction.on_commit(lambda: cache.delete(CLE_CACHE), robust=True)
 
 
 def fonctionnalite_active(interrupteur: str) -> bool:
