@@ -123,8 +123,9 @@ def _suivre_commune(jeton: str) -> None:
 
 @contextmanager
 def ecritures_de_famille(famille_id: Any, *autres: str) -> Iterator[None]:
-    """Pour un service qui écrit en masse (bulk) les lignes d'une seule famille : ses
-    écritures datent la famille (et ``autres``) au lieu de toute la commune."""
+    """Pour un service qui écrit les lignes d'une seule famille (en masse, ou une par une) :
+    ses écritures datent la famille (et ``autres``) une fois en sortie de bloc, au lieu de
+    toute la commune (écritures en masse) ou d'une recherche par ligne (signaux)."""
     _local.attribuees = getattr(_local, "attribuees", 0) + 1
     try:
         yield
@@ -197,19 +198,16 @@ def generations_de(instance: Model) -> tuple[str, ...]:
     return (famille(famille_id), *EN_PLUS.get(label, ()))
 
 
-def _apres_sauvegarde(sender: type[Model], instance: Model, raw: bool = False, **_: Any) -> None:
-    if _surveille(sender) and duree() > 0:
-        renouveler(*generations_de(instance))
-
-
-def _avant_suppression(sender: type[Model], instance: Model, **_: Any) -> None:
-    if _surveille(sender) and duree() > 0:
+def _ligne_ecrite(sender: type[Model], instance: Model, **_: Any) -> None:
+    # Dans ecritures_de_famille, la famille est datée une fois en sortie de bloc : pas de
+    # recherche de la famille (une requête) ligne par ligne.
+    if _surveille(sender) and duree() > 0 and not getattr(_local, "attribuees", 0):
         renouveler(*generations_de(instance))
 
 
 def _m2m(sender: type[Model], instance: Model, action: str, **_: Any) -> None:
-    if action.startswith("post_") and _surveille(type(instance)) and duree() > 0:
-        renouveler(*generations_de(instance))
+    if action.startswith("post_"):
+        _ligne_ecrite(type(instance), instance)
 
 
 ECRITURE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
@@ -257,8 +255,8 @@ def _nouvelle_connexion(sender: Any, connection: Any, **_: Any) -> None:
 
 
 def connecter() -> None:
-    post_save.connect(_apres_sauvegarde, dispatch_uid="cache_pages_save")
-    pre_delete.connect(_avant_suppression, dispatch_uid="cache_pages_delete")
+    post_save.connect(_ligne_ecrite, dispatch_uid="cache_pages_save")
+    pre_delete.connect(_ligne_ecrite, dispatch_uid="cache_pages_delete")
     m2m_changed.connect(_m2m, dispatch_uid="cache_pages_m2m")
     connection_created.connect(_nouvelle_connexion, dispatch_uid="cache_pages_sql")
     from django.db import connections

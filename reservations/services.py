@@ -384,11 +384,11 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
                 reservation.etat = EtatReservation.REFUSEE
                 reservation.modifiee_le = timezone.now()
                 a_modifier.append(reservation)
-    if a_modifier:
-        with ecritures_de_famille(demande.famille_id, PLACES):
+    with ecritures_de_famille(demande.famille_id, PLACES):
+        if a_modifier:
             bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
-    for reservation in a_supprimer:
-        reservation.delete()  # une par une : l'historique garde la trace de chacune
+        for reservation in a_supprimer:
+            reservation.delete()  # une par une : l'historique garde la trace de chacune
     return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees)
 
 
@@ -409,9 +409,10 @@ def annuler(*, demande: Demande) -> None:
     """La famille supprime sa demande en attente (demande_annuler) : les jours demandés
     sont simplement retirés, sans trace de refus au planning. Les réservations dont la
     suppression était demandée restent réservées."""
-    for reservation in _reservations_de(demande).values():
-        if reservation.etat == EtatReservation.DEMANDEE:
-            reservation.delete()  # une par une : l'historique garde la trace de chacune
+    with ecritures_de_famille(demande.famille_id, PLACES):
+        for reservation in _reservations_de(demande).values():
+            if reservation.etat == EtatReservation.DEMANDEE:
+                reservation.delete()  # une par une : l'historique garde la trace de chacune
 
 
 def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:

@@ -250,3 +250,18 @@ def test_une_adresse_avec_des_parametres_inconnus_n_est_pas_gardee(parent):
     assert _get(parent, "/demandes/?x=au-hasard")[2] > 0
     _get(parent, "/demandes/?page=" + "1" * 30)
     assert _get(parent, "/demandes/?page=" + "1" * 30)[2] > 0
+
+
+def test_dans_un_bloc_de_famille_aucune_recherche_de_famille_par_ligne(parent, famille):
+    from tests.reservations.factories import InscriptionFactory
+
+    inscription = InscriptionFactory(enfant=famille.enfants.get())
+    inscription.refresh_from_db()  # l'enfant n'est plus en mémoire : il faudrait le relire
+    with CaptureQueriesContext(connection) as hors_bloc:
+        inscription.save()
+    _get(parent, "/renseignements/")
+    with CaptureQueriesContext(connection) as dans_le_bloc:
+        with ecritures_de_famille(famille.pk, PLACES):
+            inscription.save()
+    assert len(hors_bloc) - len(dans_le_bloc) == 1
+    assert _get(parent, "/renseignements/")[2] > 0  # la famille est datée en sortie de bloc
