@@ -260,8 +260,10 @@ def test_dans_un_bloc_de_famille_aucune_recherche_de_famille_par_ligne(parent, f
     with CaptureQueriesContext(connection) as hors_bloc:
         inscription.save()
     _get(parent, "/renseignements/")
-    with CaptureQueriesContext(connection) as dans_le_bloc:
-        with ecritures_de_famille(famille.pk, PLACES):
-            inscription.save()
+    with (
+        CaptureQueriesContext(connection) as dans_le_bloc,
+        ecritures_de_famille(famille.pk, PLACES),
+    ):
+        inscription.save()
     assert len(hors_bloc) - len(dans_le_bloc) == 1
     assert _get(parent, "/renseignements/")[2] > 0  # la famille est datée en sortie de bloc
