@@ -388,12 +388,15 @@ def main() -> None:
     print(f"| {'Page':<{largeur}} | req/s | p50 (ms) | p95 (ms) | rapport à la vue nue | cible |")
     print(f"|{'-' * (largeur + 2)}|------:|---------:|---------:|---------------------:|:-----:|")
     echecs = 0
-    for m in mesures:
+    for index, m in enumerate(mesures):
+        # Les deux vues nues sont les références (le framework seul, puis être connecté) :
+        # la cible porte sur les pages des parents.
         ok = m.erreurs == 0 and m.p95_ms < CIBLE_P95_MS and m.rapport >= CIBLE_RAPPORT
-        echecs += not ok
+        echecs += not ok and index >= 2
+        cible = "réf." if index < 2 else ("oui" if ok else "NON")
         print(
             f"| {m.page:<{largeur}} | {m.requetes_par_s:5.0f} | {m.p50_ms:8.1f} | "
-            f"{m.p95_ms:8.1f} | {m.rapport:20.2f} | {'oui' if ok else 'NON'} |"
+            f"{m.p95_ms:8.1f} | {m.rapport:20.2f} | {cible:^5} |"
         )
     charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nCharge de la machine (load average 1/5/15 min) à la fin : {charge}.")

@@ -1,9 +1,10 @@
 """Pages des parents et comptes gardés dans le cache, et leur fraîcheur par « générations ».
 
-Une page de parent coûte 5 à 30 ms de CPU (ORM, gabarits) ; resservie depuis Redis, elle
-coûte le prix d'une page nue (docs/performance.md). Ce qui est gardé n'est jamais resservi
-périmé : chaque page porte les jetons des « générations » lues AVANT son calcul, et n'est
-resservie que si elles n'ont pas changé depuis.
+Une page de parent coûte 5 à 40 ms de CPU (ORM, gabarits) ; resservie depuis Redis par
+``PagesGardeesMiddleware``, avant la session, le compte et la vue, elle coûte moins qu'une
+vue Django nue (docs/performance.md). Ce qui est gardé n'est jamais resservi périmé :
+chaque page porte les jetons des « générations » lues AVANT son calcul et la session pour
+laquelle elle a été calculée, et n'est resservie que si rien de cela n'a changé depuis.
 
 Générations (un jeton aléatoire par nom, dans le cache partagé) :
 
@@ -28,10 +29,12 @@ import re
 import secrets
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache as memoriser
-from functools import wraps
+from functools import lru_cache, wraps
+from importlib import import_module
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -42,6 +45,7 @@ from django.db.models import Model
 from django.db.models.deletion import Collector
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -50,6 +54,9 @@ APPLICATIONS = ("portail", "familles", "demandes", "reservations", "facturation"
 COMMUNE = "commune"
 PLACES = "places"
 PREFIXE = "portail:gen:"
+# Secondes pendant lesquelles une page arrivée au bout de sa durée est encore resservie
+# aux autres requêtes, le temps qu'une seule la recalcule.
+RELAIS = 10
 # Modèles dont une écriture change aussi ce que voient les autres familles.
 EN_PLUS = {"reservations.reservation": (PLACES,)}
 
@@ -265,6 +272,21 @@ def connecter() -> None:
         _nouvelle_connexion(None, connexion)
 
 
+def _sans_panne(fonction: Callable[..., T]) -> Callable[..., T | None]:
+    """``fonction`` dont l'échec (le cache en panne) est journalisé et rend None : sans
+    cache, les pages et les comptes sont calculés à chaque requête, le portail répond."""
+
+    @wraps(fonction)
+    def enveloppe(*args: Any, **kwargs: Any) -> T | None:
+        try:
+            return fonction(*args, **kwargs)
+        except Exception as erreur:
+            logger.warning("Cache indisponible (%s) : %s", fonction.__name__, erreur)
+            return None
+
+    return enveloppe
+
+
 # --- Le compte du parent ---------------------------------------------------------------------
 
 
@@ -274,17 +296,28 @@ def compte_en_cache(user_id: Any, charger: Callable[[], T]) -> T:
     if duree() <= 0:
         return charger()
     cle = f"portail:compte:{user_id}"
-    trouve, jetons = _lire([cle], (COMMUNE, compte(user_id)))
+    lu = _sans_panne(_lire)([cle], (COMMUNE, compte(user_id)))
+    if lu is None:
+        return charger()
+    trouve, jetons = lu
     garde = trouve.get(cle)
     if garde is not None and garde[0] == jetons:
         return garde[1]
     valeur = charger()
     if valeur is not None:
-        cache.set(cle, (jetons, valeur), duree())
+        _sans_panne(cache.set)(cle, (jetons, valeur), duree())
     return valeur
 
 
 # --- Les pages -------------------------------------------------------------------------------
+#
+# Une page est gardée sous une clé tirée des seuls cookies (session, secret CSRF), de
+# l'adresse et du jour : ``PagesGardeesMiddleware``, placé juste après les en-têtes de
+# sécurité, la resert sans passer par le reste de Django (session décodée, compte, adresse,
+# vue), en deux allers-retours au cache : la page avec la session, puis les générations. Elle
+# n'est resservie que si la session est encore exactement celle pour laquelle elle a été
+# calculée (une déconnexion la supprime, un message flash ou une nouvelle connexion la
+# changent) et si aucune de ses générations n'a changé.
 
 
 def _messages_en_attente(request: HttpRequest) -> bool:
@@ -301,62 +334,182 @@ def _parametres_admis(request: HttpRequest, parametres: tuple[str, ...]) -> bool
     )
 
 
+@memoriser
+def _prefixe_session(moteur: str, alias: str) -> str | None:
+    """Le préfixe des sessions dans le cache par défaut (moteurs ``cache`` et
+    ``cached_db``), ou None : pas de page resservie avant la session."""
+    store = import_module(moteur).SessionStore
+    prefixe = getattr(store, "cache_key_prefix", None)
+    return prefixe if alias == "default" else None
+
+
+@memoriser
+def _cle_de_hachage(secret: str) -> bytes:
+    return hashlib.blake2b(secret.encode(), digest_size=32).digest()
+
+
+def _cle_de_page(request: HttpRequest) -> tuple[str, str] | None:
+    """La clé de la page gardée et celle de la session dans le cache, ou None."""
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    prefixe = _prefixe_session(settings.SESSION_ENGINE, settings.SESSION_CACHE_ALIAS)
+    if not (prefixe and session.isalnum() and len(session) <= 64 and secret.isalnum()):
+        return None
+    # Les formulaires de la page portent un jeton tiré du secret CSRF : une page n'est
+    # resservie qu'avec le même secret. L'hôte et le schéma : les adresses absolues.
+    empreinte = hashlib.blake2b(
+        "\n".join(
+            (
+                session,
+                secret,
+                request.scheme or "",
+                request.META.get("HTTP_HOST", ""),
+                request.get_full_path(),
+            )
+        ).encode(),
+        key=_cle_de_hachage(settings.SECRET_KEY),
+        digest_size=20,
+    ).hexdigest()
+    return f"portail:page:{timezone.localdate():%Y%m%d}:{empreinte}", prefixe + session
+
+
+def _prendre_le_calcul(cle: str) -> bool:
+    """Une page arrivée au bout de sa durée est recalculée par un seul fil : les requêtes
+    qui arrivent pendant ce calcul resservent la page (ses générations sont inchangées)
+    au lieu de la calculer toutes à la fois."""
+    return cache.add(f"{cle}:calcul", 1, RELAIS)
+
+
+def _page_gardee(cle: str, cle_session: str) -> HttpResponse | None:
+    trouve = cache.get_many([cle, cle_session])
+    gardee = trouve.get(cle)
+    if gardee is None or gardee["session"] != trouve.get(cle_session):
+        return None
+    generations = gardee["generations"]
+    if cache.get_many(list(generations)) != generations:
+        return None
+    if time.time() > gardee["jusqua"] and _prendre_le_calcul(cle):
+        return None
+    reponse = HttpResponse(gardee["corps"])
+    for nom, valeur in gardee["entetes"]:
+        reponse.headers[nom] = valeur
+    return reponse
+
+
+def _cookies_poses(request: HttpRequest, reponse: HttpResponse) -> bool:
+    """La réponse pose un cookie, hormis le cookie CSRF renvoyé tel quel (Django le renvoie
+    pour en prolonger la durée dès qu'une page porte un formulaire)."""
+    csrf = settings.CSRF_COOKIE_NAME
+    return any(
+        nom != csrf or morceau.value != request.COOKIES.get(csrf)
+        for nom, morceau in reponse.cookies.items()
+    )
+
+
+def _garder(request: HttpRequest, cle: str, reponse: HttpResponse) -> None:
+    generations = getattr(request, "_generations_de_la_page", None)
+    session = getattr(request, "session", None)
+    if (
+        generations is None
+        or reponse.status_code != 200
+        or reponse.streaming
+        or _cookies_poses(request, reponse)
+        or session is None
+        or session.modified
+        or session.session_key != request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        or _messages_en_attente(request)
+    ):
+        return
+    gardee = {
+        "session": dict(session.items()),
+        "generations": generations,
+        "entetes": list(reponse.items()),
+        "corps": reponse.content,
+        "jusqua": time.time() + duree(),
+    }
+    cache.set(cle, gardee, duree() + RELAIS)
+
+
+@lru_cache(maxsize=4096)
+def _adresse_de_page(urlconf: str, chemin: str) -> bool:
+    """L'adresse mène à une vue ``page_famille`` : les autres (admin, fichiers, envois…)
+    ne paient pas la lecture du cache."""
+    try:
+        vue = resolve(chemin, urlconf).func
+    except Resolver404:
+        return False
+    return getattr(vue, "page_famille", False)
+
+
+class PagesGardeesMiddleware:
+    """Resert une page de parent gardée (``page_famille``) avant le reste de Django, et
+    garde, à la sortie, celle qu'une vue a déclarée à garder, avec ses en-têtes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cles = None
+        # Un message flash en attente dans son cookie doit être montré par la vue.
+        if (
+            request.method == "GET"
+            and duree() > 0
+            and "messages" not in request.COOKIES
+            and _adresse_de_page(settings.ROOT_URLCONF, request.path_info)
+        ):
+            cles = _cle_de_page(request)
+            if cles is not None and (gardee := _sans_panne(_page_gardee)(*cles)) is not None:
+                return gardee
+        reponse = self.get_response(request)
+        if cles is not None:
+            _sans_panne(_garder)(request, cles[0], reponse)
+        return reponse
+
+
 def page_famille(
     *,
     depend: tuple[str, ...] = (),
     interrupteur: str | None = None,
     parametres: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Décorateur d'une page (GET) d'un parent : gardée par compte, jeton CSRF, adresse et
-    jour, resservie tant que la commune, la famille, le compte et ``depend`` n'ont pas
-    changé, et au plus PORTAIL_CACHE_PAGES_SECONDES (les échéances qui dépendent de
-    l'heure). Les règles restent vérifiées par les services à chaque envoi.
+    """Décorateur d'une page (GET) d'un parent : gardée par session, jeton CSRF, adresse et
+    jour (``PagesGardeesMiddleware``), resservie tant que la session, la commune, la
+    famille, le compte et ``depend`` n'ont pas changé, et au plus
+    PORTAIL_CACHE_PAGES_SECONDES (les échéances qui dépendent de l'heure). Les règles
+    restent vérifiées par les services à chaque envoi.
 
     Ne s'applique qu'à une vue sans effet de bord en GET. Avec ``interrupteur``, la
-    fonctionnalité coupée répond 404 avant toute lecture du cache. ``parametres`` : les
-    paramètres d'adresse que lit la vue (une adresse avec d'autres n'est pas gardée)."""
+    fonctionnalité coupée répond 404 (une coupure change la commune : la page gardée n'est
+    plus resservie). ``parametres`` : les paramètres d'adresse que lit la vue (une adresse
+    avec d'autres n'est pas gardée)."""
     from .configuration import fonctionnalite_active
 
     def decorateur(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(vue)
         def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if interrupteur and not fonctionnalite_active(interrupteur):
-                raise Http404("Cette fonctionnalité n'est pas ouverte par la commune.")
             user = request.user
             fiche = getattr(user, "famille", None) if user.is_authenticated else None
-            secret = request.META.get("CSRF_COOKIE")
             if (
-                duree() <= 0
-                or request.method != "GET"
-                or fiche is None
-                or not secret
-                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                or _messages_en_attente(request)
-                or not _parametres_admis(request, parametres)
-            ):
-                return vue(request, *args, **kwargs)
-            # Le jeton CSRF des formulaires de la page vient du secret du parent : une page
-            # n'est resservie qu'avec le même secret (une nouvelle connexion en change).
-            empreinte = hashlib.blake2b(
-                f"{secret}\n{request.get_full_path()}".encode(), digest_size=16
-            ).hexdigest()
-            cle = f"portail:page:{user.pk}:{timezone.localdate():%Y%m%d}:{empreinte}"
-            noms = (COMMUNE, famille(fiche.pk), compte(user.pk), *depend)
-            trouve, jetons = _lire([cle], noms)
-            gardee = trouve.get(cle)
-            if gardee is not None and gardee[0] == jetons:
-                return HttpResponse(gardee[2], content_type=gardee[1])
-            reponse = vue(request, *args, **kwargs)
-            if (
-                reponse.status_code == 200
-                and not reponse.streaming
-                and not reponse.cookies
-                and not getattr(getattr(request, "session", None), "modified", False)
+                duree() > 0
+                and request.method == "GET"
+                and fiche is not None
+                and request.META.get("CSRF_COOKIE")
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 and not _messages_en_attente(request)
+                and _parametres_admis(request, parametres)
             ):
-                cache.set(cle, (jetons, reponse["Content-Type"], reponse.content), duree())
-            return reponse
+                # Les jetons lus AVANT le calcul (et les copies en mémoire relues si la
+                # commune a changé) : une écriture pendant le calcul écarte la page.
+                noms = (COMMUNE, famille(fiche.pk), compte(user.pk), *depend)
+                if (lu := _sans_panne(_lire)([], noms)) is not None:
+                    request._generations_de_la_page = {  # type: ignore[attr-defined]
+                        PREFIXE + nom: jeton for nom, jeton in zip(noms, lu[1], strict=True)
+                    }
+            if interrupteur and not fonctionnalite_active(interrupteur):
+                raise Http404("Cette fonctionnalité n'est pas ouverte par la commune.")
+            return vue(request, *args, **kwargs)
 
+        enveloppe.page_famille = True  # type: ignore[attr-defined]
         return enveloppe
 
     return decorateur

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portail.middleware.PolitiqueDeContenuMiddleware",
+    # Resert une page de parent gardée avant le reste (portail/cache_pages.py).
+    "portail.cache_pages.PagesGardeesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

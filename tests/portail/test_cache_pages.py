@@ -267,3 +267,140 @@ def test_dans_un_bloc_de_famille_aucune_recherche_de_famille_par_ligne(parent, f
         inscription.save()
     assert len(hors_bloc) - len(dans_le_bloc) == 1
     assert _get(parent, "/renseignements/")[2] > 0  # la famille est datée en sortie de bloc
+
+
+def _cookies(client: Client) -> dict[str, str]:
+    return {nom: morceau.value for nom, morceau in client.cookies.items()}
+
+
+def test_la_page_gardee_est_resservie_avec_les_en_tetes_de_la_page_calculee(parent):
+    calculee = parent.get("/factures/")
+    resservie = parent.get("/factures/")
+    assert resservie.content == calculee.content
+    for entete in (
+        "Content-Type",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Vary",
+        "Content-Language",
+    ):
+        assert resservie.get(entete) == calculee.get(entete), entete
+    assert not resservie.cookies
+
+
+def test_une_session_fermee_ne_resert_plus_la_page(parent):
+    _get(parent, "/factures/")
+    assert _get(parent, "/factures/")[2] == 0
+    anciens = _cookies(parent)
+    parent.post(reverse("account_logout"))
+    rejoue = Client()
+    rejoue.cookies.load(anciens)  # le cookie de session volé ou resté dans un navigateur
+    reponse = rejoue.get("/factures/")
+    assert reponse.status_code == 302 and "/compte/login/" in reponse["Location"]
+
+
+def test_une_session_modifiee_fait_recalculer_la_page(parent):
+    _get(parent, "/factures/")
+    assert _get(parent, "/factures/")[2] == 0
+    session = parent.session
+    session["choix"] = "autre"
+    session.save()
+    assert _get(parent, "/factures/")[2] > 0
+    assert _get(parent, "/factures/")[2] == 0
+
+
+def test_une_autre_session_du_meme_parent_a_ses_propres_pages(parent, famille):
+    _get(parent, "/factures/")
+    autre_navigateur = Client()
+    autre_navigateur.force_login(famille.compte)
+    autre_navigateur.get("/compte/password/change/")
+    assert _get(autre_navigateur, "/factures/")[2] > 0
+
+
+def test_un_hote_refuse_l_est_aussi_pour_une_page_gardee(parent):
+    _get(parent, "/factures/")
+    assert parent.get("/factures/", headers={"host": "pirate.example"}).status_code == 400
+
+
+def test_un_cookie_de_message_en_attente_fait_calculer_la_page(parent):
+    _get(parent, "/factures/")
+    parent.cookies["messages"] = "illisible"  # signature fausse : ignoré par Django
+    assert _get(parent, "/factures/")[2] > 0
+
+
+def test_une_page_au_bout_de_sa_duree_est_recalculee_par_une_seule_requete(
+    parent, settings, monkeypatch
+):
+    import time_machine
+
+    settings.PORTAIL_CACHE_PAGES_SECONDES = 60
+    with time_machine.travel(timezone.now(), tick=False) as voyage:
+        _get(parent, "/factures/")
+        voyage.shift(30)
+        assert _get(parent, "/factures/")[2] == 0
+        voyage.shift(31)  # au bout de sa durée : la première requête la recalcule
+        assert _get(parent, "/factures/")[2] > 0
+        assert _get(parent, "/factures/")[2] == 0
+        voyage.shift(61)  # un autre fil la recalcule déjà : celle-ci resert la page
+        monkeypatch.setattr(cache_pages, "_prendre_le_calcul", lambda cle: False)
+        assert _get(parent, "/factures/")[2] == 0
+        voyage.shift(cache_pages.RELAIS)  # au-delà du relais, la page n'est plus gardée
+        assert _get(parent, "/factures/")[2] > 0
+
+
+def test_le_calcul_d_une_page_est_pris_une_seule_fois():
+    assert cache_pages._prendre_le_calcul("portail:page:essai")
+    assert not cache_pages._prendre_le_calcul("portail:page:essai")
+
+
+def test_sur_redis_la_page_et_la_session_sont_resservies_sans_sql(famille, settings):
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    prefixe = f"test-pages-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portail.cache_redis.CacheRedis",
+            "LOCATION": url,
+            "KEY_PREFIX": prefixe,
+        }
+    }
+    try:
+        client = Client()
+        client.force_login(famille.compte)
+        client.get("/compte/password/change/")
+        statut, premiere, requetes = _get(client, "/factures/")
+        assert statut == 200 and requetes > 0
+        statut, seconde, requetes = _get(client, "/factures/")
+        assert (statut, requetes, seconde) == (200, 0, premiere)
+        MessageFactory(famille=famille, sujet="Sur Redis")
+        assert "Sur Redis" in _get(client, BOITE)[1]
+        client.post(reverse("account_logout"))
+        assert client.get("/factures/").status_code == 302
+    finally:
+        brut = cache._cache.get_client()  # type: ignore[attr-defined]
+        if cles := brut.keys(f"{prefixe}:*"):
+            brut.delete(*cles)
+
+
+def test_seules_les_adresses_des_pages_de_parent_lisent_le_cache(settings):
+    urlconf = settings.ROOT_URLCONF
+    assert cache_pages._adresse_de_page(urlconf, "/factures/")
+    assert cache_pages._adresse_de_page(urlconf, "/reservations/planning/1/2026/11/")
+    for adresse in ("/admin/", "/compte/login/", "/factures/1/", "/inconnue/", "/static/x.css"):
+        assert not cache_pages._adresse_de_page(urlconf, adresse), adresse
+
+
+def test_le_cache_en_panne_ne_fait_pas_tomber_les_pages(parent, monkeypatch):
+    class CacheEnPanne:
+        def __getattr__(self, nom):
+            def panne(*args, **kwargs):
+                raise ConnectionError("Redis ne répond pas")
+
+            return panne
+
+    _get(parent, "/factures/")
+    monkeypatch.setattr(cache_pages, "cache", CacheEnPanne())
+    for _ in range(2):
+        statut, page, requetes = _get(parent, "/factures/")
+        assert statut == 200 and requetes > 0 and "Factures" in page
