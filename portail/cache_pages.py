@@ -380,6 +380,7 @@ def _prendre_le_calcul(cle: str) -> bool:
     return cache.add(f"{cle}:calcul", 1, RELAIS)
 
 
+@_sans_panne
 def _page_gardee(cle: str, cle_session: str) -> HttpResponse | None:
     trouve = cache.get_many([cle, cle_session])
     gardee = trouve.get(cle)
@@ -406,6 +407,7 @@ def _cookies_poses(request: HttpRequest, reponse: HttpResponse) -> bool:
     )
 
 
+@_sans_panne
 def _garder(request: HttpRequest, cle: str, reponse: HttpResponse) -> None:
     generations = getattr(request, "_generations_de_la_page", None)
     session = getattr(request, "session", None)
@@ -458,11 +460,11 @@ class PagesGardeesMiddleware:
             and _adresse_de_page(settings.ROOT_URLCONF, request.path_info)
         ):
             cles = _cle_de_page(request)
-            if cles is not None and (gardee := _sans_panne(_page_gardee)(*cles)) is not None:
+            if cles is not None and (gardee := _page_gardee(*cles)) is not None:
                 return gardee
         reponse = self.get_response(request)
         if cles is not None:
-            _sans_panne(_garder)(request, cles[0], reponse)
+            _garder(request, cles[0], reponse)
         return reponse
 
 
