@@ -41,7 +41,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from portail.models import User
+    from portail.noyau.models import User
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(email=args.email))

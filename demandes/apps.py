@@ -6,7 +6,12 @@ class DemandesConfig(AppConfig):
     verbose_name = "Demandes et messages"
 
     def ready(self) -> None:
-        from portail.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+        from portail.noyau.registre import (
+            BlocAccueil,
+            EntreeMenu,
+            ajouter_bloc_accueil,
+            ajouter_menu,
+        )
 
         from . import admin_messages, views_messages  # noqa: F401  (boîte de réception)
         from .views import bloc_accueil

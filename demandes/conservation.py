@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Q
 
-from portail.conservation import RegleConservation, regles_historique
+from portail.noyau.conservation import RegleConservation, regles_historique
 
 from .models import StatutDemande
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portail.fichiers import MESSAGE_TAILLE, verifier_fichier
+from portail.noyau.fichiers import MESSAGE_TAILLE, verifier_fichier
 
 
 class ChampPieceJointe(forms.FileField):
@@ -16,7 +16,7 @@ class ChampPieceJointe(forms.FileField):
 
 class FormulaireAvecFichier(forms.Form):
     """Un formulaire dont le fichier est vérifié par son contenu ; ``trop_gros`` : les champs
-    abandonnés en cours d'envoi par portail.fichiers.LimiteTailleUploadHandler."""
+    abandonnés en cours d'envoi par portail.noyau.fichiers.LimiteTailleUploadHandler."""
 
     champ_fichier = "piece_jointe"
     fichier_obligatoire = False

@@ -15,10 +15,9 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portail.cache_pages import ecritures_de_famille
-from portail.configuration import configuration_courante
-from portail.emails import envoyer_email
-from portail.fichiers import chemin_prive
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.emails import envoyer_email
+from portail.noyau.fichiers import chemin_prive
 
 from .audiences import AUDIENCES
 from .models import Direction, Message
@@ -168,8 +167,7 @@ def message_ecrire_a_la_famille(
         auteur=auteur,
     )
     if parent is not None and parent.lu_le is None:
-        with ecritures_de_famille(parent.famille_id):
-            Message.objects.filter(pk=parent.pk, lu_le__isnull=True).update(lu_le=timezone.now())
+        Message.objects.filter(pk=parent.pk, lu_le__isnull=True).update(lu_le=timezone.now())
     return message
 
 
@@ -229,8 +227,7 @@ def message_marquer_lu(*, message: Message) -> None:
     """Le destinataire a ouvert le message (idempotent : la première lecture compte)."""
     if message.lu_le is None:
         maintenant = timezone.now()
-        with ecritures_de_famille(message.famille_id):
-            Message.objects.filter(pk=message.pk, lu_le__isnull=True).update(lu_le=maintenant)
+        Message.objects.filter(pk=message.pk, lu_le__isnull=True).update(lu_le=maintenant)
         message.lu_le = maintenant
 
 

@@ -128,7 +128,7 @@ class Direction(models.TextChoices):
 
 
 def _chemin_piece_jointe(instance: "Message", nom: str) -> str:
-    from portail.fichiers import chemin_prive
+    from portail.noyau.fichiers import chemin_prive
 
     return chemin_prive("messages", nom)
 

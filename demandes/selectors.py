@@ -8,7 +8,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portail.famille import get_for_famille
+from portail.noyau.famille import get_for_famille
 
 from .models import Demande, StatutDemande
 from .registre import libelle_type

@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from portail.cache_pages import ecritures_de_famille
-
 from .models import Demande, LigneDemande, StatutDemande, StatutLigne
 from .registre import type_demande
 
@@ -52,19 +50,18 @@ def demande_creer(
         donnees=donnees or {},
         cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
     )
-    with ecritures_de_famille(famille.pk):
-        LigneDemande.objects.bulk_create(
-            LigneDemande(
-                demande=demande,
-                ordre=i,
-                libelle=ligne.libelle[:255],
-                champ=ligne.champ,
-                ancienne_valeur=ligne.ancienne_valeur,
-                nouvelle_valeur=ligne.nouvelle_valeur,
-                donnees=ligne.donnees,
-            )
-            for i, ligne in enumerate(lignes)
+    LigneDemande.objects.bulk_create(
+        LigneDemande(
+            demande=demande,
+            ordre=i,
+            libelle=ligne.libelle[:255],
+            champ=ligne.champ,
+            ancienne_valeur=ligne.ancienne_valeur,
+            nouvelle_valeur=ligne.nouvelle_valeur,
+            donnees=ligne.donnees,
         )
+        for i, ligne in enumerate(lignes)
+    )
     return demande
 
 
@@ -117,8 +114,7 @@ def demande_accepter(
             ligne.statut = StatutLigne.ACCEPTEE
             acceptees.append(ligne)
     reponse_par_defaut = definition.appliquer(demande=demande, lignes=acceptees, agent=agent)
-    with ecritures_de_famille(demande.famille_id):
-        LigneDemande.objects.bulk_update(lignes, ["statut", "motif"])
+    LigneDemande.objects.bulk_update(lignes, ["statut", "motif"])
     demande.statut = StatutDemande.ACCEPTEE if acceptees else StatutDemande.REFUSEE
     demande.traite_le = timezone.now()
     demande.traite_par = agent if getattr(agent, "is_authenticated", False) else None
@@ -143,8 +139,7 @@ def demande_refuser(
     if definition.refuser is not None:
         # agent=None : refus automatique (une règle), traité comme un refus d'agent.
         definition.refuser(demande=demande, agent=agent)
-    with ecritures_de_famille(demande.famille_id):
-        demande.lignes.update(statut=StatutLigne.REFUSEE)
+    demande.lignes.update(statut=StatutLigne.REFUSEE)
     demande.statut = StatutDemande.REFUSEE
     demande.traite_le = timezone.now()
     demande.traite_par = agent if getattr(agent, "is_authenticated", False) else None

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from portail.emails import envoyer_email
+from portail.noyau.emails import envoyer_email
 
 from .models import Demande, StatutDemande
 

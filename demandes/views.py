@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from portail.cache_pages import page_famille
-from portail.famille import famille_courante
+from portail.noyau.famille import famille_courante
+from portail.noyau.pages import page_famille
 
 from .forms import FiltreHistoriqueForm
 from .registre import TYPES
@@ -31,8 +31,7 @@ def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
     return {"en_attente": nombre_demandes_en_attente(famille)}
 
 
-@login_required
-@page_famille(parametres=("type", "page"))
+@page_famille()
 def historique(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     filtre = FiltreHistoriqueForm(request.GET if "type" in request.GET else None)

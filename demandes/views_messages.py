@@ -9,11 +9,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portail.cache_pages import page_famille
-from portail.configuration import configuration_courante
-from portail.famille import famille_courante, get_for_famille
-from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
-from portail.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.pages import page_famille
+from portail.noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 from .forms_messages import MessageForm
 from .messagerie import (
@@ -42,8 +42,7 @@ def _message(request: HttpRequest, pk: int) -> Message:
     return get_for_famille(request, Message.objects.select_related("parent"), pk=pk)
 
 
-@login_required
-@page_famille(interrupteur="messages_actifs", parametres=("dossier", "page"))
+@page_famille(interrupteur="messages_actifs")
 def boite(request: HttpRequest) -> HttpResponse:
     famille = _famille_messagerie(request)
     dossier = request.GET.get("dossier", Dossier.RECUS)

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from portail.pdf import reponse_pdf
+from portail.noyau.pdf import reponse_pdf
 
 from .forms import AvoirForm, FacturationForm, ReglementForm
 from .models import (

@@ -7,7 +7,12 @@ class FacturationConfig(AppConfig):
 
     def ready(self) -> None:
         from demandes.registre import enregistrer_type
-        from portail.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+        from portail.noyau.registre import (
+            BlocAccueil,
+            EntreeMenu,
+            ajouter_bloc_accueil,
+            ajouter_menu,
+        )
 
         from .demandes import TYPES
         from .views import contexte_accueil

@@ -8,8 +8,8 @@ activé avec le simulateur PayFiP local. Idempotent.
 from datetime import date
 from decimal import Decimal
 
-from portail.configuration import vider_cache_configuration
-from portail.models import Configuration
+from portail.noyau.configuration import vider_cache_configuration
+from portail.noyau.models import Configuration
 from reservations.models import Activite, EtatReservation, Reservation, TypeActivite, Unite
 
 from .models import ActiviteFacturee, Affectation, Facture, LigneFacture, Regie, Reglement, Tarif

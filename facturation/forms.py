@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from familles.models import Famille
-from portail.templatetags.portail import euros
+from portail.noyau.formats import format_montant as euros
 
 from .models import Facture, ModeReglement, Regie
 

@@ -21,8 +21,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from eopayment.payfip_ws import PAYMENT_URL, PayFiP, PayFiPError
 
-from portail.cache_pages import ecritures_de_famille
-
 from .models import (
     ETATS_TRANSACTION_FINIS,
     EtatTransaction,
@@ -143,8 +141,7 @@ def factures_payables(famille: Any):
 
 
 def _liberer(tx: TransactionPaiement) -> None:
-    with ecritures_de_famille(tx.famille_id):
-        TransactionFacture.objects.filter(transaction=tx).update(en_cours=False)
+    TransactionFacture.objects.filter(transaction=tx).update(en_cours=False)
 
 
 @transaction.atomic
@@ -191,7 +188,7 @@ def paiement_preparer(*, famille: Any, factures_ids: list[int], email: str) -> T
         tx.reference = f"{regie.prefixe}G{tx.pk:07d}"
         tx.save(update_fields=["reference"])
     try:
-        with transaction.atomic(), ecritures_de_famille(famille.pk):
+        with transaction.atomic():
             TransactionFacture.objects.bulk_create(
                 TransactionFacture(transaction=tx, facture=f, montant=f.reste)  # type: ignore[attr-defined]
                 for f in factures

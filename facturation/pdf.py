@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from portail.pdf import rendre_pdf
+from portail.noyau.pdf import rendre_pdf
 
 from .models import Facture, Reglement
 

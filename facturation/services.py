@@ -13,7 +13,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from familles.models import Famille
-from portail.cache_pages import COMMUNE, renouveler
 from reservations.models import ETATS_FACTURABLES, Reservation
 
 from .models import (
@@ -271,8 +270,6 @@ def _ecrire(lot: list[tuple[Facture, list[_Ligne]]]) -> None:
         with connection.cursor() as curseur, curseur.cursor.copy(requete) as copie:  # type: ignore[attr-defined]
             for rangee in rangees:
                 copie.write_row(rangee)
-        # COPY passe à côté du garde-fou SQL de portail.cache_pages : toutes les familles.
-        renouveler(COMMUNE)
     else:
         LigneFacture.objects.bulk_create(
             (LigneFacture(**dict(zip(COLONNES_LIGNE, rangee, strict=True))) for rangee in rangees),
@@ -332,7 +329,7 @@ def facture_emettre_avoir(
 
 
 def _euros(montant: Decimal) -> str:
-    from portail.templatetags.portail import format_montant
+    from portail.noyau.formats import format_montant
 
     return format_montant(montant)
 

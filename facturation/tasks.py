@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from demandes.models import Demande, StatutDemande
-from portail.emails import PieceJointe, envoyer_email
+from portail.noyau.emails import PieceJointe, envoyer_email
 
 from .demandes import DUPLICATA, RECU
 from .models import Facture, Reglement

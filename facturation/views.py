@@ -12,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from demandes.models import Demande, StatutDemande
-from portail.cache_pages import page_famille
-from portail.configuration import configuration_courante
-from portail.famille import famille_courante, get_for_famille
-from portail.pdf import reponse_pdf
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.pages import page_famille
+from portail.noyau.pdf import reponse_pdf
 
 from .demandes import DUPLICATA, RECU, facture_demander_duplicata, reglement_demander_recu
 from .forms import PaiementEnLigneForm
@@ -156,7 +156,7 @@ def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @factures_actives
-@page_famille(parametres=("annee",))
+@page_famille()
 def releve(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     aujourdhui = timezone.localdate()

@@ -7,7 +7,7 @@ class FamillesConfig(AppConfig):
 
     def ready(self) -> None:
         from demandes.registre import TypeDemande, enregistrer_type
-        from portail.registre import EntreeMenu, ajouter_menu
+        from portail.noyau.registre import EntreeMenu, ajouter_menu
 
         from .services import TypeRenseignement, demande_appliquer, valeur_actuelle
 

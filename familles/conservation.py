@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from portail.conservation import RegleConservation, regles_historique
+from portail.noyau.conservation import RegleConservation, regles_historique
 
 
 def regles() -> list[RegleConservation]:

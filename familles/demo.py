@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.services import demande_accepter
-from portail.configuration import configuration_courante
-from portail.models import User
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.models import User
 
 from .models import Enfant, Famille, PersonneAutorisee, Qualite, Responsable, Role
 from .services import Changement, TypeRenseignement, renseignements_demander

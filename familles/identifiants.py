@@ -17,8 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from portail.emails import envoyer_email
-from portail.models import User
+from portail.noyau.emails import envoyer_email
+from portail.noyau.models import User
 
 from .models import Famille, Role
 

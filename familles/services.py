@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 
 from demandes.models import Demande, LigneDemande, StatutDemande
 from demandes.services import Ligne, demande_creer
-from portail.templatetags.portail import format_montant
+from portail.noyau.formats import format_montant
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
 from .validators import masquer_bic, masquer_iban

@@ -1,6 +1,6 @@
 """Pages du dossier famille : Renseignements, Mon compte, Mes enfants et les formulaires.
 
-Toute fiche est atteinte par la famille connectée (portail.famille) : l'identifiant d'une
+Toute fiche est atteinte par la famille connectée (portail.noyau.famille) : l'identifiant d'une
 autre famille donne 404. Un formulaire envoyé crée une demande ; le dossier ne change qu'à
 son acceptation par un agent.
 """
@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from demandes.models import Demande
-from portail.cache_pages import page_famille
-from portail.famille import famille_courante, get_for_famille
+from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.pages import page_famille
 
 from .forms import PersonnesFormSet, RenseignementsForm
 from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
@@ -121,21 +121,18 @@ def _demander(
     return _envoyer(request, envoyee, suite)
 
 
-@login_required
 @page_famille()
 def renseignements(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request))
     return render(request, "familles/renseignements.html", {"dossier": dossier})
 
 
-@login_required
 @page_famille()
 def mon_compte(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request), avec_enfants=False)
     return render(request, "familles/mon_compte.html", {"dossier": dossier})
 
 
-@login_required
 @page_famille()
 def mes_enfants(request: HttpRequest) -> HttpResponse:
     dossier = dossier_famille(famille_courante(request))

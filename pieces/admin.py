@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from demandes.models import StatutDemande
 from demandes.services import demande_accepter, demande_refuser
-from portail.fichiers import verifier_fichier
+from portail.noyau.fichiers import verifier_fichier
 
 from .models import DocumentTelechargeable, Piece, StatutPiece, TypePiece
 from .services import piece_valider

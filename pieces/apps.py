@@ -8,7 +8,12 @@ class PiecesConfig(AppConfig):
     def ready(self) -> None:
         from demandes.audiences import Audience, enregistrer_audience
         from demandes.registre import TypeDemande, enregistrer_type
-        from portail.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+        from portail.noyau.registre import (
+            BlocAccueil,
+            EntreeMenu,
+            ajouter_bloc_accueil,
+            ajouter_menu,
+        )
 
         from . import selectors, services, views
 

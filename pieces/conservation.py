@@ -7,7 +7,7 @@ sinon la transmettre à nouveau. Les formulaires à télécharger de la mairie r
 from django.conf import settings
 from django.db.models import Q
 
-from portail.conservation import RegleConservation
+from portail.noyau.conservation import RegleConservation
 
 from .models import StatutPiece
 

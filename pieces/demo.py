@@ -10,8 +10,8 @@ from django.utils import timezone
 from demandes.messagerie import message_ecrire_a_la_famille
 from demandes.models import Direction, Message
 from familles.models import Enfant, Famille
-from portail.models import Actualite
-from portail.pdf import rendre_pdf
+from portail.noyau.models import Actualite
+from portail.noyau.pdf import rendre_pdf
 from reservations.models import Activite, Inscription, TypeActivite
 
 from .models import DocumentTelechargeable, Portee, TypePiece, Validite

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from portail.fichiers import chemin_prive
+from portail.noyau.fichiers import chemin_prive
 
 
 class Portee(models.TextChoices):

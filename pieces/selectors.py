@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from familles.models import Enfant
-from portail.memoire import en_memoire
+from portail.noyau.memoire import en_memoire
 from reservations.models import Inscription
 
 from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece

@@ -51,7 +51,7 @@ def piece_transmettre(
     commentaire: str = "",
     auteur: Any = None,
 ) -> Piece:
-    """Enregistre le fichier (déjà vérifié par portail.fichiers.verifier_fichier) et crée la
+    """Enregistre le fichier (déjà vérifié par portail.noyau.fichiers.verifier_fichier) et crée la
     demande « piece » que l'agent validera."""
     if not type_piece.actif:
         raise ValidationError("Ce type de pièce n'est plus demandé.")

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from familles.models import Enfant, Responsable
-from portail.cache_pages import page_famille
-from portail.configuration import configuration_courante
-from portail.famille import famille_courante, get_for_famille
-from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
-from portail.pdf import rendre_pdf, reponse_pdf
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.pages import page_famille
+from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import TransmettrePieceForm
 from .models import DocumentTelechargeable, Piece
@@ -32,7 +32,6 @@ def _famille_pieces(request: HttpRequest):
     return famille_courante(request)
 
 
-@login_required
 @page_famille(interrupteur="pieces_actives")
 def liste(request: HttpRequest) -> HttpResponse:
     famille = _famille_pieces(request)

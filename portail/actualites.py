@@ -2,16 +2,15 @@
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .cache_pages import page_famille
-from .memoire import en_memoire
-from .models import Actualite
-from .registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
+from .noyau.memoire import en_memoire
+from .noyau.models import Actualite
+from .noyau.pages import page_famille
+from .noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 NOMBRE_ACCUEIL = 3
 
@@ -23,7 +22,6 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
     )
 
 
-@login_required
 @page_famille()
 def infos(request: HttpRequest) -> HttpResponse:
     return render(request, "portail/infos.html", {"actualites": list(actualites_visibles())})

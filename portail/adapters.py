@@ -7,9 +7,8 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
-from .cache_pages import compte_en_cache
-from .configuration import configuration_courante
-from .models import User
+from .noyau.configuration import configuration_courante
+from .noyau.models import User
 
 
 class CompteAdapter(DefaultAccountAdapter):
@@ -46,7 +45,7 @@ class CompteAdapter(DefaultAccountAdapter):
         """Rend l'e-mail d'allauth dans la requête, puis l'envoie par une tâche Celery."""
         from allauth.core import context as allauth_context
 
-        from .tasks import envoyer_message_task
+        from .noyau.tasks import envoyer_message_task
 
         request = allauth_context.request
         ctx: dict[str, Any] = {
@@ -70,16 +69,11 @@ class CompteAdapter(DefaultAccountAdapter):
 
 
 class Authentification(AuthenticationBackend):
-    """Le backend d'allauth, qui charge aussi la famille du compte : une requête SQL, ou
-    aucune quand le compte est dans le cache (portail.cache_pages)."""
+    """Le backend d'allauth, qui charge aussi la famille du compte dans la même requête SQL."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = compte_en_cache(str(user_id), lambda: self._charger(user_id))
+        user = User.objects.select_related("famille").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _charger(user_id: Any) -> User | None:
-        return User.objects.select_related("famille").filter(pk=user_id).first()
 
 
 def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:

@@ -3,8 +3,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .configuration import vider_cache_configuration
-from .models import Actualite, Configuration, User
+from .noyau.configuration import vider_cache_configuration
+from .noyau.models import Actualite, Configuration, User
 
 TAILLE_MAX_LOGO = 1024 * 1024
 

@@ -20,8 +20,7 @@ class PortailConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self) -> None:
-        from . import actualites, cache_pages
+        from . import actualites
 
         post_migrate.connect(_apres_migrate, dispatch_uid="portail_groupes")
         actualites.enregistrer()
-        cache_pages.connecter()

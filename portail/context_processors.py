@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
-from .configuration import configuration_courante
-from .registre import MENU
+from .noyau.configuration import configuration_courante
+from .noyau.registre import MENU
 
 
 def portail(request: HttpRequest) -> dict:

@@ -2,9 +2,9 @@
 
 from django.contrib.auth.models import Group
 
-from .configuration import vider_cache_configuration
 from .groupes import AGENT, REGISSEUR, groupes_mettre_a_jour
-from .models import Configuration, User
+from .noyau.configuration import vider_cache_configuration
+from .noyau.models import Configuration, User
 
 CGU = (
     "Le Portail Famille permet aux familles de consulter et de modifier leurs "

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from .configuration import configuration_courante
+from .noyau.configuration import configuration_courante
 
 # Ce qui reste joignable avant d'avoir fini la première connexion.
 CHEMINS_LIBRES = (
@@ -59,4 +60,21 @@ class PolitiqueDeContenuMiddleware:
         reponse = self.get_response(request)
         if settings.PORTAIL_CSP and "Content-Security-Policy" not in reponse:
             reponse["Content-Security-Policy"] = settings.PORTAIL_CSP
+        return reponse
+
+
+class PagesPriveesMiddleware:
+    """Toute page servie à un compte connecté part en ``Cache-Control: private, no-store`` :
+    après la déconnexion, le bouton « Précédent » d'un ordinateur partagé ne remontre pas la
+    page d'une famille, et aucun intermédiaire ne la garde. Une réponse qui dit déjà son
+    cache (fichiers privés, admin) garde le sien."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reponse = self.get_response(request)
+        if "Cache-Control" not in reponse and request.user.is_authenticated:
+            add_never_cache_headers(reponse)
+            patch_cache_control(reponse, private=True)
         return reponse

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import User
+from .noyau.models import User
 
 
 @transaction.atomic

@@ -92,8 +92,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portail.middleware.PolitiqueDeContenuMiddleware",
-    # Resert une page de parent gardée avant le reste (portail/cache_pages.py).
-    "portail.cache_pages.PagesGardeesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +102,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portail.middleware.PremiereConnexionMiddleware",
+    "portail.middleware.PagesPriveesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -143,7 +142,7 @@ AUTHENTICATION_BACKENDS = [
     "portail.adapters.Authentification",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "portail.validators.RegleMotDePasse"},
+    {"NAME": "portail.noyau.validators.RegleMotDePasse"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -278,14 +277,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Durées de conservation (docs/exploitation.md) : la purge de « manage.py purger ».
     "purger-donnees": {
-        "task": "portail.tasks.purger_donnees",
+        "task": "portail.noyau.tasks.purger_donnees",
         "schedule": crontab(day_of_week="sunday", hour=3, minute=15),
     },
 }
 
 CACHES = {
     "default": (
-        {"BACKEND": "portail.cache_redis.CacheRedis", "LOCATION": REDIS_URL}
+        {"BACKEND": "portail.noyau.cache_redis.CacheRedis", "LOCATION": REDIS_URL}
         if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -294,16 +293,6 @@ CACHES = {
 # Configuration de la commune gardée en mémoire de chaque processus quelques secondes (une
 # modification dans l'admin s'applique partout après ce délai) ; 0 dans les tests.
 CONFIGURATION_CACHE_LOCAL_SECONDES = 0 if TESTING else 10
-
-# Pages des parents et comptes gardés dans le cache au plus N secondes, invalidés dès que
-# ce qu'ils montrent change (portail/cache_pages.py) ; 0 les coupe. La durée borne le
-# retard d'un affichage qui dépend de l'heure (heure limite d'une réservation) : les
-# services vérifient toujours les règles au moment de l'envoi. Actif par défaut avec Redis
-# (cache partagé par tous les processus) et dans les tests ; sans Redis, le cache de chaque
-# processus ne verrait pas les écritures des autres.
-PORTAIL_CACHE_PAGES_SECONDES = env_int(
-    "PORTAIL_CACHE_PAGES_SECONDES", 60 if REDIS_URL or TESTING else 0
-)
 
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
 # aussi en base pour survivre à un redémarrage de Redis.

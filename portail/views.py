@@ -10,15 +10,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .cache_pages import page_famille
-from .configuration import configuration_courante
 from .forms import PremiereConnexionForm
-from .models import User
-from .registre import ACCUEIL
+from .noyau.configuration import configuration_courante
+from .noyau.models import User
+from .noyau.pages import page_famille
+from .noyau.registre import ACCUEIL
 from .services import compte_terminer_premiere_connexion
 
 
-@login_required
 @page_famille()
 def accueil(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff and getattr(request.user, "famille", None) is None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_creer
-from portail.fichiers import nom_sur, verifier_fichier
+from portail.noyau.fichiers import nom_sur, verifier_fichier
 
 from .models import Absence, EtatReservation, MotifAbsence, Reservation
 

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from portail.fichiers import reponse_fichier
+from portail.noyau.fichiers import reponse_fichier
 
 from .calendrier import jours_ouverture_generer
 from .models import (

@@ -7,7 +7,7 @@ class ReservationsConfig(AppConfig):
 
     def ready(self) -> None:
         from demandes.registre import enregistrer_type
-        from portail.registre import EntreeMenu, ajouter_menu
+        from portail.noyau.registre import EntreeMenu, ajouter_menu
 
         from .absences import TYPE_DEMANDE_ABSENCE
         from .services import enregistrer_type_demande

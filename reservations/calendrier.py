@@ -99,7 +99,7 @@ def vacances_scolaires(debut: date, fin: date, zone: str) -> dict[date, Vacances
 
 
 def zone_de_la_commune() -> str:
-    from portail.configuration import configuration_courante
+    from portail.noyau.configuration import configuration_courante
 
     return configuration_courante().zone_scolaire
 

@@ -4,7 +4,7 @@ rappels envoyés et les absences décidées (avec leur certificat médical) sont
 from django.conf import settings
 from django.db.models import Q
 
-from portail.conservation import RegleConservation, regles_historique
+from portail.noyau.conservation import RegleConservation, regles_historique
 
 
 def regles() -> list[RegleConservation]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from demandes.models import Demande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
-from portail.models import User
+from portail.noyau.models import User
 
 from .calendrier import jours_ouverture_generer
 from .models import (

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portail.fichiers import MESSAGE_TAILLE, verifier_fichier
+from portail.noyau.fichiers import MESSAGE_TAILLE, verifier_fichier
 
 from .models import MotifAbsence
 
@@ -27,7 +27,7 @@ class FormulaireAbsence(forms.Form):
 
     def __init__(self, *args, trop_gros: set[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Les champs abandonnés en cours d'envoi (portail.fichiers.LimiteTailleUploadHandler).
+        # Les champs abandonnés en cours d'envoi (portail.noyau.fichiers.LimiteTailleUploadHandler).
         self.trop_gros = trop_gros or set()
 
     def clean_certificat(self):

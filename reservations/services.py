@@ -22,7 +22,6 @@ from demandes.models import Demande, LigneDemande
 from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
-from portail.cache_pages import PLACES, ecritures_de_famille
 
 from .models import (
     ETATS_OCCUPANT_UNE_PLACE,
@@ -303,13 +302,10 @@ def reservation_demander(
                 reservation.demande = demande
                 reservation.modifiee_le = maintenant
                 a_modifier.append(reservation)
-        with ecritures_de_famille(famille.pk, PLACES):
-            if a_creer:
-                bulk_create_with_history(a_creer, Reservation)
-            if a_modifier:
-                bulk_update_with_history(
-                    a_modifier, Reservation, ["etat", "demande", "modifiee_le"]
-                )
+        if a_creer:
+            bulk_create_with_history(a_creer, Reservation)
+        if a_modifier:
+            bulk_update_with_history(a_modifier, Reservation, ["etat", "demande", "modifiee_le"])
         demandes.append(demande)
 
     if periode.activite.validation == Validation.AUTOMATIQUE:
@@ -384,11 +380,10 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
                 reservation.etat = EtatReservation.REFUSEE
                 reservation.modifiee_le = timezone.now()
                 a_modifier.append(reservation)
-    with ecritures_de_famille(demande.famille_id, PLACES):
-        if a_modifier:
-            bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
-        for reservation in a_supprimer:
-            reservation.delete()  # une par une : l'historique garde la trace de chacune
+    if a_modifier:
+        bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
+    for reservation in a_supprimer:
+        reservation.delete()  # une par une : l'historique garde la trace de chacune
     return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees)
 
 
@@ -401,18 +396,16 @@ def refuser(*, demande: Demande, agent: Any = None) -> None:
         reservation.etat = EtatReservation.REFUSEE
         reservation.modifiee_le = timezone.now()
     if gardees:
-        with ecritures_de_famille(demande.famille_id, PLACES):
-            bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
+        bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
 
 
 def annuler(*, demande: Demande) -> None:
     """La famille supprime sa demande en attente (demande_annuler) : les jours demandés
     sont simplement retirés, sans trace de refus au planning. Les réservations dont la
     suppression était demandée restent réservées."""
-    with ecritures_de_famille(demande.famille_id, PLACES):
-        for reservation in _reservations_de(demande).values():
-            if reservation.etat == EtatReservation.DEMANDEE:
-                reservation.delete()  # une par une : l'historique garde la trace de chacune
+    for reservation in _reservations_de(demande).values():
+        if reservation.etat == EtatReservation.DEMANDEE:
+            reservation.delete()  # une par une : l'historique garde la trace de chacune
 
 
 def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:

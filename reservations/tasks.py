@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from portail.emails import envoyer_email
+from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode
 from .rappels import rappels_fermeture_envoyer

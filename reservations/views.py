@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familles.models import Enfant
-from portail.cache_pages import PLACES, page_famille
-from portail.configuration import configuration_courante
-from portail.famille import famille_courante
-from portail.pdf import rendre_pdf, reponse_pdf
+from portail.noyau.configuration import configuration_courante
+from portail.noyau.famille import famille_courante
+from portail.noyau.pages import page_famille
+from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import GrilleForm
 from .models import Periode, Validation
@@ -59,8 +59,7 @@ def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
     return f"{reverse('reservations:reserver')}?{urlencode(parametres)}"
 
 
-@login_required
-@page_famille(depend=(PLACES,), interrupteur="reservations_actives")
+@page_famille(interrupteur="reservations_actives")
 def index(request: HttpRequest) -> HttpResponse:
     famille = _famille(request)
     enfants, activites = accueil_reservations(famille, timezone.localdate())

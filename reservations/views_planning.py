@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from familles.models import Enfant
-from portail.cache_pages import PLACES, page_famille
-from portail.famille import famille_courante, get_for_famille
-from portail.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.pages import page_famille
 
 from .absences import absence_declarable, absence_declarer, libelle_jour
 from .forms_absences import FormulaireAbsence
@@ -29,8 +29,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     return redirect("reservations:planning_mois", enfant.pk, aujourdhui.year, aujourdhui.month)
 
 
-@login_required
-@page_famille(depend=(PLACES,))
+@page_famille()
 def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int) -> HttpResponse:
     if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
         raise Http404

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 
 from .factories import MOT_DE_PASSE, EnfantFactory, FamilleFactory, ResponsableFactory, UserFactory
 
@@ -428,10 +428,3 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if os.environ.get("PORTAIL_AUCUN_SKIP") and sautes and exitstatus == 0:
         rapporteur.write_line(f"ÉCHEC : {len(sautes)} test(s) sauté(s) en CI.", red=True)
         session.exitstatus = 1
-
-
-@pytest.fixture
-def sans_cache_pages(settings):
-    """Le coût réel d'une page (requêtes SQL comptées) : ni pages ni comptes gardés dans le
-    cache (portail.cache_pages), qui resserviraient la page sans une requête."""
-    settings.PORTAIL_CACHE_PAGES_SECONDES = 0

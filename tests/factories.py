@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from familles.models import Enfant, Famille, Responsable, Role
-from portail.models import User
+from portail.noyau.models import User
 
 MOT_DE_PASSE = "Test-Parent-2026"
 

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse
 
+from demandes.models import Demande, Direction, Message, StatutDemande
+from pieces.models import Piece, StatutPiece
+
 register = template.Library()
 
 
@@ -21,9 +24,6 @@ def travail_du_jour(context) -> list[Raccourci]:
 
     Une requête par compteur (demandes, pièces, messages), quel que soit le volume.
     """
-    from demandes.models import Demande, Direction, Message, StatutDemande
-    from pieces.models import Piece, StatutPiece
-
     user = context["request"].user
     raccourcis: list[Raccourci] = []
     if user.has_perm("demandes.view_demande"):

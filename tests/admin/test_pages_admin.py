@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demandes.models import Demande
-from portail.models import User
+from portail.noyau.models import User
 
 from ..factories import FamilleFactory
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from demandes.messagerie import message_ecrire_a_la_famille, nombre_non_lus
 from demandes.models import Direction, Message
-from portail.configuration import vider_cache_configuration
-from portail.fichiers import TAILLE_MAX
+from portail.noyau.configuration import vider_cache_configuration
+from portail.noyau.fichiers import TAILLE_MAX
 
 from .factories_messages import MessageFactory
 

@@ -162,7 +162,7 @@ def test_famille_sans_compte_ni_email_recoit_le_message_sans_email(
 
 
 def test_piece_jointe_trop_grosse_refusee_dans_l_admin(client_agent, famille):
-    from portail.fichiers import TAILLE_MAX
+    from portail.noyau.fichiers import TAILLE_MAX
 
     gros = SimpleUploadedFile("gros.pdf", b"%PDF-1.4\n" + b"0" * TAILLE_MAX)
     reponse = client_agent.post(

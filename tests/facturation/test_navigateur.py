@@ -6,7 +6,7 @@ from datetime import date
 from django.core.cache import cache
 
 from facturation.models import Regie
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
 from tests.factories import MOT_DE_PASSE
 

@@ -11,7 +11,7 @@ from demandes.models import Demande, StatutDemande
 from demandes.services import demande_accepter, demande_refuser
 from facturation.models import Facture, Reglement
 from facturation.services import facture_emettre_avoir, reglement_enregistrer
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 
 from .factories import facturer_jours
 

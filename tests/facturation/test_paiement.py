@@ -23,7 +23,7 @@ from facturation.models import (
     TransactionFacture,
     TransactionPaiement,
 )
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 
 from .factories import facturer_jours, regie_cantine
 

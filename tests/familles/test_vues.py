@@ -8,7 +8,7 @@ from demandes.models import Demande, StatutDemande
 from familles.models import PersonneAutorisee, Role
 from familles.services import MESSAGE_DOUBLON
 from familles.views import MESSAGE_AUCUNE, MESSAGE_ENVOYEE
-from portail.configuration import vider_cache_configuration
+from portail.noyau.configuration import vider_cache_configuration
 
 from ..factories import EnfantFactory
 from .conftest import grande_famille
@@ -108,7 +108,6 @@ def test_pages_anonyme_vers_connexion(client, configuration, nom):
 
 
 @pytest.mark.parametrize("nom", PAGES)
-@pytest.mark.usefixtures("sans_cache_pages")
 def test_pages_en_nombre_fixe_de_requetes(
     client, configuration, django_assert_max_num_queries, nom
 ):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from familles.identifiants import mot_de_passe_temporaire
 from familles.models import Famille
 from familles.tasks import expirer_mots_de_passe_temporaires
-from portail.models import User
+from portail.noyau.models import User
 from tests.factories import FamilleFactory, ResponsableFactory, UserFactory
 
 NOUVEAU = "Mon-Nouveau-2026"

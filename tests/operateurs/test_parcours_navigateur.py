@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portail.models import User
+from portail.noyau.models import User
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
 
 EXEMPLE = Path(__file__).resolve().parents[2] / "docs" / "exemple_familles.csv"

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from demandes.models import Demande, LigneDemande, StatutDemande
 from portail.celery import app
-from portail.tasks import purger_donnees
+from portail.noyau.tasks import purger_donnees
 from tests.factories import FamilleFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -28,7 +28,7 @@ def test_le_planning_nomme_de_vraies_taches_avec_leurs_arguments(taches):
         "reservations.tasks.rappeler_fermeture_periodes",
         "familles.tasks.expirer_mots_de_passe_temporaires",
         "facturation.tasks.verifier_paiements_en_cours",
-        "portail.tasks.purger_donnees",
+        "portail.noyau.tasks.purger_donnees",
     }
     for entree in settings.CELERY_BEAT_SCHEDULE.values():
         tache = taches[entree["task"]]

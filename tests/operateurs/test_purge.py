@@ -12,7 +12,7 @@ from django.core.management import call_command
 from demandes.models import Demande, LigneDemande, Message, StatutDemande
 from familles.models import Famille
 from pieces.models import Piece, Portee, StatutPiece, TypePiece
-from portail.conservation import regles_declarees
+from portail.noyau.conservation import regles_declarees
 from reservations.models import Activite, Periode, RappelPeriode, TypeActivite
 from tests.factories import FamilleFactory
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from familles.models import Enfant
-from portail.models import User
+from portail.noyau.models import User
 from reservations.models import (
     Activite,
     EtatReservation,

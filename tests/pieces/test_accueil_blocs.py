@@ -3,14 +3,13 @@ et une grande famille."""
 
 from datetime import date
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from demandes.models import Direction, Message
 from pieces.models import Piece, StatutPiece
-from portail.models import Actualite
+from portail.noyau.models import Actualite
 from tests.factories import EnfantFactory
 
 from .factories import InscriptionFactory
@@ -23,7 +22,6 @@ def _requetes_accueil(client) -> int:
     return len(requetes)
 
 
-@pytest.mark.usefixtures("sans_cache_pages")
 def test_accueil_en_nombre_fixe_de_requetes(client_parent, famille, types_cantine, cantine):
     Actualite.objects.create(titre="Info", affichee_du=date(2020, 1, 1))
     InscriptionFactory(enfant=famille.enfants.get(), activite=cantine)

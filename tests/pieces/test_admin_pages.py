@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from demandes.models import Message
 from pieces.models import DocumentTelechargeable, TypePiece
-from portail.models import Actualite
+from portail.noyau.models import Actualite
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""portail.fichiers.verifier_fichier appelé directement : les noms que Django ne nettoie pas."""
+"""verifier_fichier (le socle) appelé directement : les noms que Django ne nettoie pas."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portail.fichiers import nom_sur, verifier_fichier
+from portail.noyau.fichiers import nom_sur, verifier_fichier
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

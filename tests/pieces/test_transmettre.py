@@ -13,8 +13,8 @@ from django.urls import reverse
 from demandes.models import Demande, StatutDemande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from pieces.models import Piece, Portee, StatutPiece
-from portail.configuration import vider_cache_configuration
-from portail.fichiers import TAILLE_MAX
+from portail.noyau.configuration import vider_cache_configuration
+from portail.noyau.fichiers import TAILLE_MAX
 from tests.factories import EnfantFactory
 
 from .conftest import pdf_valide, png_valide

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from portail.registre import ACCUEIL
+from portail.noyau.registre import ACCUEIL
 
 
 def test_accueil_anonyme_renvoie_vers_la_connexion(client, configuration):

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from portail.actualites import actualites_visibles
-from portail.models import Actualite
+from portail.noyau.models import Actualite
 
 
 def _actualite(titre, du, au=None, **autres):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portail.groupes import ADMINISTRATEUR, AGENT, REGISSEUR, groupes_mettre_a_jour
-from portail.models import User
+from portail.noyau.models import User
 from tests.factories import MOT_DE_PASSE, UserFactory
 
 NOUVEAU = "Nouveau-Carnin-2026"
@@ -147,7 +147,7 @@ def test_premiere_connexion_enregistre_mot_de_passe_et_conditions(client_premier
 def test_nouvelle_version_des_conditions_a_accepter(client_parent, configuration):
     configuration.cgu_version = "2"
     configuration.save()
-    from portail.configuration import vider_cache_configuration
+    from portail.noyau.configuration import vider_cache_configuration
 
     vider_cache_configuration()
     reponse = client_parent.get(reverse("portail:accueil"))

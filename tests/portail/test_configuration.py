@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from portail.configuration import fonctionnalite_requise, vider_cache_configuration
-from portail.models import Configuration
-from portail.registre import MENU, EntreeMenu
+from portail.noyau.configuration import fonctionnalite_requise, vider_cache_configuration
+from portail.noyau.models import Configuration
+from portail.noyau.registre import MENU, EntreeMenu
 
 
 def _png() -> bytes:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from familles.models import Famille
-from portail.models import Configuration, User
+from portail.noyau.models import Configuration, User
 
 
 def _compter() -> dict[str, int]:

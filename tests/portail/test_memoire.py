@@ -6,13 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portail.memoire import en_memoire, vider_memoire
-from portail.models import Actualite
+from portail.noyau.memoire import en_memoire, vider_memoire
+from portail.noyau.models import Actualite
 from tests.pieces.factories import TypePieceFactory
 
 
 @pytest.fixture
-def memoire_active(settings, sans_cache_pages):
+def memoire_active(settings):
     settings.CONFIGURATION_CACHE_LOCAL_SECONDES = 10
     vider_memoire()
     yield
@@ -83,7 +83,7 @@ def test_une_actualite_ajoutee_apparait_apres_le_delai(client_parent, memoire_ac
 
 
 def test_les_adresses_du_menu_sont_celles_de_reverse(client_parent):
-    from portail.registre import MENU
+    from portail.noyau.registre import MENU
 
     assert MENU
     page = client_parent.get(reverse("portail:accueil")).content.decode()

@@ -1,6 +1,6 @@
 import pytest
 
-from portail.tasks import envoyer_email_task
+from portail.noyau.tasks import envoyer_email_task
 
 
 @pytest.mark.worker

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from demandes.services import demande_accepter, demande_refuser
-from portail.conservation import regles_declarees
+from portail.noyau.conservation import regles_declarees
 from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence, Reservation
 

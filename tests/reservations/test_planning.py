@@ -206,7 +206,6 @@ def _requetes(client, enfant):
     return len(requetes)
 
 
-@pytest.mark.usefixtures("sans_cache_pages")
 def test_nombre_de_requetes_fixe_quelle_que_soit_la_famille(client, famille, lise):
     client.force_login(famille.compte)
     petite = _requetes(client, lise)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from demandes.models import Demande
-from portail.configuration import vider_cache_configuration
+from portail.noyau.configuration import vider_cache_configuration
 from reservations.models import EtatReservation, Fermeture, Reservation
 from reservations.regles import Choix
 from tests.factories import EnfantFactory
@@ -274,7 +274,6 @@ def _grande_famille(famille, periode, unite, n_enfants):
     return enfants
 
 
-@pytest.mark.usefixtures("sans_cache_pages")
 def test_nombre_de_requetes_fixe(client_parent, famille, alsh, django_assert_max_num_queries):
     lise = famille.enfants.get()
     client_parent.get(_url(alsh.periode, lise))  # caches (configuration, session)
@@ -349,7 +348,6 @@ def test_validation_automatique_depuis_la_page(client_parent, famille, garderie)
     assert texte.count("✓ Réservé</label>") == 2
 
 
-@pytest.mark.usefixtures("sans_cache_pages")
 def test_recapitulatif_en_nombre_de_requetes_fixe(
     client_parent, famille, cantine, django_assert_max_num_queries
 ):

@@ -6,7 +6,7 @@ from typing import cast
 import pytest
 from django.contrib.auth.models import Permission
 
-from portail.models import User
+from portail.noyau.models import User
 from reservations.models import JourOuverture
 from tests.factories import UserFactory
 from tests.reservations.factories_planning import PeriodeFactory, cantine

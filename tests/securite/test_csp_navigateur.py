@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 from tests.factories import MOT_DE_PASSE
 
 from . import objets

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.http import FileResponse
 from django.urls import reverse
 
-from portail.models import User
+from portail.noyau.models import User
 from tests.factories import UserFactory
 
 from . import objets

@@ -8,7 +8,7 @@ from django.urls import reverse
 from demandes.models import Demande, Message
 from facturation.models import TransactionPaiement
 from pieces.models import Piece
-from portail.models import Configuration
+from portail.noyau.models import Configuration
 
 from . import objets
 

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from facturation.forms import MoisField
 from facturation.models import Regie
 from facturation.services import facturation_lancer
-from portail.commandes import CommandeFrancaise
+from portail.noyau.commandes import CommandeFrancaise
 
 
 class Command(CommandeFrancaise):

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError, CommandParser
 
 from familles.identifiants import comptes_preparer, familles_a_servir
-from portail.commandes import CommandeFrancaise
+from portail.noyau.commandes import CommandeFrancaise
 
 TAILLE_LOT = 500
 

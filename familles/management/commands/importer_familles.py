@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError, CommandParser
 
 from familles.importation import MOTIF_HISTORIQUE, ErreurFichier, familles_importer
-from portail.commandes import CommandeFrancaise
+from portail.noyau.commandes import CommandeFrancaise
 
 MAX_ERREURS_AFFICHEES = 200
 

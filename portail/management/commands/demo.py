@@ -4,7 +4,7 @@ import importlib.util
 from django.apps import apps
 from django.db import transaction
 
-from portail.commandes import CommandeFrancaise
+from portail.noyau.commandes import CommandeFrancaise
 
 # Ordre de chargement : chaque application s'appuie sur les précédentes.
 ORDRE = ["portail", "familles", "demandes", "reservations", "facturation", "pieces"]

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandParser
 
-from portail.commandes import CommandeFrancaise
-from portail.conservation import donnees_purger
+from portail.noyau.commandes import CommandeFrancaise
+from portail.noyau.conservation import donnees_purger
 
 
 class Command(CommandeFrancaise):

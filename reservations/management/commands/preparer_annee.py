@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
-from portail.commandes import CommandeFrancaise
-from portail.models import ZoneScolaire
+from portail.noyau.commandes import CommandeFrancaise
+from portail.noyau.models import ZoneScolaire
 from reservations.calendrier import annee_preparer, zone_de_la_commune
 
 

@@ -59,23 +59,23 @@ def fonctionnalite_active(interrupteur: str) -> bool:
     return bool(getattr(configuration_courante(), interrupteur))
 
 
+def fonctionnalite_verifier(interrupteur: str) -> None:
+    """404 quand la commune a coupé la fonctionnalité (vues, pages et envois)."""
+    if not fonctionnalite_active(interrupteur):
+        raise Http404("Cette fonctionnalité n'est pas ouverte par la commune.")
+
+
 def fonctionnalite_requise(
     interrupteur: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Décorateur de vue : 404 quand la commune a coupé la fonctionnalité.
-
-    @login_required
-    @fonctionnalite_requise("reservations_actives")
-    def reservations(request): ...
-    """
+    """Décorateur de vue : 404 quand la commune a coupé la fonctionnalité."""
     if interrupteur not in INTERRUPTEURS:
         raise ValueError(f"Interrupteur inconnu : {interrupteur}")
 
     def decorateur(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(vue)
         def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not fonctionnalite_active(interrupteur):
-                raise Http404("Cette fonctionnalité n'est pas ouverte par la commune.")
+            fonctionnalite_verifier(interrupteur)
             return vue(request, *args, **kwargs)
 
         return enveloppe

@@ -2,7 +2,7 @@
 
 Les actualités de la mairie ou les types de pièces exigées sont les mêmes pour chaque
 parent : chaque page de l'accueil les relisait en base (3 des 10 requêtes SQL de l'accueil).
-Comme la configuration de la commune (``portail.configuration``), elles sont gardées
+Comme la configuration de la commune (``portail.noyau.configuration``), elles sont gardées
 ``CONFIGURATION_CACHE_LOCAL_SECONDES`` secondes (10 en production, 0 dans les tests) : une
 modification dans l'admin apparaît partout après ce délai au plus.
 """

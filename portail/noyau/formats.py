@@ -1,0 +1,18 @@
+"""Les montants écrits comme partout en France : « 1 234,50 € »."""
+
+from decimal import Decimal
+
+
+def format_montant(valeur: Decimal | int | None) -> str:
+    """17 → "17,00 €" ; 1234.5 → "1 234,50 €" (espaces simples, lisibles partout)."""
+    if valeur is None:
+        valeur = Decimal("0")
+    montant = Decimal(valeur).quantize(Decimal("0.01"))
+    signe = "-" if montant < 0 else ""
+    entier, decimales = f"{abs(montant):.2f}".split(".")
+    groupes: list[str] = []
+    while entier:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    espace = " "
+    return f"{signe}{espace.join(groupes)},{decimales} €"

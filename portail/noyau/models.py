@@ -1,0 +1,121 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """Compte d'un parent (lié à une famille) ou d'un agent de la mairie."""
+
+    doit_changer_mot_de_passe = models.BooleanField(
+        "doit changer son mot de passe",
+        default=False,
+        help_text="Vrai tant que le parent n'a pas fait sa première connexion.",
+    )
+    mot_de_passe_temporaire_expire_le = models.DateTimeField(
+        "mot de passe temporaire valable jusqu'au", null=True, blank=True
+    )
+    cgu_version = models.CharField("version des conditions acceptée", max_length=20, blank=True)
+    cgu_acceptees_le = models.DateTimeField("conditions acceptées le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "compte"
+        verbose_name_plural = "comptes"
+
+
+class Fonctionnalite(models.TextChoices):
+    RESERVATIONS = "reservations", "Réservations"
+    FACTURES = "factures", "Factures"
+    PAIEMENT_EN_LIGNE = "paiement_en_ligne", "Paiement en ligne"
+    PIECES = "pieces", "Pièces"
+    MESSAGES = "messages", "Boîte de réception"
+
+
+class ZoneScolaire(models.TextChoices):
+    A = "A", "Zone A"
+    B = "B", "Zone B"
+    C = "C", "Zone C"
+
+
+class Configuration(models.Model):
+    """La configuration de la commune : un seul enregistrement, modifié dans l'admin."""
+
+    nom_commune = models.CharField("nom de la commune", max_length=120, default="Ma commune")
+    email_contact = models.EmailField("e-mail de contact", default="portail@example.fr")
+    site_web = models.URLField("site internet de la commune", default="https://www.example.fr/")
+    logo = models.ImageField("logo", upload_to="configuration/", blank=True)
+    adresse_mairie = models.TextField("adresse de la mairie", blank=True)
+    telephone_mairie = models.CharField("téléphone de la mairie", max_length=20, blank=True)
+    cgu_texte = models.TextField("conditions d'utilisation", blank=True)
+    cgu_version = models.CharField(
+        "version des conditions d'utilisation", max_length=20, default="1"
+    )
+    zone_scolaire = models.CharField(
+        "zone de vacances scolaires", max_length=1, choices=ZoneScolaire.choices, default="B"
+    )
+    reservations_actives = models.BooleanField("réservations en ligne", default=True)
+    factures_actives = models.BooleanField("factures", default=True)
+    paiement_en_ligne_actif = models.BooleanField("paiement en ligne (PayFiP)", default=False)
+    pieces_actives = models.BooleanField("pièces justificatives", default=True)
+    messages_actifs = models.BooleanField("boîte de réception", default=True)
+    modes_de_paiement = models.TextField(
+        "comment payer (affiché quand le paiement en ligne est coupé)",
+        blank=True,
+        default="Vous pouvez régler en mairie par chèque à l'ordre du Trésor public, "
+        "en espèces ou par CESU.",
+    )
+
+    class Meta:
+        verbose_name = "configuration de la commune"
+        verbose_name_plural = "configuration de la commune"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="configuration_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom_commune
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.cgu_version.strip():
+            raise ValidationError({"cgu_version": "Indiquez une version des conditions."})
+
+
+class Actualite(models.Model):
+    """Une information ou un lien que la mairie publie (accueil et page « Infos »)."""
+
+    titre = models.CharField("titre", max_length=160)
+    texte = models.TextField("texte", blank=True)
+    lien = models.URLField("lien", blank=True)
+    libelle_lien = models.CharField(
+        "texte du lien", max_length=120, blank=True, help_text="Par défaut : « En savoir plus »."
+    )
+    affichee_du = models.DateField("affichée à partir du")
+    affichee_au = models.DateField(
+        "affichée jusqu'au (inclus)", null=True, blank=True, help_text="Vide : sans fin."
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "actualité"
+        ordering = ["-affichee_du", "-id"]
+        indexes = [models.Index(fields=["affichee_du", "affichee_au"], name="actualite_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(affichee_au__isnull=True)
+                | models.Q(affichee_au__gte=models.F("affichee_du")),
+                name="actualite_dates_ordonnees",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titre
+
+    def clean(self) -> None:
+        if self.affichee_au and self.affichee_du and self.affichee_au < self.affichee_du:
+            raise ValidationError({"affichee_au": "La date de fin doit suivre la date de début."})
