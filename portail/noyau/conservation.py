@@ -60,7 +60,7 @@ def regles_historique(app_label: str, jours: int) -> list[RegleConservation]:
 
 
 def regles_declarees() -> list[RegleConservation]:
-    regles: list[RegleConservation] = []
+    regles: list[RegleConservation] = regles_du_socle()
     for config in apps.get_app_configs():
         nom = f"{config.name}.conservation"
         if importlib.util.find_spec(nom) is None:
@@ -141,7 +141,7 @@ def donnees_purger(
     return resultats
 
 
-def regles() -> list[RegleConservation]:
+def regles_du_socle() -> list[RegleConservation]:
     """Règles du socle : sessions expirées et journaux de connexion (django-axes)."""
     from django.conf import settings
 
