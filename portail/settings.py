@@ -175,7 +175,9 @@ ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
-# django-axes : 5 échecs pour un identifiant, puis refus pendant AXES_COOLOFF_MINUTES.
+# django-axes : 5 échecs pour un compte, puis refus pendant AXES_COOLOFF_MINUTES. Les échecs
+# sont comptés sous le nom du compte visé, qu'on ait tapé son numéro ou son e-mail
+# (portail.adapters.identifiant_axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -184,7 +186,7 @@ AXES_USERNAME_CALLABLE = "portail.adapters.identifiant_axes"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portail/verrouille.html"
 AXES_VERBOSE = False
-# Le blocage vise l'identifiant (exigence : 5 échecs pour un identifiant) ; voir README.
+# Le blocage vise le compte, pas l'adresse IP (exigence : 5 échecs pour un compte) ; voir README.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
