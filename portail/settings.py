@@ -327,6 +327,11 @@ PORTAIL_CSP = (
 
 # Paiement en ligne : le simulateur PayFiP local n'est jamais actif en production.
 PAYFIP_SIMULATEUR = env_bool("PAYFIP_SIMULATEUR", DEBUG or TESTING)
+# Notifications PayFiP acceptées par minute depuis une même adresse IP, puis 429 (une
+# notification refusée n'est pas perdue : le retour et la vérification périodique suivent).
+PAYFIP_NOTIFICATIONS_PAR_MINUTE = env_int("PAYFIP_NOTIFICATIONS_PAR_MINUTE", 60)
+if PAYFIP_NOTIFICATIONS_PAR_MINUTE < 1:
+    raise ImproperlyConfigured("PAYFIP_NOTIFICATIONS_PAR_MINUTE doit être au moins 1.")
 
 LOGGING = {
     "version": 1,

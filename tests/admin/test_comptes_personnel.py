@@ -7,6 +7,7 @@ clair, et il ne peut cocher ni « statut équipe », ni « superutilisateur », 
 """
 
 import html
+from typing import cast
 
 import pytest
 from django.contrib.auth.models import Group
@@ -27,7 +28,7 @@ def comptes(configuration):
     groupes_mettre_a_jour()
 
     def membre(username: str, groupe: str) -> User:
-        user = UserFactory(username=username, is_staff=True)
+        user = cast(User, UserFactory(username=username, is_staff=True))
         user.groups.add(Group.objects.get(name=groupe))
         return user
 
