@@ -9,20 +9,24 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAIL_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire.")
-    return value
+def arreter(message: str) -> NoReturn:
+    """Un réglage invalide arrête le démarrage par une ligne claire, sans pile d'appels.
+
+    Ces réglages sont lus au démarrage de manage.py, de gunicorn (wsgi) et de celery : chacun
+    s'arrête avec cette ligne sur la sortie d'erreur. Le code 3 est celui qui fait abandonner
+    gunicorn (« Worker failed to boot ») au lieu de relancer ses processus sans fin.
+    """
+    print(f"Portail Famille ne démarre pas : {message}", file=sys.stderr, flush=True)
+    raise SystemExit(3)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -34,7 +38,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off", "non", "faux"}:
         return False
-    raise ImproperlyConfigured(f"{name} doit valoir 0 ou 1 (reçu : {value!r}).")
+    arreter(f"{name} doit valoir 0 ou 1 (reçu : {value!r}).")
 
 
 def env_int(name: str, default: int) -> int:
@@ -43,10 +47,8 @@ def env_int(name: str, default: int) -> int:
         return default
     try:
         return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"{name} doit être un nombre entier (reçu : {value!r})."
-        ) from exc
+    except ValueError:
+        arreter(f"{name} doit être un nombre entier (reçu : {value!r}).")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -58,9 +60,17 @@ TESTING = env_bool("PORTAIL_TESTS", "pytest" in sys.modules)
 if DEBUG or TESTING:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-seulement-pas-pour-la-production-0123456789")
 else:
-    SECRET_KEY = env_str("SECRET_KEY")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+    if not SECRET_KEY:
+        arreter(
+            "la variable d'environnement SECRET_KEY est obligatoire en production "
+            "(au moins 50 caractères aléatoires, voir .env.example)."
+        )
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY doit compter au moins 50 caractères.")
+        arreter(
+            f"SECRET_KEY est trop courte ({len(SECRET_KEY)} caractères) : il en faut au "
+            "moins 50, aléatoires (voir .env.example)."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -259,7 +269,7 @@ CONSERVATION_CONNEXIONS_JOURS = env_int("CONSERVATION_CONNEXIONS_JOURS", 365)
 CONSERVATION_RAPPELS_JOURS = env_int("CONSERVATION_RAPPELS_JOURS", 365)
 for _nom, _valeur in list(globals().items()):
     if _nom.startswith(("CONSERVATION_", "RAPPEL_", "IDENTIFIANTS_")) and _valeur < 1:
-        raise ImproperlyConfigured(f"{_nom} doit être au moins 1 (reçu : {_valeur}).")
+        arreter(f"{_nom} doit être au moins 1 (reçu : {_valeur}).")
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "rappel-fermeture-periodes": {
@@ -331,7 +341,7 @@ PAYFIP_SIMULATEUR = env_bool("PAYFIP_SIMULATEUR", DEBUG or TESTING)
 # notification refusée n'est pas perdue : le retour et la vérification périodique suivent).
 PAYFIP_NOTIFICATIONS_PAR_MINUTE = env_int("PAYFIP_NOTIFICATIONS_PAR_MINUTE", 60)
 if PAYFIP_NOTIFICATIONS_PAR_MINUTE < 1:
-    raise ImproperlyConfigured("PAYFIP_NOTIFICATIONS_PAR_MINUTE doit être au moins 1.")
+    arreter("PAYFIP_NOTIFICATIONS_PAR_MINUTE doit être au moins 1.")
 
 LOGGING = {
     "version": 1,
