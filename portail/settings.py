@@ -55,8 +55,30 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+def lire_reglages_de_developpement(fichier: Path) -> None:
+    """Les réglages de développement écrits par bin/demarrer (NOM=valeur, une par ligne).
+
+    Ainsi les commandes manage.py du README marchent telles quelles dans le dossier où le
+    portail de démonstration a démarré. Une variable de l'environnement l'emporte toujours ;
+    le fichier est ignoré dès que l'environnement fixe DEBUG ou SECRET_KEY (la production les
+    fixe : .env.example, docker compose) et il n'est jamais dans l'image Docker (var/ exclu).
+    """
+    if "DEBUG" in os.environ or "SECRET_KEY" in os.environ or not fichier.is_file():
+        return
+    for numero, ligne in enumerate(fichier.read_text(encoding="utf-8").splitlines(), 1):
+        ligne = ligne.strip()
+        if not ligne or ligne.startswith("#"):
+            continue
+        nom, egal, valeur = ligne.partition("=")
+        if not egal or not nom.strip():
+            arreter(f"{fichier}, ligne {numero} : « NOM=valeur » attendu (reçu : {ligne!r}).")
+        os.environ.setdefault(nom.strip(), valeur.strip())
+
+
 TESTING = env_bool("PORTAIL_TESTS", "pytest" in sys.modules)
+if not TESTING:
+    lire_reglages_de_developpement(VAR_DIR / "developpement.env")
+DEBUG = env_bool("DEBUG", False)
 if DEBUG or TESTING:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-seulement-pas-pour-la-production-0123456789")
 else:
