@@ -347,6 +347,10 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # La supervision (docker compose, répartiteur) interroge /sante/ en HTTP interne.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Nombre de proxys de confiance devant le portail qui ajoutent l'adresse du client à
+# X-Forwarded-For (1 derrière le proxy HTTPS de la mairie) : les limites par adresse IP
+# (« mot de passe oublié », notifications PayFiP) visent alors le client, pas le proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PROXYS_DE_CONFIANCE", 0)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Aucun script en ligne dans les gabarits (les scripts sont dans static/js/) ; les styles en
 # ligne restent permis (attributs style=, admin de Django) ; Bootstrap utilise des images data:.

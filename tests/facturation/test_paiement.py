@@ -374,3 +374,27 @@ def test_reference_inconnue_repondue_sans_appeler_payfip(client, client_parent, 
         source="notification", idop=idop, resultat__startswith="PayFiP injoignable"
     ).exists()
     assert TransactionPaiement.objects.get().etat == EtatTransaction.EN_COURS
+
+
+def test_derriere_le_proxy_la_limite_vise_l_adresse_transmise(client, hote, settings):
+    settings.PAYFIP_NOTIFICATIONS_PAR_MINUTE = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    with time_machine.travel(_debut_de_minute()):
+        # Même proxy (REMOTE_ADDR), deux clients : chacun a sa limite.
+        for client_ip in ("203.0.113.7", "203.0.113.8"):
+            reponse = client.post(
+                reverse("facturation:paiement_notification"),
+                {"idOp": "inconnu"},
+                HTTP_HOST=hote,
+                REMOTE_ADDR="10.0.0.1",
+                HTTP_X_FORWARDED_FOR=client_ip,
+            )
+            assert reponse.status_code == 200
+        encore = client.post(
+            reverse("facturation:paiement_notification"),
+            {"idOp": "inconnu"},
+            HTTP_HOST=hote,
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+        assert encore.status_code == 429
