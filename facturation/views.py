@@ -1,9 +1,13 @@
+import time
 from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -230,10 +234,41 @@ def _idop(request: HttpRequest) -> str:
     return request.POST.get("idOp") or request.GET.get("idOp") or request.GET.get("idop") or ""
 
 
+def _notifications_de_trop(request: HttpRequest) -> bool:
+    """Vrai au-delà de PAYFIP_NOTIFICATIONS_PAR_MINUTE appels depuis une adresse cette minute.
+
+    Un compteur par adresse et par minute dans le cache partagé (Redis en production) : tous
+    les processus gunicorn comptent ensemble. L'adresse est celle que retient allauth pour ses
+    propres limites (« mot de passe oublié »).
+    """
+    adresse = get_adapter().get_client_ip(request)
+    cle = f"payfip-notification:{adresse}:{int(time.time() // 60)}"
+    cache.add(cle, 0, timeout=120)
+    try:
+        appels = cache.incr(cle)
+    except ValueError:  # clé expirée entre add et incr
+        cache.set(cle, 1, timeout=120)
+        appels = 1
+    return appels > settings.PAYFIP_NOTIFICATIONS_PAR_MINUTE
+
+
 @csrf_exempt
 @require_POST
 def paiement_notification(request: HttpRequest) -> HttpResponse:
-    """Appelée par PayFiP de serveur à serveur ; le résultat est redemandé à PayFiP."""
+    """Appelée par PayFiP de serveur à serveur ; le résultat est redemandé à PayFiP.
+
+    Une référence inconnue est journalisée sans rien demander à PayFiP (paiement_verifier). Au
+    delà de la limite par adresse, 429 : rien n'est perdu, le retour du navigateur et la
+    vérification périodique redemandent le résultat à PayFiP.
+    """
+    if _notifications_de_trop(request):
+        reponse = HttpResponse(
+            "Trop de notifications depuis cette adresse : réessayez dans une minute.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        reponse["Retry-After"] = "60"
+        return reponse
     paiement_verifier(idop=_idop(request), source="notification", acces=_acces(request))
     return HttpResponse("OK", content_type="text/plain")
 

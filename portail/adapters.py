@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Q
 from django.http import HttpRequest
 
 from .noyau.configuration import configuration_courante
@@ -77,9 +78,33 @@ class Authentification(AuthenticationBackend):
 
 
 def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:
-    """L'identifiant compté par django-axes : celui tapé (portail ou admin), en minuscules."""
+    """La clé comptée par django-axes : le compte visé, quel que soit l'identifiant tapé.
+
+    Numéro de famille ou e-mail, au portail (champ ``login``) ou à l'admin (``username``) :
+    les échecs d'un même compte s'additionnent sous son nom d'utilisateur, sinon cinq échecs
+    sur le numéro laisseraient encore essayer l'e-mail. Un identifiant inconnu est compté tel
+    quel (en minuscules).
+    """
     donnees = getattr(request, "POST", {}) if request is not None else {}
     identifiant = donnees.get("login") or donnees.get("username") or ""
     if not identifiant and credentials:
         identifiant = credentials.get("username") or credentials.get("email") or ""
-    return str(identifiant).strip().lower()
+    identifiant = str(identifiant).strip().lower()
+    if not identifiant:
+        return ""
+    # django-axes demande la clé plusieurs fois par tentative : une seule requête SQL.
+    deja = getattr(request, "_portail_identifiant_axes", None)
+    if deja is not None and deja[0] == identifiant:
+        return deja[1]
+    comptes = list(
+        User.objects.filter(Q(username__iexact=identifiant) | Q(email__iexact=identifiant))
+        .order_by("pk")
+        .values_list("username", "email")[:2]
+    )
+    # Comme allauth : une saisie avec « @ » désigne d'abord le compte de cette adresse.
+    champ = 1 if "@" in identifiant else 0
+    comptes.sort(key=lambda compte: compte[champ].lower() != identifiant)
+    cle = comptes[0][0].lower() if comptes else identifiant
+    if request is not None:
+        request._portail_identifiant_axes = (identifiant, cle)  # type: ignore[attr-defined]
+    return cle

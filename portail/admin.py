@@ -2,11 +2,19 @@ import filetype
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 
 from .noyau.configuration import vider_cache_configuration
 from .noyau.models import Actualite, Configuration, User
 
 TAILLE_MAX_LOGO = 1024 * 1024
+
+# Les droits d'un compte : seul un superutilisateur les donne (sinon un agent s'en donnerait).
+CHAMPS_DES_DROITS = ("is_staff", "is_superuser", "groups", "user_permissions")
+COMPTE_PROTEGE = (
+    "Ce compte n'existe pas ou appartient au personnel de la mairie : seul un "
+    "superutilisateur peut l'ouvrir."
+)
 
 
 @admin.register(User)
@@ -27,6 +35,29 @@ class CompteAdmin(UserAdmin):
     )
     readonly_fields = ("cgu_version", "cgu_acceptees_le")
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+
+    # Un membre du personnel qui n'est pas superutilisateur (agent, régisseur, administrateur)
+    # ne voit que les comptes des familles : ni le sien, ni ceux de ses collègues ou d'un
+    # superutilisateur, et il ne donne de droits à personne.
+    def get_queryset(self, request):
+        comptes = super().get_queryset(request)
+        if request.user.is_superuser:
+            return comptes
+        return comptes.filter(is_staff=False, is_superuser=False)
+
+    def get_object(self, request, object_id, from_field=None):
+        compte = super().get_object(request, object_id, from_field)
+        if compte is None and not request.user.is_superuser:
+            # Fiche, mot de passe, historique, suppression : un refus clair plutôt que la
+            # redirection « n'existe pas » de Django (sans dire si le compte existe).
+            raise PermissionDenied(COMPTE_PROTEGE)
+        return compte
+
+    def get_readonly_fields(self, request, obj=None):
+        champs = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return champs
+        return champs + CHAMPS_DES_DROITS
 
 
 class ConfigurationForm(forms.ModelForm):

@@ -9,20 +9,24 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAIL_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire.")
-    return value
+def arreter(message: str) -> NoReturn:
+    """Un réglage invalide arrête le démarrage par une ligne claire, sans pile d'appels.
+
+    Ces réglages sont lus au démarrage de manage.py, de gunicorn (wsgi) et de celery : chacun
+    s'arrête avec cette ligne sur la sortie d'erreur. Le code 3 est celui qui fait abandonner
+    gunicorn (« Worker failed to boot ») au lieu de relancer ses processus sans fin.
+    """
+    print(f"Portail Famille ne démarre pas : {message}", file=sys.stderr, flush=True)
+    raise SystemExit(3)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -34,7 +38,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off", "non", "faux"}:
         return False
-    raise ImproperlyConfigured(f"{name} doit valoir 0 ou 1 (reçu : {value!r}).")
+    arreter(f"{name} doit valoir 0 ou 1 (reçu : {value!r}).")
 
 
 def env_int(name: str, default: int) -> int:
@@ -43,24 +47,52 @@ def env_int(name: str, default: int) -> int:
         return default
     try:
         return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"{name} doit être un nombre entier (reçu : {value!r})."
-        ) from exc
+    except ValueError:
+        arreter(f"{name} doit être un nombre entier (reçu : {value!r}).")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+def lire_reglages_de_developpement(fichier: Path) -> None:
+    """Les réglages de développement écrits par bin/demarrer (NOM=valeur, une par ligne).
+
+    Ainsi les commandes manage.py du README marchent telles quelles dans le dossier où le
+    portail de démonstration a démarré. Une variable de l'environnement l'emporte toujours ;
+    le fichier est ignoré dès que l'environnement fixe DEBUG ou SECRET_KEY (la production les
+    fixe : .env.example, docker compose) et il n'est jamais dans l'image Docker (var/ exclu).
+    """
+    if "DEBUG" in os.environ or "SECRET_KEY" in os.environ or not fichier.is_file():
+        return
+    for numero, ligne in enumerate(fichier.read_text(encoding="utf-8").splitlines(), 1):
+        ligne = ligne.strip()
+        if not ligne or ligne.startswith("#"):
+            continue
+        nom, egal, valeur = ligne.partition("=")
+        if not egal or not nom.strip():
+            arreter(f"{fichier}, ligne {numero} : « NOM=valeur » attendu (reçu : {ligne!r}).")
+        os.environ.setdefault(nom.strip(), valeur.strip())
+
+
 TESTING = env_bool("PORTAIL_TESTS", "pytest" in sys.modules)
+if not TESTING:
+    lire_reglages_de_developpement(VAR_DIR / "developpement.env")
+DEBUG = env_bool("DEBUG", False)
 if DEBUG or TESTING:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-seulement-pas-pour-la-production-0123456789")
 else:
-    SECRET_KEY = env_str("SECRET_KEY")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+    if not SECRET_KEY:
+        arreter(
+            "la variable d'environnement SECRET_KEY est obligatoire en production "
+            "(au moins 50 caractères aléatoires, voir .env.example)."
+        )
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY doit compter au moins 50 caractères.")
+        arreter(
+            f"SECRET_KEY est trop courte ({len(SECRET_KEY)} caractères) : il en faut au "
+            "moins 50, aléatoires (voir .env.example)."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -175,7 +207,9 @@ ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
-# django-axes : 5 échecs pour un identifiant, puis refus pendant AXES_COOLOFF_MINUTES.
+# django-axes : 5 échecs pour un compte, puis refus pendant AXES_COOLOFF_MINUTES. Les échecs
+# sont comptés sous le nom du compte visé, qu'on ait tapé son numéro ou son e-mail
+# (portail.adapters.identifiant_axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -184,7 +218,7 @@ AXES_USERNAME_CALLABLE = "portail.adapters.identifiant_axes"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portail/verrouille.html"
 AXES_VERBOSE = False
-# Le blocage vise l'identifiant (exigence : 5 échecs pour un identifiant) ; voir README.
+# Le blocage vise le compte, pas l'adresse IP (exigence : 5 échecs pour un compte) ; voir README.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -257,7 +291,7 @@ CONSERVATION_CONNEXIONS_JOURS = env_int("CONSERVATION_CONNEXIONS_JOURS", 365)
 CONSERVATION_RAPPELS_JOURS = env_int("CONSERVATION_RAPPELS_JOURS", 365)
 for _nom, _valeur in list(globals().items()):
     if _nom.startswith(("CONSERVATION_", "RAPPEL_", "IDENTIFIANTS_")) and _valeur < 1:
-        raise ImproperlyConfigured(f"{_nom} doit être au moins 1 (reçu : {_valeur}).")
+        arreter(f"{_nom} doit être au moins 1 (reçu : {_valeur}).")
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "rappel-fermeture-periodes": {
@@ -313,6 +347,10 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # La supervision (docker compose, répartiteur) interroge /sante/ en HTTP interne.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Nombre de proxys de confiance devant le portail qui ajoutent l'adresse du client à
+# X-Forwarded-For (1 derrière le proxy HTTPS de la mairie) : les limites par adresse IP
+# (« mot de passe oublié », notifications PayFiP) visent alors le client, pas le proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PROXYS_DE_CONFIANCE", 0)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Aucun script en ligne dans les gabarits (les scripts sont dans static/js/) ; les styles en
 # ligne restent permis (attributs style=, admin de Django) ; Bootstrap utilise des images data:.
@@ -325,6 +363,11 @@ PORTAIL_CSP = (
 
 # Paiement en ligne : le simulateur PayFiP local n'est jamais actif en production.
 PAYFIP_SIMULATEUR = env_bool("PAYFIP_SIMULATEUR", DEBUG or TESTING)
+# Notifications PayFiP acceptées par minute depuis une même adresse IP, puis 429 (une
+# notification refusée n'est pas perdue : le retour et la vérification périodique suivent).
+PAYFIP_NOTIFICATIONS_PAR_MINUTE = env_int("PAYFIP_NOTIFICATIONS_PAR_MINUTE", 60)
+if PAYFIP_NOTIFICATIONS_PAR_MINUTE < 1:
+    arreter("PAYFIP_NOTIFICATIONS_PAR_MINUTE doit être au moins 1.")
 
 LOGGING = {
     "version": 1,

@@ -292,3 +292,109 @@ def test_simultaneous_notifications_record_one_payment(
     assert Reglement.objects.count() == 1
     assert _reste(facture) == Decimal("0.00")
     assert EvenementPaiement.objects.filter(resultat__startswith="payée").count() == 1
+
+
+# --- Point de notification : limite par adresse, références inconnues ---------------------
+
+
+def _debut_de_minute():
+    """Cinq secondes après le début de la minute suivante : la fenêtre du compteur est stable."""
+    return timezone.now().replace(second=5, microsecond=0) + timedelta(minutes=1)
+
+
+def _notifier(client, hote, idop: str, adresse: str = "127.0.0.1"):
+    return client.post(
+        reverse("facturation:paiement_notification"),
+        {"idOp": idop},
+        HTTP_HOST=hote,
+        REMOTE_ADDR=adresse,
+    )
+
+
+def test_notifications_limitees_par_adresse(client, hote, settings):
+    settings.PAYFIP_NOTIFICATIONS_PAR_MINUTE = 3
+    with time_machine.travel(_debut_de_minute()) as voyage:
+        for _ in range(3):
+            assert _notifier(client, hote, "inconnu", "10.0.0.1").status_code == 200
+        refusee = _notifier(client, hote, "inconnu", "10.0.0.1")
+        assert refusee.status_code == 429
+        assert refusee["Retry-After"] == "60"
+        assert "Trop de notifications" in refusee.content.decode()
+        # Refusée avant tout travail : rien n'est journalisé pour elle.
+        assert EvenementPaiement.objects.count() == 3
+        # Une autre adresse n'est pas concernée.
+        assert _notifier(client, hote, "inconnu", "10.0.0.2").status_code == 200
+        # La minute suivante, la première adresse est de nouveau servie.
+        voyage.shift(timedelta(seconds=60))
+        assert _notifier(client, hote, "inconnu", "10.0.0.1").status_code == 200
+
+
+def test_notification_refusee_le_retour_paie_quand_meme(
+    client, client_parent, hote, facture, settings
+):
+    settings.PAYFIP_NOTIFICATIONS_PAR_MINUTE = 1
+    with time_machine.travel(_debut_de_minute()):
+        url = _commencer(client_parent, hote, facture)
+        # Une notification forgée depuis la même adresse que le simulateur épuise la limite :
+        # la vraie notification du simulateur reçoit 429 et ne paie rien.
+        assert _notifier(client, hote, "inconnu").status_code == 200
+        idop, retour = _choisir(client_parent, hote, url, "payer")
+        assert TransactionPaiement.objects.get().etat == EtatTransaction.EN_COURS
+        assert not EvenementPaiement.objects.filter(source="notification", idop=idop).exists()
+        # Le retour du navigateur redemande le résultat à PayFiP : payé une fois.
+        client_parent.get(urlparse(retour).path, {"idOp": idop}, HTTP_HOST=hote)
+    assert TransactionPaiement.objects.get().etat == EtatTransaction.PAYEE
+    assert Reglement.objects.count() == 1
+    assert _reste(facture) == Decimal("0.00")
+
+
+def _hote_ferme() -> str:
+    """Une adresse où rien n'écoute : un appel à « PayFiP » par là échoue et se voit."""
+    import socket
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        port = prise.getsockname()[1]
+    return f"127.0.0.1:{port}"
+
+
+def test_reference_inconnue_repondue_sans_appeler_payfip(client, client_parent, hote, facture):
+    _commencer(client_parent, hote, facture)
+    ferme = _hote_ferme()
+    assert _notifier(client, ferme, "inconnu123").status_code == 200
+    assert _notifier(client, ferme, "").status_code == 200
+    resultats = list(
+        EvenementPaiement.objects.filter(source="notification").values_list("resultat", flat=True)
+    )
+    assert resultats == ["idOp inconnu : rien n'est payé"] * 2
+    # Témoin : une référence connue et en cours interroge bien PayFiP, ici injoignable.
+    idop = TransactionPaiement.objects.get().idop
+    assert _notifier(client, ferme, idop).status_code == 200
+    assert EvenementPaiement.objects.filter(
+        source="notification", idop=idop, resultat__startswith="PayFiP injoignable"
+    ).exists()
+    assert TransactionPaiement.objects.get().etat == EtatTransaction.EN_COURS
+
+
+def test_derriere_le_proxy_la_limite_vise_l_adresse_transmise(client, hote, settings):
+    settings.PAYFIP_NOTIFICATIONS_PAR_MINUTE = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    with time_machine.travel(_debut_de_minute()):
+        # Même proxy (REMOTE_ADDR), deux clients : chacun a sa limite.
+        for client_ip in ("203.0.113.7", "203.0.113.8"):
+            reponse = client.post(
+                reverse("facturation:paiement_notification"),
+                {"idOp": "inconnu"},
+                HTTP_HOST=hote,
+                REMOTE_ADDR="10.0.0.1",
+                HTTP_X_FORWARDED_FOR=client_ip,
+            )
+            assert reponse.status_code == 200
+        encore = client.post(
+            reverse("facturation:paiement_notification"),
+            {"idOp": "inconnu"},
+            HTTP_HOST=hote,
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+        assert encore.status_code == 429

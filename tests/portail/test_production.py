@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -57,18 +58,80 @@ def test_check_deploy_signale_un_debug_oublie():
     assert "security.W018" in resultat.stdout + resultat.stderr
 
 
-def test_sans_secret_key_la_production_refuse_de_demarrer():
-    env = _env_production()
+def _une_ligne(sortie: str) -> str:
+    """La sortie d'erreur, sans les lignes du journal de gunicorn ([date] [pid] [INFO] …)."""
+    lignes = [ligne for ligne in sortie.splitlines() if ligne and not ligne.startswith("[")]
+    assert "Traceback" not in sortie, sortie
+    assert len(lignes) == 1, sortie
+    return lignes[0]
+
+
+def _sans_secret_key(**autres: str) -> dict[str, str]:
+    env = _env_production(**autres)
     del env["SECRET_KEY"]
+    return env
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "attendu"),
+    [
+        (None, "SECRET_KEY est obligatoire en production"),
+        ("", "SECRET_KEY est obligatoire en production"),
+        ("trop-courte-0123456789", "SECRET_KEY est trop courte (22 caractères)"),
+    ],
+    ids=["absente", "vide", "courte"],
+)
+def test_sans_secret_key_valable_manage_py_s_arrete_en_une_ligne(secret_key, attendu):
+    env = _sans_secret_key() if secret_key is None else _env_production(SECRET_KEY=secret_key)
     resultat = _manage("check", env=env)
     assert resultat.returncode != 0
-    assert "La variable d'environnement SECRET_KEY est obligatoire." in resultat.stderr
+    ligne = _une_ligne(resultat.stderr)
+    assert ligne.startswith("Portail Famille ne démarre pas : ")
+    assert attendu in ligne
+
+
+def test_sans_secret_key_gunicorn_s_arrete_en_une_ligne():
+    # Plusieurs processus, comme en production : la vérification se fait une fois, dans le
+    # processus maître (gunicorn.conf.py), avant qu'aucun ne démarre.
+    resultat = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portail.wsgi:application",
+            "--workers",
+            "3",
+            "--bind",
+            "127.0.0.1:0",
+        ],
+        cwd=RACINE,
+        env=_sans_secret_key(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resultat.returncode != 0
+    assert "SECRET_KEY est obligatoire en production" in _une_ligne(resultat.stderr)
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_sans_secret_key_celery_s_arrete_en_une_ligne(service, tmp_path):
+    resultat = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "portail", service, "--loglevel", "INFO"],
+        cwd=RACINE,
+        env=_sans_secret_key(PORTAIL_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resultat.returncode != 0
+    assert "SECRET_KEY est obligatoire en production" in _une_ligne(resultat.stderr)
 
 
 def test_valeur_invalide_refusee_clairement():
     resultat = _manage("check", env=_env_production(CONN_MAX_AGE="beaucoup"))
     assert resultat.returncode != 0
-    assert "CONN_MAX_AGE doit être un nombre entier" in resultat.stderr
+    assert "CONN_MAX_AGE doit être un nombre entier" in _une_ligne(resultat.stderr)
 
 
 def test_env_example_liste_toutes_les_variables_des_reglages():
