@@ -165,19 +165,22 @@ def brancher(branchement: Branchement) -> None:
     """Branche une application (ou remplace son branchement précédent, même nom)."""
     for interrupteur in branchement.interrupteurs:
         verifier_nom(interrupteur.nom)
-    _BRANCHEMENTS[branchement.application] = branchement
-    _reindexer()
+    branches = {**_BRANCHEMENTS, branchement.application: branchement}
+    _reindexer(branches)  # lève ValueError sans rien changer si le branchement est faux
+    _BRANCHEMENTS.clear()
+    _BRANCHEMENTS.update(branches)
 
 
 def debrancher(application: str) -> None:
+    """Retire une application (les tests qui branchent une application d'essai)."""
     _BRANCHEMENTS.pop(application, None)
-    _reindexer()
+    _reindexer(_BRANCHEMENTS)
 
 
-def _reindexer() -> None:
+def _reindexer(branches: dict[str, Branchement]) -> None:
     global _index
     index = _Index()
-    for branchement in _BRANCHEMENTS.values():
+    for branchement in branches.values():
         for type_ in branchement.types_demande:
             if type_.code in index.types:
                 raise ValueError(f"Type de demande déclaré deux fois : {type_.code}")
