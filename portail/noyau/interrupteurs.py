@@ -58,3 +58,8 @@ def menu() -> list[EntreeMenu]:
 def accueil() -> list[BlocAccueil]:
     """Les blocs de l'accueil dont la fonctionnalité est ouverte."""
     return [b for b in blocs_accueil() if fonctionnalite_active(b.interrupteur)]
+
+
+def fonctionnalites() -> dict[str, bool]:
+    """Chaque interrupteur déclaré et son état, pour les gabarits (``fonctionnalites.x``)."""
+    return {nom: fonctionnalite_active(nom) for nom in interrupteurs()}
