@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .configuration import configuration_courante
+from .models import Configuration
 from .registre import (
     BlocAccueil,
     EntreeMenu,
@@ -23,13 +24,14 @@ from .registre import (
 )
 
 
-def fonctionnalite_active(nom: str) -> bool:
-    """La fonctionnalité est-elle ouverte ? ``""`` : pas d'interrupteur, toujours ouverte."""
+def fonctionnalite_active(nom: str, config: Configuration | None = None) -> bool:
+    """La fonctionnalité est-elle ouverte ? ``""`` : pas d'interrupteur, toujours ouverte.
+    ``config`` : la configuration déjà lue (le menu la lit une fois pour toutes ses entrées)."""
     if not nom:
         return True
     if nom not in interrupteurs():
         raise ValueError(f"Interrupteur non déclaré par une application : {nom}")
-    return bool(getattr(configuration_courante(), nom))
+    return bool(getattr(config or configuration_courante(), nom))
 
 
 def fonctionnalite_requise(
@@ -52,14 +54,17 @@ def fonctionnalite_requise(
 
 def menu() -> list[EntreeMenu]:
     """Le menu des parents : les entrées dont la fonctionnalité est ouverte."""
-    return [e for e in entrees_menu() if fonctionnalite_active(e.interrupteur)]
+    config = configuration_courante()
+    return [e for e in entrees_menu() if fonctionnalite_active(e.interrupteur, config)]
 
 
 def accueil() -> list[BlocAccueil]:
     """Les blocs de l'accueil dont la fonctionnalité est ouverte."""
-    return [b for b in blocs_accueil() if fonctionnalite_active(b.interrupteur)]
+    config = configuration_courante()
+    return [b for b in blocs_accueil() if fonctionnalite_active(b.interrupteur, config)]
 
 
 def fonctionnalites() -> dict[str, bool]:
     """Chaque interrupteur déclaré et son état, pour les gabarits (``fonctionnalites.x``)."""
-    return {nom: fonctionnalite_active(nom) for nom in interrupteurs()}
+    config = configuration_courante()
+    return {nom: fonctionnalite_active(nom, config) for nom in interrupteurs()}
