@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from portail.noyau.registre import choix_types, libelle_type, types_demande
+
 from .forms import ACCEPTER, REFUSER, ReponseForm, TraitementLignesForm
 from .models import Demande, LigneDemande, StatutDemande
-from .registre import TYPES, choix_types, libelle_type
 from .services import demande_accepter, demande_refuser
 
 
@@ -93,12 +94,12 @@ def _texte_erreur(exc: ValidationError) -> str:
 
 def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[int, str]:
     """Les lignes dont la valeur actuelle n'est plus celle que la famille a vue à l'envoi."""
-    definition = TYPES.get(demande.type)
+    definition = types_demande().get(demande.type)
     if definition is None or definition.valeur_actuelle is None or not demande.en_attente:
         return {}
     avertissements = {}
     for ligne in lignes:
-        actuelle = definition.valeur_actuelle(ligne)
+        actuelle = definition.valeur_actuelle(ligne=ligne)
         if actuelle is not None and actuelle != ligne.ancienne_valeur:
             avertissements[ligne.pk] = (
                 f"Attention : la valeur actuelle est « {actuelle or '(vide)'} », la famille "
@@ -247,11 +248,11 @@ class DemandeAdmin(admin.ModelAdmin):
         contexte = dict(extra_context or {})
         if demande is not None:
             lignes = list(demande.lignes.all())
-            definition = TYPES.get(demande.type)
+            definition = types_demande().get(demande.type)
             avertissements = avertissements_lignes(demande, lignes)
             infos = (
-                definition.infos_lignes(lignes)
-                if definition and definition.infos_lignes and demande.en_attente
+                definition.decrire(lignes=lignes)
+                if definition and definition.decrire and demande.en_attente
                 else {}
             )
             contexte.update(
@@ -388,7 +389,7 @@ class DemandeAdmin(admin.ModelAdmin):
 
     def traiter_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         demande = self._demande_modifiable(request, object_id)
-        definition = TYPES.get(demande.type)
+        definition = types_demande().get(demande.type)
         if definition is None or not definition.ligne_par_ligne:
             messages.error(request, "Cette demande ne se traite pas ligne par ligne.")
             return HttpResponseRedirect(self._url_demande(demande))
@@ -420,7 +421,7 @@ class DemandeAdmin(admin.ModelAdmin):
                     f"Demande traitée ({traitee.get_statut_display().lower()}) : {traitee.reponse}",
                 )
                 return HttpResponseRedirect(self._url_demande(traitee))
-        infos = definition.infos_lignes(lignes) if definition.infos_lignes else {}
+        infos = definition.decrire(lignes=lignes) if definition.decrire else {}
         avertissements = avertissements_lignes(demande, lignes)
         contexte = {
             **self.admin_site.each_context(request),

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.registre import audiences
 
-from .audiences import AUDIENCES
 from .forms_messages import ChampPieceJointe, FormulaireAvecFichier
 from .messagerie import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
 from .models import Direction, Message
@@ -45,9 +45,9 @@ class DiffusionForm(ReponseAgentForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["audience"]).choices = [
-            (a.code, a.libelle) for a in AUDIENCES.values()
+            (a.code, a.libelle) for a in audiences().values()
         ]
-        for audience in AUDIENCES.values():
+        for audience in audiences().values():
             if audience.choix is not None:
                 self.fields[f"valeur_{audience.code}"] = forms.ChoiceField(
                     label=audience.libelle, required=False, choices=[("", "—"), *audience.choix()]
@@ -55,7 +55,7 @@ class DiffusionForm(ReponseAgentForm):
         self.order_fields(["audience", "numero_famille", *self._champs_valeur()])
 
     def _champs_valeur(self) -> list[str]:
-        return [f"valeur_{a.code}" for a in AUDIENCES.values() if a.choix is not None]
+        return [f"valeur_{a.code}" for a in audiences().values() if a.choix is not None]
 
     def clean(self) -> dict:
         super().clean()
@@ -65,7 +65,7 @@ class DiffusionForm(ReponseAgentForm):
             if not (donnees.get("numero_famille") or "").strip():
                 self.add_error("numero_famille", "Indiquez le numéro de la famille.")
             donnees["valeur"] = (donnees.get("numero_famille") or "").strip()
-        elif audience and AUDIENCES[audience].choix is not None:
+        elif audience and audiences()[audience].choix is not None:
             valeur = donnees.get(f"valeur_{audience}") or ""
             if not valeur:
                 self.add_error(f"valeur_{audience}", "Choisissez une valeur dans la liste.")

@@ -2,8 +2,9 @@ from typing import cast
 
 from django import forms
 
+from portail.noyau.registre import choix_types
+
 from .models import LigneDemande
-from .registre import choix_types
 
 ACCEPTER = "accepter"
 REFUSER = "refuser"

@@ -18,8 +18,8 @@ from django.utils import timezone
 from portail.noyau.configuration import configuration_courante
 from portail.noyau.emails import envoyer_email
 from portail.noyau.fichiers import chemin_prive
+from portail.noyau.registre import audiences
 
-from .audiences import AUDIENCES
 from .models import Direction, Message
 
 TAILLE_LOT = 1000
@@ -184,7 +184,7 @@ def message_diffuser(
     """Un agent écrit à un ensemble de familles : un message par famille, créés par lots,
     en un nombre de requêtes qui ne dépend pas du nombre de familles (à TAILLE_LOT près).
     Renvoie le nombre de familles touchées."""
-    definition = AUDIENCES.get(audience)
+    definition = audiences().get(audience)
     if definition is None:
         raise ValidationError("Choisissez à qui écrire.")
     if definition.choix is not None and valeur not in {v for v, _ in definition.choix()}:

@@ -22,7 +22,7 @@ class Demande(models.Model):
     """Tout ce qu'une famille demande et qu'un agent doit valider.
 
     Le ``type`` est un code déclaré par l'application qui applique la demande
-    (voir demandes.registre) ; ``cible`` est la ligne concernée (un responsable, un enfant,
+    (voir portail.noyau.registre) ; ``cible`` est la ligne concernée (un responsable, un enfant,
     une facture…), quand il y en a une.
     """
 

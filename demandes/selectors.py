@@ -1,5 +1,6 @@
 """Lectures des demandes côté famille, toujours filtrées par la famille connectée."""
 
+from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
@@ -9,9 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portail.noyau.famille import get_for_famille
+from portail.noyau.registre import libelle_type
 
-from .models import Demande, StatutDemande
-from .registre import libelle_type
+from .models import Demande, Message, StatutDemande
 
 
 def demandes_de_famille(famille: Any, *, type: str = "") -> QuerySet[Demande]:
@@ -47,12 +48,36 @@ def nombre_demandes_en_attente(famille: Any) -> int:
     return Demande.objects.filter(famille=famille, statut=StatutDemande.EN_ATTENTE).count()
 
 
-def cibles_en_attente(famille: Any, modele: type[Model]) -> set[int]:
-    """Les ids des lignes de ``modele`` visées par une demande en attente de la famille, en
-    une requête : pour afficher « Modification en attente de validation » sur chaque fiche."""
-    ids = Demande.objects.filter(
-        famille=famille,
-        statut=StatutDemande.EN_ATTENTE,
-        cible_type=ContentType.objects.get_for_model(modele),
-    ).values_list("cible_id", flat=True)
-    return {pk for pk in ids if pk is not None}
+def demandes_en_attente(
+    famille: Any, *, types: Iterable[str] = (), cible: Model | None = None
+) -> QuerySet[Demande]:
+    """Le seul sélecteur « les demandes en attente de la famille », de ces types, sur cette
+    cible (une ligne de n'importe quel modèle) : une requête."""
+    demandes = Demande.objects.filter(famille=famille, statut=StatutDemande.EN_ATTENTE)
+    types = list(types)
+    if types:
+        demandes = demandes.filter(type__in=types)
+    if cible is not None:
+        demandes = demandes.filter(
+            cible_type=ContentType.objects.get_for_model(cible), cible_id=cible.pk
+        )
+    return demandes
+
+
+# --- Audiences des messages déclarées par demandes (apps.py) ----------------------------
+
+
+def _modele_famille() -> type[Model]:
+    return Message._meta.get_field("famille").related_model  # type: ignore[return-value]
+
+
+def familles_toutes(valeur: str) -> QuerySet:
+    return _modele_famille()._default_manager.values_list("pk", flat=True)
+
+
+def familles_par_numero(valeur: str) -> QuerySet:
+    return (
+        _modele_famille()
+        ._default_manager.filter(numero=valeur.strip())
+        .values_list("pk", flat=True)
+    )

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from portail.noyau.registre import type_demande
+
 from .models import Demande, LigneDemande, StatutDemande, StatutLigne
-from .registre import type_demande
 
 
 @dataclass
@@ -75,13 +76,21 @@ def _verrouiller_en_attente(demande: Demande) -> Demande:
     return verrouillee
 
 
+def _marquer_traitee(demande: Demande, *, agent: Any, automatique: bool) -> None:
+    """Qui traite et quand, posés avant les crochets : ils lisent ``demande.traite_par``
+    (None pour une règle automatique) au lieu de recevoir l'agent en argument."""
+    demande.traite_le = timezone.now()
+    demande.traite_par = agent if getattr(agent, "is_authenticated", False) else None
+    demande.traitement_automatique = automatique
+
+
 def _apres_commit(demande: Demande) -> None:
     from .tasks import notifier_demande_traitee
 
     definition = type_demande(demande.type)
     transaction.on_commit(lambda: notifier_demande_traitee.delay(demande_id=demande.pk))
     if definition.apres_traitement is not None:
-        transaction.on_commit(lambda: definition.apres_traitement(demande))  # type: ignore[misc]
+        transaction.on_commit(lambda: definition.apres_traitement(demande=demande))  # type: ignore[misc]
 
 
 @transaction.atomic
@@ -113,12 +122,10 @@ def demande_accepter(
         else:
             ligne.statut = StatutLigne.ACCEPTEE
             acceptees.append(ligne)
-    reponse_par_defaut = definition.appliquer(demande=demande, lignes=acceptees, agent=agent)
+    _marquer_traitee(demande, agent=agent, automatique=automatique)
+    reponse_par_defaut = definition.appliquer(demande=demande, lignes=acceptees)
     LigneDemande.objects.bulk_update(lignes, ["statut", "motif"])
     demande.statut = StatutDemande.ACCEPTEE if acceptees else StatutDemande.REFUSEE
-    demande.traite_le = timezone.now()
-    demande.traite_par = agent if getattr(agent, "is_authenticated", False) else None
-    demande.traitement_automatique = automatique
     demande.reponse = (reponse or reponse_par_defaut or "Demande acceptée.").strip()
     demande.save(
         update_fields=["statut", "traite_le", "traite_par", "traitement_automatique", "reponse"]
@@ -136,14 +143,11 @@ def demande_refuser(
         raise ValidationError("Indiquez le motif du refus : la famille le lira.")
     demande = _verrouiller_en_attente(demande)
     definition = type_demande(demande.type)
+    _marquer_traitee(demande, agent=agent, automatique=automatique)
     if definition.refuser is not None:
-        # agent=None : refus automatique (une règle), traité comme un refus d'agent.
-        definition.refuser(demande=demande, agent=agent)
+        definition.refuser(demande=demande)
     demande.lignes.update(statut=StatutLigne.REFUSEE)
     demande.statut = StatutDemande.REFUSEE
-    demande.traite_le = timezone.now()
-    demande.traite_par = agent if getattr(agent, "is_authenticated", False) else None
-    demande.traitement_automatique = automatique
     demande.reponse = motif
     demande.save(
         update_fields=["statut", "traite_le", "traite_par", "traitement_automatique", "reponse"]

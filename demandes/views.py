@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from portail.noyau.famille import famille_courante
 from portail.noyau.pages import page_famille
+from portail.noyau.registre import types_demande
 
 from .forms import FiltreHistoriqueForm
-from .registre import TYPES
 from .selectors import (
     demande_de_famille,
     demandes_de_famille,
@@ -54,7 +54,7 @@ def historique(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     demande = demande_de_famille(request, pk)
-    definition = TYPES.get(demande.type)
+    definition = types_demande().get(demande.type)
     return render(
         request,
         "demandes/detail.html",

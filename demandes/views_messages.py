@@ -9,11 +9,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portail.noyau.configuration import configuration_courante
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
-from portail.noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 from .forms_messages import MessageForm
 from .messagerie import (
@@ -30,21 +29,17 @@ from .models import Direction, Message
 PAR_PAGE = 20
 
 
-def _famille_messagerie(request: HttpRequest):
-    if not configuration_courante().messages_actifs:
-        raise Http404
-    return famille_courante(request)
+MESSAGES = "messages_actifs"
 
 
 def _message(request: HttpRequest, pk: int) -> Message:
-    if not configuration_courante().messages_actifs:
-        raise Http404
     return get_for_famille(request, Message.objects.select_related("parent"), pk=pk)
 
 
-@page_famille(interrupteur="messages_actifs")
+@page_famille()
+@fonctionnalite_requise(MESSAGES)
 def boite(request: HttpRequest) -> HttpResponse:
-    famille = _famille_messagerie(request)
+    famille = famille_courante(request)
     dossier = request.GET.get("dossier", Dossier.RECUS)
     if dossier not in Dossier.LIBELLES:
         dossier = Dossier.RECUS
@@ -64,6 +59,7 @@ def boite(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(MESSAGES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
     if message.direction == Direction.MAIRIE_VERS_FAMILLE:
@@ -75,9 +71,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(MESSAGES)
 @limiter_taille_des_fichiers
 def ecrire(request: HttpRequest) -> HttpResponse:
-    famille = _famille_messagerie(request)
+    famille = famille_courante(request)
     parent = None
     if request.GET.get("reponse", "").isdigit():
         parent = _message(request, int(request.GET["reponse"]))
@@ -117,6 +114,7 @@ def _url_boite() -> str:
 
 
 @login_required
+@fonctionnalite_requise(MESSAGES)
 @require_POST
 def supprimer(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
@@ -130,6 +128,7 @@ def supprimer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(MESSAGES)
 @require_POST
 def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
@@ -143,6 +142,7 @@ def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Pas de login_required : un visiteur anonyme reçoit 404 (get_for_famille), comme un étranger.
+@fonctionnalite_requise(MESSAGES)
 def piece_jointe(request: HttpRequest, pk: int) -> HttpResponseBase:
     message = _message(request, pk)
     if not message.piece_jointe:
@@ -152,11 +152,3 @@ def piece_jointe(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:
     return {"non_lus": nombre_non_lus(famille)}
-
-
-def enregistrer() -> None:
-    """Menu et bloc d'accueil de la boîte de réception (appelé par DemandesConfig.ready)."""
-    ajouter_menu(EntreeMenu(70, "Boîte de réception", "demandes:messages", "messages_actifs"))
-    ajouter_bloc_accueil(
-        BlocAccueil(5, "demandes/messages/accueil_bloc.html", bloc_accueil, "messages_actifs")
-    )

@@ -6,22 +6,49 @@ class FacturationConfig(AppConfig):
     verbose_name = "Facturation"
 
     def ready(self) -> None:
-        from demandes.registre import enregistrer_type
         from portail.noyau.registre import (
             BlocAccueil,
+            Branchement,
             EntreeMenu,
-            ajouter_bloc_accueil,
-            ajouter_menu,
+            Interrupteur,
+            TypeDemande,
+            brancher,
         )
 
-        from .demandes import TYPES
-        from .views import contexte_accueil
+        from . import demandes, demo, views
 
-        for type_demande in TYPES:
-            enregistrer_type(type_demande)
-        ajouter_menu(EntreeMenu(30, "Factures", "facturation:factures", "factures_actives"))
-        ajouter_menu(EntreeMenu(40, "Règlements", "facturation:reglements", "factures_actives"))
-        ajouter_menu(EntreeMenu(45, "Relevé de compte", "facturation:releve", "factures_actives"))
-        ajouter_bloc_accueil(
-            BlocAccueil(30, "facturation/accueil_bloc.html", contexte_accueil, "factures_actives")
+        brancher(
+            Branchement(
+                application=self.label,
+                types_demande=(
+                    TypeDemande(
+                        code=demandes.DUPLICATA,
+                        libelle="Duplicata de facture",
+                        appliquer=demandes.duplicata_appliquer,
+                        apres_traitement=demandes.document_envoyer,
+                    ),
+                    TypeDemande(
+                        code=demandes.RECU,
+                        libelle="Reçu de règlement",
+                        appliquer=demandes.recu_appliquer,
+                        apres_traitement=demandes.document_envoyer,
+                    ),
+                ),
+                menu=(
+                    EntreeMenu(30, "Factures", "facturation:factures", views.FACTURES),
+                    EntreeMenu(40, "Règlements", "facturation:reglements", views.FACTURES),
+                    EntreeMenu(45, "Relevé de compte", "facturation:releve", views.FACTURES),
+                ),
+                accueil=(
+                    BlocAccueil(
+                        30, "facturation/accueil_bloc.html", views.contexte_accueil, views.FACTURES
+                    ),
+                ),
+                # Factures et règlements ne sont jamais purgés : aucune règle de conservation.
+                demo=demo.charger,
+                interrupteurs=(
+                    Interrupteur(views.FACTURES, "Factures"),
+                    Interrupteur(views.PAIEMENT_EN_LIGNE, "Paiement en ligne (PayFiP)"),
+                ),
+            )
         )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from demandes.models import Demande, StatutDemande
-from demandes.registre import TypeDemande
+from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
 
 from .models import Facture, Reglement
@@ -15,19 +15,13 @@ DUPLICATA = "facture_duplicata"
 RECU = "reglement_recu"
 
 
-def _deja_en_attente(*, famille: Any, type: str, cible: Any) -> bool:
-    return Demande.objects.filter(
-        famille=famille, type=type, cible_id=cible.pk, statut=StatutDemande.EN_ATTENTE
-    ).exists()
-
-
 @transaction.atomic
 def facture_demander_duplicata(*, famille: Any, facture: Facture, auteur: Any = None) -> Demande:
     if facture.famille_id != famille.pk:
         raise ValidationError("Cette facture n'est pas la vôtre.")
     # Le verrou évite deux demandes identiques sur un double clic.
     Facture.objects.select_for_update().get(pk=facture.pk)
-    if _deja_en_attente(famille=famille, type=DUPLICATA, cible=facture):
+    if demandes_en_attente(famille, types=[DUPLICATA], cible=facture).exists():
         raise ValidationError(
             f"Une demande de duplicata de la facture {facture.numero} est déjà en attente."
         )
@@ -46,7 +40,7 @@ def reglement_demander_recu(*, famille: Any, reglement: Reglement, auteur: Any =
     if reglement.famille_id != famille.pk:
         raise ValidationError("Ce règlement n'est pas le vôtre.")
     Reglement.objects.select_for_update().get(pk=reglement.pk)
-    if _deja_en_attente(famille=famille, type=RECU, cible=reglement):
+    if demandes_en_attente(famille, types=[RECU], cible=reglement).exists():
         raise ValidationError(
             f"Une demande de reçu du règlement n°{reglement.numero} est déjà en attente."
         )
@@ -67,34 +61,21 @@ def _cible(demande: Demande, modele: Any) -> Any:
     return objet
 
 
-def _appliquer_duplicata(*, demande: Demande, lignes: list, agent: Any) -> str:
+def duplicata_appliquer(*, demande: Demande, lignes: list) -> str:
+    """Crochet ``appliquer`` du duplicata : l'e-mail part après le traitement."""
     facture = _cible(demande, Facture)
     return f"Le duplicata de la facture {facture.numero} vous est envoyé par e-mail."
 
 
-def _appliquer_recu(*, demande: Demande, lignes: list, agent: Any) -> str:
+def recu_appliquer(*, demande: Demande, lignes: list) -> str:
+    """Crochet ``appliquer`` du reçu : l'e-mail part après le traitement."""
     reglement = _cible(demande, Reglement)
     return f"Le reçu du règlement n°{reglement.numero} vous est envoyé par e-mail."
 
 
-def _envoyer_si_acceptee(demande: Demande) -> None:
-    from .tasks import envoyer_document_demande
+def document_envoyer(*, demande: Demande) -> None:
+    """Crochet ``apres_traitement`` : le document accepté part par e-mail (tâche Celery)."""
+    from .tasks import envoyer_document_demande  # tasks lit DUPLICATA et RECU d'ici
 
     if demande.statut == StatutDemande.ACCEPTEE:
         envoyer_document_demande.delay(demande_id=demande.pk)
-
-
-TYPES = [
-    TypeDemande(
-        code=DUPLICATA,
-        libelle="Duplicata de facture",
-        appliquer=_appliquer_duplicata,
-        apres_traitement=_envoyer_si_acceptee,
-    ),
-    TypeDemande(
-        code=RECU,
-        libelle="Reçu de règlement",
-        appliquer=_appliquer_recu,
-        apres_traitement=_envoyer_si_acceptee,
-    ),
-]

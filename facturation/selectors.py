@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
+
 from .models import ZERO, Facture, Reglement
 
 
@@ -47,11 +49,6 @@ def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
     return du_ - paye_
 
 
-def annee_scolaire(jour: date) -> int:
-    """L'année de la rentrée : le 15/03/2027 est dans l'année scolaire 2026-2027."""
-    return jour.year if jour.month >= 9 else jour.year - 1
-
-
 @dataclass
 class Operation:
     numero: str
@@ -75,11 +72,11 @@ class Releve:
 
     @property
     def libelle(self) -> str:
-        return f"{self.annee}-{self.annee + 1}"
+        return AnneeScolaire(self.annee).libelle
 
 
 def releve_de_compte(famille: Any, annee: int) -> Releve:
-    debut, fin = date(annee, 9, 1), date(annee + 1, 8, 31)
+    debut, fin = AnneeScolaire(annee).debut, AnneeScolaire(annee).fin
     ancien = solde_famille(famille, avant=debut)
     operations = [
         Operation(
@@ -137,6 +134,6 @@ def annees_du_releve(famille: Any, aujourdhui: date) -> list[int]:
         .values_list("date", flat=True)
         .first()
     )
-    courante = annee_scolaire(aujourdhui)
-    debut = annee_scolaire(premiere) if premiere else courante
+    courante = annee_scolaire(aujourdhui).rentree
+    debut = annee_scolaire(premiere).rentree if premiere else courante
     return list(range(courante, min(debut, courante) - 1, -1))

@@ -1,6 +1,5 @@
 import time
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -9,15 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from demandes.models import Demande, StatutDemande
-from portail.noyau.configuration import configuration_courante
+from demandes.selectors import demandes_en_attente
+from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.interrupteurs import fonctionnalite_active, fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import reponse_pdf
 
@@ -33,7 +33,6 @@ from .paiement import (
 )
 from .pdf import pdf_facture, pdf_recu
 from .selectors import (
-    annee_scolaire,
     annees_du_releve,
     factures_famille,
     reglements_famille,
@@ -41,23 +40,13 @@ from .selectors import (
     solde_famille,
 )
 
-
-def factures_actives(vue):
-    @wraps(vue)
-    def enveloppe(request, *args, **kwargs):
-        if not configuration_courante().factures_actives:
-            raise Http404
-        return vue(request, *args, **kwargs)
-
-    return enveloppe
+# Les interrupteurs de la facturation (déclarés dans apps.py).
+FACTURES = "factures_actives"
+PAIEMENT_EN_LIGNE = "paiement_en_ligne_actif"
 
 
 def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
-    return set(
-        Demande.objects.filter(
-            famille=famille, type=type, statut=StatutDemande.EN_ATTENTE
-        ).values_list("cible_id", flat=True)
-    )
+    return set(demandes_en_attente(famille, types=[type]).values_list("cible_id", flat=True))
 
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
@@ -72,9 +61,8 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
     }
 
 
-@login_required
-@factures_actives
 @page_famille()
+@fonctionnalite_requise(FACTURES)
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     liste = list(factures_famille(famille))
@@ -92,14 +80,14 @@ def factures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 def facture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     facture = get_for_famille(request, Facture, pk=pk)
     return reponse_pdf(pdf_facture(facture), f"facture-{facture.numero}.pdf")
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 @require_POST
 def facture_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
     famille = famille_courante(request)
@@ -117,9 +105,8 @@ def facture_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("facturation:factures")
 
 
-@login_required
-@factures_actives
 @page_famille()
+@fonctionnalite_requise(FACTURES)
 def reglements(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     return render(
@@ -133,14 +120,14 @@ def reglements(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 def reglement_recu_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     reglement = get_for_famille(request, Reglement, pk=pk)
     return reponse_pdf(pdf_recu(reglement), f"recu-reglement-{reglement.numero}.pdf")
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 @require_POST
 def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
     famille = famille_courante(request)
@@ -158,17 +145,16 @@ def reglement_recevoir(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("facturation:reglements")
 
 
-@login_required
-@factures_actives
 @page_famille()
+@fonctionnalite_requise(FACTURES)
 def releve(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     aujourdhui = timezone.localdate()
     annees = annees_du_releve(famille, aujourdhui)
     try:
-        annee = int(request.GET.get("annee", annee_scolaire(aujourdhui)))
+        annee = int(request.GET.get("annee", annee_scolaire(aujourdhui).rentree))
     except ValueError:
-        annee = annee_scolaire(aujourdhui)
+        annee = annee_scolaire(aujourdhui).rentree
     if annee not in annees:
         annee = annees[0]
     return render(
@@ -186,12 +172,11 @@ def _acces(request: HttpRequest) -> AccesPayfip:
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 @require_http_methods(["GET", "POST"])
 def paiement(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    config = configuration_courante()
-    if not config.paiement_en_ligne_actif:
+    if not fonctionnalite_active(PAIEMENT_EN_LIGNE):
         return render(request, "facturation/paiement_coupe.html")
     payables = list(factures_payables(famille))
     form = PaiementEnLigneForm(request.POST or None, factures=payables)
@@ -284,7 +269,7 @@ def paiement_retour(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@factures_actives
+@fonctionnalite_requise(FACTURES)
 def paiement_resultat(request: HttpRequest, jeton: str) -> HttpResponse:
     tx = get_for_famille(
         request, TransactionPaiement.objects.select_related("reglement", "regie"), jeton=jeton

@@ -2,7 +2,7 @@
 
 Chaque modèle a l'historique de simple_history (bouton « Historique ») : qui, quand, et
 l'ancienne → la nouvelle valeur de chaque champ. Les demandes des familles se traitent dans
-l'administration des demandes, qui appelle familles.services.demande_appliquer.
+l'administration des demandes, qui appelle familles.services.renseignement_appliquer.
 """
 
 from django.contrib import admin

@@ -6,18 +6,29 @@ class FamillesConfig(AppConfig):
     verbose_name = "Familles"
 
     def ready(self) -> None:
-        from demandes.registre import TypeDemande, enregistrer_type
-        from portail.noyau.registre import EntreeMenu, ajouter_menu
+        from portail.noyau.registre import Branchement, EntreeMenu, TypeDemande, brancher
 
-        from .services import TypeRenseignement, demande_appliquer, valeur_actuelle
+        from . import conservation, demo
+        from .services import (
+            TypeRenseignement,
+            renseignement_appliquer,
+            renseignement_valeur_actuelle,
+        )
 
-        for code, libelle in TypeRenseignement.choices:
-            enregistrer_type(
-                TypeDemande(
-                    code=code,
-                    libelle=libelle,
-                    appliquer=demande_appliquer,
-                    valeur_actuelle=valeur_actuelle,
-                )
+        brancher(
+            Branchement(
+                application=self.label,
+                types_demande=tuple(
+                    TypeDemande(
+                        code=code,
+                        libelle=libelle,
+                        appliquer=renseignement_appliquer,
+                        valeur_actuelle=renseignement_valeur_actuelle,
+                    )
+                    for code, libelle in TypeRenseignement.choices
+                ),
+                menu=(EntreeMenu(10, "Renseignements", "familles:renseignements"),),
+                conservation=conservation.regles,
+                demo=demo.charger,
             )
-        ajouter_menu(EntreeMenu(10, "Renseignements", "familles:renseignements"))
+        )

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from demandes.models import Demande, StatutDemande
+from demandes.models import Demande
+from demandes.selectors import demandes_en_attente
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
 from .services import TypeRenseignement
@@ -41,9 +42,9 @@ class Dossier:
 
 def en_attente(famille: Famille) -> EnAttente:
     resultat = EnAttente()
-    demandes = Demande.objects.filter(
-        famille=famille, statut=StatutDemande.EN_ATTENTE, type__in=TypeRenseignement.values
-    ).only("type", "cible_id", "resume", "donnees", "cree_le")
+    demandes = demandes_en_attente(famille, types=TypeRenseignement.values).only(
+        "type", "cible_id", "resume", "donnees", "cree_le"
+    )
     for demande in demandes:
         if demande.donnees.get("action", "").startswith("ajout_"):
             resultat.ajouts.append(demande)

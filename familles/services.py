@@ -2,7 +2,7 @@
 
 Un parent ne modifie jamais directement son dossier : chaque formulaire envoyé devient une
 demande (``demandes.services.demande_creer``) avec une ligne par champ changé. Chaque ligne
-garde dans ``donnees`` l'objet visé et la valeur brute ; ``demande_appliquer`` l'écrit quand
+garde dans ``donnees`` l'objet visé et la valeur brute ; ``renseignement_appliquer`` l'écrit quand
 un agent accepte la demande.
 """
 
@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
-from demandes.models import Demande, LigneDemande, StatutDemande
+from demandes.models import Demande, LigneDemande
+from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
 from portail.noyau.formats import format_montant
 
@@ -186,13 +186,7 @@ def _refuser_doublon(famille: Famille, type: str, cible: models.Model, lignes: l
     """Un double clic ou un second envoi identique ne crée pas une seconde demande."""
     # Le verrou sur la famille sérialise les envois simultanés d'une même famille.
     Famille.objects.select_for_update().filter(pk=famille.pk).first()
-    en_attente = Demande.objects.filter(
-        famille=famille,
-        type=type,
-        statut=StatutDemande.EN_ATTENTE,
-        cible_type=ContentType.objects.get_for_model(cible),
-        cible_id=cible.pk,
-    ).prefetch_related("lignes")
+    en_attente = demandes_en_attente(famille, types=[type], cible=cible).prefetch_related("lignes")
     empreinte = _empreinte(lignes)
     if any(_empreinte(demande.lignes.all()) == empreinte for demande in en_attente):
         raise ValidationError(MESSAGE_DOUBLON)
@@ -417,10 +411,11 @@ def _creer(modele: type[models.Model], valeurs: dict[str, Any], agent: Any, rais
     return objet
 
 
-def demande_appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any) -> str:
-    """Écrit les lignes acceptées dans le dossier (dans la transaction du traitement)."""
+def renseignement_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> str:
+    """Crochet ``appliquer`` : écrit les lignes acceptées dans le dossier (dans la
+    transaction du traitement), l'historique au nom de l'agent qui traite."""
     raison = f"Demande n° {demande.pk} : {demande.resume}"
-    agent = agent if getattr(agent, "is_authenticated", False) else None
+    agent = demande.traite_par
     cache: dict[tuple[str, int], models.Model] = {}
     modifies: dict[tuple[str, int], list[str]] = {}
     nouveaux: dict[str, Any] = {}
@@ -497,8 +492,9 @@ def _appliquer_ajout(
     return f"Conjoint {objet.prenom} ajouté au dossier."
 
 
-def valeur_actuelle(ligne: LigneDemande) -> str | None:
-    """La valeur actuelle du champ, affichée comme l'ancienne valeur de la ligne."""
+def renseignement_valeur_actuelle(*, ligne: LigneDemande) -> str | None:
+    """Crochet ``valeur_actuelle`` : la valeur actuelle du champ, affichée comme l'ancienne
+    valeur de la ligne."""
     donnees = ligne.donnees
     if donnees.get("action") == "suppression_personne":
         personne = PersonneAutorisee.objects.filter(pk=donnees.get("pk")).first()

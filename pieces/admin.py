@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from demandes.models import StatutDemande
 from demandes.services import demande_accepter, demande_refuser
 from portail.noyau.fichiers import verifier_fichier
 
@@ -77,7 +76,7 @@ class PieceAdmin(admin.ModelAdmin):
         nombre = 0
         for piece in queryset.select_related("demande", "type"):
             try:
-                if piece.demande is not None and piece.demande.statut == StatutDemande.EN_ATTENTE:
+                if piece.demande is not None and piece.demande.en_attente:
                     demande_accepter(demande=piece.demande, agent=request.user)
                 elif piece.statut == StatutPiece.EN_ATTENTE:
                     piece_valider(piece=piece)
@@ -95,7 +94,7 @@ class PieceAdmin(admin.ModelAdmin):
         if "confirmer" in request.POST and motif:
             nombre = 0
             for piece in queryset.select_related("demande"):
-                if piece.demande is None or piece.demande.statut != StatutDemande.EN_ATTENTE:
+                if piece.demande is None or not piece.demande.en_attente:
                     self.message_user(
                         request, f"La pièce « {piece} » a déjà été traitée.", messages.ERROR
                     )

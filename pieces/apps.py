@@ -6,37 +6,46 @@ class PiecesConfig(AppConfig):
     verbose_name = "Pièces"
 
     def ready(self) -> None:
-        from demandes.audiences import Audience, enregistrer_audience
-        from demandes.registre import TypeDemande, enregistrer_type
         from portail.noyau.registre import (
+            Audience,
             BlocAccueil,
+            Branchement,
             EntreeMenu,
-            ajouter_bloc_accueil,
-            ajouter_menu,
+            Interrupteur,
+            TypeDemande,
+            brancher,
         )
 
-        from . import selectors, services, views
+        from . import conservation, demo, selectors, services, views
 
-        enregistrer_type(
-            TypeDemande(
-                code=services.TYPE_DEMANDE,
-                libelle="Pièce transmise",
-                filtre="Pièces",
-                appliquer=services.appliquer_demande_piece,
-                refuser=services.refuser_demande_piece,
-                annuler=services.annuler_demande_piece,
-                infos_lignes=services.info_lignes_piece,
-            )
-        )
-        ajouter_menu(EntreeMenu(50, "Pièces", "pieces:liste", "pieces_actives"))
-        ajouter_bloc_accueil(
-            BlocAccueil(50, "pieces/accueil_bloc.html", views.bloc_accueil, "pieces_actives")
-        )
-        enregistrer_audience(
-            Audience(
-                code="activite",
-                libelle="Les familles ayant un enfant inscrit à une activité",
-                choix=selectors.choix_activites,
-                familles=selectors.familles_inscrites,
+        brancher(
+            Branchement(
+                application=self.label,
+                types_demande=(
+                    TypeDemande(
+                        code=services.TYPE_DEMANDE,
+                        libelle="Pièce transmise",
+                        filtre="Pièces",
+                        appliquer=services.piece_appliquer,
+                        refuser=services.piece_refuser,
+                        annuler=services.piece_annuler,
+                        decrire=services.piece_decrire,
+                    ),
+                ),
+                menu=(EntreeMenu(50, "Pièces", "pieces:liste", views.PIECES),),
+                accueil=(
+                    BlocAccueil(50, "pieces/accueil_bloc.html", views.bloc_accueil, views.PIECES),
+                ),
+                audiences=(
+                    Audience(
+                        code="activite",
+                        libelle="Les familles ayant un enfant inscrit à une activité",
+                        choix=selectors.choix_activites,
+                        familles=selectors.familles_inscrites,
+                    ),
+                ),
+                conservation=conservation.regles,
+                demo=demo.charger,
+                interrupteurs=(Interrupteur(views.PIECES, "Pièces justificatives"),),
             )
         )

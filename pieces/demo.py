@@ -2,20 +2,18 @@
 CANTINE (manquantes pour DUPONT), un formulaire à télécharger, un message non lu de la mairie
 à DUPONT et une information sur l'accueil."""
 
-from datetime import date
-
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from demandes.messagerie import message_ecrire_a_la_famille
 from demandes.models import Direction, Message
 from familles.models import Enfant, Famille
+from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.models import Actualite
 from portail.noyau.pdf import rendre_pdf
 from reservations.models import Activite, Inscription, TypeActivite
 
 from .models import DocumentTelechargeable, Portee, TypePiece, Validite
-from .services import fin_annee_scolaire
 
 SUJET_MESSAGE = "Bienvenue sur le Portail Famille"
 
@@ -39,7 +37,7 @@ def charger() -> list[str]:
 
     lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").first()
     if lise is not None:
-        debut_annee = date(fin_annee_scolaire(aujourdhui).year - 1, 9, 1)
+        debut_annee = annee_preparee(aujourdhui).debut
         Inscription.objects.get_or_create(
             enfant=lise, activite=cantine, defaults={"date_debut": debut_annee}
         )

@@ -111,7 +111,7 @@ def documents_proposes() -> QuerySet[DocumentTelechargeable]:
     return DocumentTelechargeable.objects.filter(actif=True)
 
 
-# --- Audience de la boîte de réception (enregistrée dans demandes par pieces/apps.py) ---
+# --- Audience de la boîte de réception (déclarée dans pieces/apps.py) ---------------
 
 
 def choix_activites() -> list[tuple[str, str]]:

@@ -13,17 +13,11 @@ from django.utils import timezone
 from demandes.models import Demande
 from demandes.services import Ligne, demande_creer
 from familles.models import Enfant
+from portail.noyau.annee_scolaire import annee_preparee
 
 from .models import Piece, Portee, StatutPiece, TypePiece, Validite
 
 TYPE_DEMANDE = "piece"
-
-
-def fin_annee_scolaire(le: date) -> date:
-    """Le 31 août qui clôt l'année scolaire de ``le`` ; dès juillet, on prépare la rentrée :
-    une pièce reçue en juillet ou en août vaut pour l'année qui commence."""
-    annee = le.year + 1 if le.month >= 7 else le.year
-    return date(annee, 8, 31)
 
 
 def ajouter_mois(le: date, mois: int) -> date:
@@ -35,7 +29,9 @@ def ajouter_mois(le: date, mois: int) -> date:
 
 def date_de_fin(type_piece: TypePiece, le: date) -> date | None:
     if type_piece.validite == Validite.ANNEE_SCOLAIRE:
-        return fin_annee_scolaire(le)
+        # Dès juillet, on prépare la rentrée : une pièce reçue l'été vaut pour l'année
+        # qui commence.
+        return annee_preparee(le).fin
     if type_piece.validite == Validite.MOIS:
         return ajouter_mois(le, type_piece.duree_mois or 12)
     return None
@@ -125,8 +121,8 @@ def _piece_de_la_demande(demande: Demande) -> Piece:
     return piece
 
 
-def appliquer_demande_piece(*, demande: Demande, lignes: list, agent: Any) -> str:
-    """Hook du type de demande « piece » : la pièce est validée, sa date de fin fixée."""
+def piece_appliquer(*, demande: Demande, lignes: list) -> str:
+    """Crochet ``appliquer`` du type « piece » : la pièce est validée, sa date de fin fixée."""
     piece = _piece_de_la_demande(demande)
     if not lignes:
         raise ValidationError("Une pièce se valide ou se refuse en entier.")
@@ -136,16 +132,17 @@ def appliquer_demande_piece(*, demande: Demande, lignes: list, agent: Any) -> st
     return "Pièce validée."
 
 
-def refuser_demande_piece(*, demande: Demande, agent: Any) -> None:
-    """Hook au refus, par un agent ou une règle automatique (agent None) : pièce refusée."""
+def piece_refuser(*, demande: Demande) -> None:
+    """Crochet ``refuser`` (par un agent ou une règle automatique) : pièce refusée."""
     piece = _piece_de_la_demande(demande)
     piece.statut = StatutPiece.REFUSEE
     piece.traitee_le = timezone.now()
     piece.save(update_fields=["statut", "traitee_le"])
 
 
-def annuler_demande_piece(*, demande: Demande) -> None:
-    """Hook à l'annulation par la famille (demande supprimée en attente) : pièce annulée."""
+def piece_annuler(*, demande: Demande) -> None:
+    """Crochet ``annuler`` : la famille supprime sa demande en attente, la pièce est
+    annulée."""
     piece = _piece_de_la_demande(demande)
     piece.statut = StatutPiece.ANNULEE
     piece.traitee_le = timezone.now()
@@ -164,7 +161,8 @@ def piece_valider(*, piece: Piece, le: date | None = None) -> Piece:
     return piece
 
 
-def info_lignes_piece(lignes: list) -> dict[int, str]:
+def piece_decrire(*, lignes: list) -> dict[int, str]:
+    """Crochet ``decrire`` : le lien vers le fichier, pour l'agent."""
     return {
         ligne.pk: f"Fichier : {ligne.donnees.get('url_fichier', '')}"
         for ligne in lignes

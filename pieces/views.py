@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from familles.models import Enfant, Responsable
-from portail.noyau.configuration import configuration_courante
+from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
@@ -23,18 +24,15 @@ from .selectors import (
     pieces_a_fournir,
     pieces_de_la_famille,
 )
-from .services import fin_annee_scolaire, piece_transmettre
+from .services import piece_transmettre
+
+PIECES = "pieces_actives"
 
 
-def _famille_pieces(request: HttpRequest):
-    if not configuration_courante().pieces_actives:
-        raise Http404
-    return famille_courante(request)
-
-
-@page_famille(interrupteur="pieces_actives")
+@page_famille()
+@fonctionnalite_requise(PIECES)
 def liste(request: HttpRequest) -> HttpResponse:
-    famille = _famille_pieces(request)
+    famille = famille_courante(request)
     a_fournir = pieces_a_fournir(famille)
     manquantes = [p for p in a_fournir if not p.en_attente]
     return render(
@@ -52,9 +50,10 @@ def liste(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(PIECES)
 @limiter_taille_des_fichiers
 def transmettre(request: HttpRequest) -> HttpResponse:
-    famille = _famille_pieces(request)
+    famille = famille_courante(request)
     initial = {}
     if request.GET.get("type", "").isdigit():
         initial["type"] = int(request.GET["type"])
@@ -90,6 +89,7 @@ def transmettre(request: HttpRequest) -> HttpResponse:
 
 
 # Pas de login_required sur les fichiers : un visiteur anonyme reçoit 404, comme un étranger.
+@fonctionnalite_requise(PIECES)
 def fichier(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Le fichier d'une pièce, servi à sa famille seulement."""
     piece = get_for_famille(request, Piece, pk=pk)
@@ -106,6 +106,7 @@ def fichier_agent(request: HttpRequest, pk: int) -> HttpResponseBase:
     return reponse_fichier(piece.fichier, piece.nom_fichier)
 
 
+@fonctionnalite_requise(PIECES)
 def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Un formulaire proposé par la mairie : réservé aux comptes connectés (404 sinon)."""
     if not request.user.is_authenticated:
@@ -116,11 +117,12 @@ def document(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _annee_scolaire() -> str:
-    fin = fin_annee_scolaire(timezone.localdate())
-    return f"{fin.year - 1}-{fin.year}"
+    """L'année de la fiche d'inscription : dès juillet, celle de la rentrée qui vient."""
+    return annee_preparee(timezone.localdate()).libelle
 
 
 @login_required
+@fonctionnalite_requise(PIECES)
 def fiche_inscription_vierge(request: HttpRequest) -> HttpResponse:
     famille_courante(request)
     contenu = rendre_pdf(
@@ -130,6 +132,7 @@ def fiche_inscription_vierge(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(PIECES)
 def fiche_inscription(request: HttpRequest, enfant_id: int) -> HttpResponse:
     enfant = get_for_famille(
         request,

@@ -10,7 +10,6 @@ from django.utils import timezone
 from .noyau.memoire import en_memoire
 from .noyau.models import Actualite
 from .noyau.pages import page_famille
-from .noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 NOMBRE_ACCUEIL = 3
 
@@ -35,8 +34,3 @@ def bloc_accueil(request: HttpRequest, famille) -> dict | None:
     if not actualites:
         return None
     return {"actualites": actualites[:NOMBRE_ACCUEIL], "autres": len(actualites) > NOMBRE_ACCUEIL}
-
-
-def enregistrer() -> None:
-    ajouter_menu(EntreeMenu(80, "Infos", "portail:infos"))
-    ajouter_bloc_accueil(BlocAccueil(90, "portail/actualites_bloc.html", bloc_accueil))

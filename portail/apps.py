@@ -20,7 +20,19 @@ class PortailConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self) -> None:
-        from . import actualites
+        from . import actualites, demo
+        from .noyau import conservation
+        from .noyau.registre import BlocAccueil, Branchement, EntreeMenu, brancher
 
         post_migrate.connect(_apres_migrate, dispatch_uid="portail_groupes")
-        actualites.enregistrer()
+        # Le site se branche comme une application : infos de la mairie, règles du socle
+        # (sessions, journaux de connexion) et commune de démonstration (chargée d'abord).
+        brancher(
+            Branchement(
+                application=self.label,
+                menu=(EntreeMenu(80, "Infos", "portail:infos"),),
+                accueil=(BlocAccueil(90, "portail/actualites_bloc.html", actualites.bloc_accueil),),
+                conservation=conservation.regles,
+                demo=demo.charger,
+            )
+        )

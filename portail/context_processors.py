@@ -1,10 +1,13 @@
 from django.http import HttpRequest
 
 from .noyau.configuration import configuration_courante
-from .noyau.registre import MENU
+from .noyau.interrupteurs import fonctionnalites, menu
 
 
 def portail(request: HttpRequest) -> dict:
-    config = configuration_courante()
-    menu = [e for e in MENU if not e.interrupteur or getattr(config, e.interrupteur, False)]
-    return {"config": config, "menu": menu}
+    # « fonctionnalites.pieces_actives » dans un gabarit : la même fonction que les vues.
+    return {
+        "config": configuration_courante(),
+        "menu": menu(),
+        "fonctionnalites": fonctionnalites(),
+    }

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 from .forms import PremiereConnexionForm
 from .noyau.configuration import configuration_courante
+from .noyau.interrupteurs import accueil as accueil_visible
 from .noyau.models import User
 from .noyau.pages import page_famille
-from .noyau.registre import ACCUEIL
 from .services import compte_terminer_premiere_connexion
 
 
@@ -22,12 +22,9 @@ from .services import compte_terminer_premiere_connexion
 def accueil(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff and getattr(request.user, "famille", None) is None:
         return redirect("admin:index")
-    config = configuration_courante()
     famille = getattr(request.user, "famille", None)
     blocs = []
-    for bloc in ACCUEIL:
-        if bloc.interrupteur and not getattr(config, bloc.interrupteur, False):
-            continue
+    for bloc in accueil_visible():
         contexte = bloc.contexte(request, famille) if famille is not None else None
         if contexte is not None:
             blocs.append((bloc.template, contexte))

@@ -17,7 +17,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_creer
 from portail.noyau.fichiers import nom_sur, verifier_fichier
 
@@ -120,8 +119,8 @@ def _reservation_de_la_demande(demande: Any) -> Reservation:
     )
 
 
-def appliquer_absence(*, demande: Any, lignes: list, agent: Any) -> str:
-    """Accepter : la réservation devient « Absent excusé » (jamais facturée)."""
+def absence_appliquer(*, demande: Any, lignes: list) -> str:
+    """Crochet ``appliquer`` : la réservation devient « Absent excusé » (jamais facturée)."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
         raise ValidationError(
@@ -133,8 +132,8 @@ def appliquer_absence(*, demande: Any, lignes: list, agent: Any) -> str:
     return f"Absence excusée : le {libelle_jour(reservation)} ne sera pas facturé."
 
 
-def refuser_absence(*, demande: Any, agent: Any) -> None:
-    """Refus (par un agent ou une règle automatique) : « Absent facturé »."""
+def absence_refuser(*, demande: Any) -> None:
+    """Crochet ``refuser`` (par un agent ou une règle automatique) : « Absent facturé »."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
         return
@@ -142,8 +141,9 @@ def refuser_absence(*, demande: Any, agent: Any) -> None:
     reservation.save(update_fields=["etat", "modifiee_le"])
 
 
-def annuler_absence(*, demande: Any) -> None:
-    """La famille supprime sa déclaration en attente : le jour redevient « Réservé »."""
+def absence_annuler(*, demande: Any) -> None:
+    """Crochet ``annuler`` : la famille supprime sa déclaration en attente, le jour
+    redevient « Réservé »."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
         return
@@ -151,8 +151,9 @@ def annuler_absence(*, demande: Any) -> None:
     reservation.save(update_fields=["etat", "modifiee_le"])
 
 
-def infos_absences(lignes: list) -> dict[int, str]:
-    """Pour l'agent : le certificat est-il joint ? (une requête pour toutes les lignes)."""
+def absence_decrire(*, lignes: list) -> dict[int, str]:
+    """Crochet ``decrire`` : pour l'agent, le certificat est-il joint ? (une requête pour
+    toutes les lignes)."""
     absences = {
         a.demande_id: a
         for a in Absence.objects.filter(demande_id__in={ligne.demande_id for ligne in lignes})
@@ -168,14 +169,3 @@ def infos_absences(lignes: list) -> dict[int, str]:
             else "Aucun certificat joint"
         )
     return infos
-
-
-TYPE_DEMANDE_ABSENCE = TypeDemande(
-    code=TYPE_ABSENCE,
-    libelle="Déclaration d'absence",
-    appliquer=appliquer_absence,
-    refuser=refuser_absence,
-    annuler=annuler_absence,
-    infos_lignes=infos_absences,
-    filtre="Absences",
-)

@@ -6,13 +6,45 @@ class ReservationsConfig(AppConfig):
     verbose_name = "Réservations"
 
     def ready(self) -> None:
-        from demandes.registre import enregistrer_type
-        from portail.noyau.registre import EntreeMenu, ajouter_menu
+        from portail.noyau.registre import (
+            Branchement,
+            EntreeMenu,
+            Interrupteur,
+            TypeDemande,
+            brancher,
+        )
 
-        from .absences import TYPE_DEMANDE_ABSENCE
-        from .services import enregistrer_type_demande
+        from . import absences, conservation, demo, services
 
-        enregistrer_type_demande()
-        enregistrer_type(TYPE_DEMANDE_ABSENCE)
-        ajouter_menu(EntreeMenu(20, "Réservations", "reservations:index", "reservations_actives"))
-        ajouter_menu(EntreeMenu(25, "Planning", "reservations:planning", "reservations_actives"))
+        brancher(
+            Branchement(
+                application=self.label,
+                types_demande=(
+                    TypeDemande(
+                        code=services.TYPE_DEMANDE,
+                        libelle="Réservations",
+                        appliquer=services.reservation_appliquer,
+                        refuser=services.reservation_refuser,
+                        annuler=services.reservation_annuler,
+                        decrire=services.reservation_decrire,
+                        ligne_par_ligne=True,
+                    ),
+                    TypeDemande(
+                        code=absences.TYPE_ABSENCE,
+                        libelle="Déclaration d'absence",
+                        appliquer=absences.absence_appliquer,
+                        refuser=absences.absence_refuser,
+                        annuler=absences.absence_annuler,
+                        decrire=absences.absence_decrire,
+                        filtre="Absences",
+                    ),
+                ),
+                menu=(
+                    EntreeMenu(20, "Réservations", "reservations:index", "reservations_actives"),
+                    EntreeMenu(25, "Planning", "reservations:planning", "reservations_actives"),
+                ),
+                conservation=conservation.regles,
+                demo=demo.charger,
+                interrupteurs=(Interrupteur("reservations_actives", "Réservations en ligne"),),
+            )
+        )

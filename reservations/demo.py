@@ -9,6 +9,7 @@ from django.utils import timezone
 from demandes.models import Demande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
+from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.models import User
 
 from .calendrier import jours_ouverture_generer
@@ -173,7 +174,7 @@ def _reservations_validees_de_lise(lise: Enfant, repas: Unite, aujourdhui: date)
 def charger() -> list[str]:
     aujourdhui = timezone.localdate()
     unites = _activites(aujourdhui)
-    debut_annee = date(aujourdhui.year - (aujourdhui.month < 9), 9, 1)
+    debut_annee = annee_scolaire(aujourdhui).debut
     lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").first()
     hugo = Enfant.objects.filter(famille__numero="1002", prenom="Hugo").first()
     for enfant, activites in ((lise, ACTIVITES.keys()), (hugo, ("CANTINE", "ALSH MERCREDI"))):

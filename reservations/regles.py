@@ -135,13 +135,11 @@ def est_active(reservation: Reservation | None) -> bool:
 
 def suppression_en_attente(reservation: Reservation | None) -> bool:
     """Une réservation validée dont la suppression est demandée et pas encore traitée."""
-    from demandes.models import StatutDemande
-
     return (
         reservation is not None
         and reservation.etat == EtatReservation.RESERVEE
         and reservation.demande is not None
-        and reservation.demande.statut == StatutDemande.EN_ATTENTE
+        and reservation.demande.en_attente
     )
 
 

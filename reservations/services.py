@@ -4,7 +4,7 @@ Un parent coche et décoche des jours ; ``reservation_demander`` contrôle chaqu
 chaque suppression sur le serveur (délai, période, ouverture, fermeture, inscription,
 unités exclusives, capacité), garde les places par des réservations « demandées » et crée
 une demande par enfant. L'agent (ou la règle automatique) l'accepte ligne par ligne par
-demandes.services.demande_accepter, qui appelle ``appliquer`` ci-dessous.
+demandes.services.demande_accepter, qui appelle ``reservation_appliquer`` ci-dessous.
 """
 
 from collections import Counter, defaultdict
@@ -19,7 +19,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from demandes.models import Demande, LigneDemande
-from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
 
@@ -351,9 +350,9 @@ def _changee(reservation: Reservation | None, attendu: str, ligne: LigneDemande)
         )
 
 
-def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None) -> str:
-    """Applique les lignes acceptées (ajout → réservé, suppression → retirée) et libère les
-    places des lignes refusées ; renvoie « 8 réservations validées »."""
+def reservation_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> str:
+    """Crochet ``appliquer`` : applique les lignes acceptées (ajout → réservé, suppression →
+    retirée) et libère les places des lignes refusées ; renvoie « 8 réservations validées »."""
     acceptees = {ligne.pk for ligne in lignes}
     toutes = list(LigneDemande.objects.filter(demande=demande))
     reservations = _reservations_de(demande)
@@ -387,9 +386,9 @@ def appliquer(*, demande: Demande, lignes: list[LigneDemande], agent: Any = None
     return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees)
 
 
-def refuser(*, demande: Demande, agent: Any = None) -> None:
-    """Refus de toute la demande (par un agent, ou automatique : agent None) : les places
-    gardées sont libérées et les jours marqués « refusée ». Les réservations dont la
+def reservation_refuser(*, demande: Demande) -> None:
+    """Crochet ``refuser`` : refus de toute la demande (par un agent ou automatique) ; les
+    places gardées sont libérées et les jours marqués « refusée ». Les réservations dont la
     suppression était demandée restent réservées."""
     gardees = [r for r in _reservations_de(demande).values() if r.etat == EtatReservation.DEMANDEE]
     for reservation in gardees:
@@ -399,17 +398,18 @@ def refuser(*, demande: Demande, agent: Any = None) -> None:
         bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
 
 
-def annuler(*, demande: Demande) -> None:
-    """La famille supprime sa demande en attente (demande_annuler) : les jours demandés
-    sont simplement retirés, sans trace de refus au planning. Les réservations dont la
-    suppression était demandée restent réservées."""
+def reservation_annuler(*, demande: Demande) -> None:
+    """Crochet ``annuler`` : la famille supprime sa demande en attente (demande_annuler) ;
+    les jours demandés sont simplement retirés, sans trace de refus au planning. Les
+    réservations dont la suppression était demandée restent réservées."""
     for reservation in _reservations_de(demande).values():
         if reservation.etat == EtatReservation.DEMANDEE:
             reservation.delete()  # une par une : l'historique garde la trace de chacune
 
 
-def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
-    """Pour l'agent, ligne par ligne : les places occupées ce jour et le délai (2 requêtes)."""
+def reservation_decrire(*, lignes: list[LigneDemande]) -> dict[int, str]:
+    """Crochet ``decrire`` : pour l'agent, ligne par ligne, les places occupées ce jour et
+    le délai (2 requêtes)."""
     cles = {}
     actions = {ligne.pk: ligne.donnees.get("action") for ligne in lignes}
     for ligne in lignes:
@@ -451,19 +451,3 @@ def infos_lignes(lignes: list[LigneDemande]) -> dict[int, str]:
             texte += f" — hors délai (possible {texte_limite(limite)})"
         infos[ligne_id] = texte
     return infos
-
-
-def enregistrer_type_demande() -> None:
-    from demandes.registre import enregistrer_type
-
-    enregistrer_type(
-        TypeDemande(
-            code=TYPE_DEMANDE,
-            libelle="Réservations",
-            appliquer=appliquer,
-            refuser=refuser,
-            annuler=annuler,
-            ligne_par_ligne=True,
-            infos_lignes=infos_lignes,
-        )
-    )

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familles.models import Enfant
-from portail.noyau.configuration import configuration_courante
 from portail.noyau.famille import famille_courante
+from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
@@ -23,12 +23,8 @@ from .models import Periode, Validation
 from .selectors import Grille, accueil_reservations, grille_periode, periode_pour_famille
 from .services import lignes_recap, reservation_demander, reservation_verifier
 
-
-def _famille(request: HttpRequest) -> Any:
-    """La famille connectée ; 404 si la commune a coupé les réservations en ligne."""
-    if not configuration_courante().reservations_actives:
-        raise Http404("Les réservations en ligne ne sont pas ouvertes.")
-    return famille_courante(request)
+# L'interrupteur des réservations en ligne et du planning (déclaré dans apps.py).
+RESERVATIONS = "reservations_actives"
 
 
 def _entier(valeur: str | None) -> int:
@@ -59,9 +55,10 @@ def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
     return f"{reverse('reservations:reserver')}?{urlencode(parametres)}"
 
 
-@page_famille(interrupteur="reservations_actives")
+@page_famille()
+@fonctionnalite_requise(RESERVATIONS)
 def index(request: HttpRequest) -> HttpResponse:
-    famille = _famille(request)
+    famille = famille_courante(request)
     enfants, activites = accueil_reservations(famille, timezone.localdate())
     return render(
         request,
@@ -78,8 +75,9 @@ def _cocher(grille: Grille, coches: set[str]) -> None:
 
 
 @login_required
+@fonctionnalite_requise(RESERVATIONS)
 def reserver(request: HttpRequest) -> HttpResponse:
-    famille = _famille(request)
+    famille = famille_courante(request)
     periode, enfants = _periode_et_enfants(request, famille)
     maintenant = timezone.now()
     grille = grille_periode(periode=periode, enfants=enfants, maintenant=maintenant)
@@ -159,8 +157,9 @@ def reserver(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fonctionnalite_requise(RESERVATIONS)
 def imprimer(request: HttpRequest) -> HttpResponse:
-    famille = _famille(request)
+    famille = famille_courante(request)
     periode, enfants = _periode_et_enfants(request, famille)
     grille = grille_periode(periode=periode, enfants=enfants, maintenant=timezone.now())
     contenu = rendre_pdf(

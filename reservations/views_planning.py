@@ -11,15 +11,18 @@ from django.utils import timezone
 from familles.models import Enfant
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 
 from .absences import absence_declarable, absence_declarer, libelle_jour
 from .forms_absences import FormulaireAbsence
 from .models import Absence, Reservation
 from .planning import LEGENDE, planning_mois
+from .views import RESERVATIONS
 
 
 @login_required
+@fonctionnalite_requise(RESERVATIONS)
 def planning(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     enfant = famille.enfants.filter(actif=True).order_by("date_naissance", "prenom").first()
@@ -30,6 +33,7 @@ def planning(request: HttpRequest) -> HttpResponse:
 
 
 @page_famille()
+@fonctionnalite_requise(RESERVATIONS)
 def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int) -> HttpResponse:
     if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
         raise Http404
@@ -55,6 +59,7 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
 
 
 @login_required
+@fonctionnalite_requise(RESERVATIONS)
 @limiter_taille_des_fichiers
 def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpResponse:
     reservation = get_for_famille(
@@ -101,6 +106,7 @@ def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpRespo
 
 
 @login_required
+@fonctionnalite_requise(RESERVATIONS)
 def absence_certificat(request: HttpRequest, absence_id: int) -> HttpResponseBase:
     absence = get_for_famille(
         request, Absence, champ_famille="reservation__enfant__famille", pk=absence_id

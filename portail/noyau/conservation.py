@@ -1,21 +1,21 @@
 """Durées de conservation et purge (commande ``purger``, politique : docs/exploitation.md).
 
-Chaque application déclare ses propres règles dans ``<app>/conservation.py`` (fonction
-``regles()``), découvertes comme les modules ``demo`` : ce module ne connaît aucune
-application métier. Une application qui ne déclare rien ne perd rien (la facturation :
-factures et règlements ne sont jamais purgés).
+Chaque application déclare ses propres règles dans son ``Branchement`` (registre, champ
+``conservation``) : ce module ne connaît aucune application métier. Une application qui
+ne déclare rien ne perd rien (la facturation : factures et règlements ne sont jamais purgés).
 """
 
-import importlib
-import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
+
+from .registre import regles_conservation
 
 
 @dataclass(frozen=True)
@@ -56,18 +56,6 @@ def regles_historique(app_label: str, jours: int) -> list[RegleConservation]:
                     jours=jours,
                 )
             )
-    return regles
-
-
-def regles_declarees() -> list[RegleConservation]:
-    regles: list[RegleConservation] = regles_du_socle()
-    for config in apps.get_app_configs():
-        nom = f"{config.name}.conservation"
-        if importlib.util.find_spec(nom) is None:
-            continue
-        module = importlib.import_module(nom)
-        if hasattr(module, "regles"):
-            regles.extend(module.regles())
     return regles
 
 
@@ -133,7 +121,7 @@ def donnees_purger(
     """
     maintenant = maintenant or timezone.now()
     resultats = []
-    for regle in regles if regles is not None else regles_declarees():
+    for regle in regles if regles is not None else regles_conservation():
         if regle.jours < 1:
             raise ValueError(f"Durée de conservation invalide pour « {regle.libelle} ».")
         limite = maintenant - timedelta(days=regle.jours)
@@ -141,10 +129,8 @@ def donnees_purger(
     return resultats
 
 
-def regles_du_socle() -> list[RegleConservation]:
+def regles() -> list[RegleConservation]:
     """Règles du socle : sessions expirées et journaux de connexion (django-axes)."""
-    from django.conf import settings
-
     connexions = settings.CONSERVATION_CONNEXIONS_JOURS
     return [
         RegleConservation("Sessions expirées", "sessions.Session", "expire_date", 1),

@@ -6,14 +6,16 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from demandes.models import Demande
-from demandes.registre import TYPES
+from portail.noyau.registre import types_demande
 from tests.conftest import verifier_accessibilite
 
 from ..factories import UserFactory
 
 
 def test_agent_trouve_son_travail_du_jour(page, famille, mot_de_passe):
-    Demande.objects.create(famille=famille, type=next(iter(TYPES)), resume="Changement d'adresse")
+    Demande.objects.create(
+        famille=famille, type=next(iter(types_demande())), resume="Changement d'adresse"
+    )
     agent = UserFactory(username="agent-navigateur", is_staff=True)
     agent.groups.add(Group.objects.get(name="agent"))
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.exceptions import ValidationError
 
-from demandes.registre import TYPES, TypeDemande, enregistrer_type
 from familles.models import Famille
+from portail.noyau.registre import Branchement, TypeDemande, brancher, debrancher
 
 CHAMPS_MODIFIABLES = {"adresse", "ville", "code_postal", "email", "titulaire_compte"}
 # Chaque application réelle ajoute ici l'id de la demande : le test de concurrence compte.
@@ -15,7 +15,7 @@ APPLICATIONS: list[int] = []
 REGLAGES = {"pause": 0.0}
 
 
-def _appliquer(*, demande, lignes, agent) -> str:
+def _appliquer(*, demande, lignes) -> str:
     famille = Famille.objects.select_for_update().get(pk=demande.famille_id)
     APPLICATIONS.append(demande.pk)
     if REGLAGES["pause"]:
@@ -32,14 +32,14 @@ def _appliquer(*, demande, lignes, agent) -> str:
     return f"{len(champs)} renseignement{pluriel} modifié{pluriel}"
 
 
-def _valeur_actuelle(ligne) -> str | None:
+def _valeur_actuelle(*, ligne) -> str | None:
     valeur = (
         Famille.objects.filter(pk=ligne.demande.famille_id).values_list(ligne.champ, flat=True)
     ).first()
     return None if valeur is None else str(valeur)
 
 
-def _infos_lignes(lignes) -> dict[int, str]:
+def _decrire(*, lignes) -> dict[int, str]:
     if not lignes:
         return {}
     famille = Famille.objects.get(pk=lignes[0].demande.famille_id)
@@ -59,17 +59,14 @@ TYPE_LIGNES = TypeDemande(
     appliquer=_appliquer,
     valeur_actuelle=_valeur_actuelle,
     ligne_par_ligne=True,
-    infos_lignes=_infos_lignes,
+    decrire=_decrire,
 )
 
 
 @pytest.fixture(autouse=True)
 def types_de_test() -> Iterator[None]:
-    anciens = dict(TYPES)
-    enregistrer_type(TYPE_FAMILLE)
-    enregistrer_type(TYPE_LIGNES)
+    brancher(Branchement("tests_demandes", types_demande=(TYPE_FAMILLE, TYPE_LIGNES)))
     APPLICATIONS.clear()
     REGLAGES["pause"] = 0.0
     yield
-    TYPES.clear()
-    TYPES.update(anciens)
+    debrancher("tests_demandes")

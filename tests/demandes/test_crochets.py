@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from demandes.models import StatutDemande
-from demandes.registre import TypeDemande, enregistrer_type
 from demandes.services import demande_annuler, demande_refuser
 from familles.models import Famille
+from portail.noyau.registre import Branchement, TypeDemande, brancher, debrancher
 
 from .conftest import _appliquer
 from .factories import demande_famille
@@ -20,7 +20,9 @@ def _marquer(demande, ville: str) -> None:
     Famille.objects.filter(pk=demande.famille_id).update(ville=ville)
 
 
-def _refuser(*, demande, agent) -> None:
+def _refuser(*, demande) -> None:
+    # L'agent n'est pas un argument du crochet : il est déjà posé sur la demande.
+    agent = demande.traite_par
     _marquer(demande, "REFUSÉE PAR UN AGENT" if agent is not None else "REFUSÉE AUTOMATIQUEMENT")
 
 
@@ -30,15 +32,22 @@ def _annuler(*, demande) -> None:
 
 @pytest.fixture
 def type_avec_crochets():
-    enregistrer_type(
-        TypeDemande(
-            code="test_crochets",
-            libelle="Crochets (test)",
-            appliquer=_appliquer,
-            refuser=_refuser,
-            annuler=_annuler,
+    brancher(
+        Branchement(
+            "tests_crochets",
+            types_demande=(
+                TypeDemande(
+                    code="test_crochets",
+                    libelle="Crochets (test)",
+                    appliquer=_appliquer,
+                    refuser=_refuser,
+                    annuler=_annuler,
+                ),
+            ),
         )
     )
+    yield
+    debrancher("tests_crochets")
 
 
 def _ville(famille) -> str:

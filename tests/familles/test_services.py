@@ -6,16 +6,16 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from demandes.models import Demande, StatutDemande
-from demandes.registre import type_demande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from familles.models import Enfant, PersonneAutorisee, Responsable, Role
 from familles.services import (
     Changement,
     TypeRenseignement,
     ajout_demander,
+    renseignement_valeur_actuelle,
     renseignements_demander,
-    valeur_actuelle,
 )
+from portail.noyau.registre import type_demande
 
 
 def _demander_profession(famille, jean, profession="Infirmier"):
@@ -135,11 +135,11 @@ def test_valeur_actuelle_signale_un_changement_entre_temps(famille, jean, agent)
         changements=[Changement(objet=jean, champ="telephone_mobile", valeur="06 00 00 00 02")],
     )
     ligne = demande.lignes.get()
-    assert valeur_actuelle(ligne) == ligne.ancienne_valeur == "06 00 00 00 01"
+    assert renseignement_valeur_actuelle(ligne=ligne) == ligne.ancienne_valeur == "06 00 00 00 01"
     # Un agent modifie la fiche dans l'administration avant de traiter la demande.
     Responsable.objects.filter(pk=jean.pk).update(telephone_mobile="06 00 00 00 09")
-    assert valeur_actuelle(ligne) == "06 00 00 00 09" != ligne.ancienne_valeur
-    assert type_demande("responsable").valeur_actuelle(ligne) == "06 00 00 00 09"
+    assert renseignement_valeur_actuelle(ligne=ligne) == "06 00 00 00 09" != ligne.ancienne_valeur
+    assert type_demande("responsable").valeur_actuelle(ligne=ligne) == "06 00 00 00 09"
 
 
 def test_valeurs_affichees_lisibles_et_appliquees(famille, jean, lise, agent):
@@ -311,8 +311,11 @@ def test_suppression_d_une_personne_deja_supprimee(famille, lise, mamie, agent):
         changements=[],
         suppressions_personnes=[mamie],
     )
-    assert valeur_actuelle(demande.lignes.get()) == "Martine DURAND (Grand-mère), 06 12 34 56 78"
+    assert (
+        renseignement_valeur_actuelle(ligne=demande.lignes.get())
+        == "Martine DURAND (Grand-mère), 06 12 34 56 78"
+    )
     PersonneAutorisee.objects.filter(pk=mamie.pk).delete()
-    assert valeur_actuelle(demande.lignes.get()) == ""
+    assert renseignement_valeur_actuelle(ligne=demande.lignes.get()) == ""
     demande = demande_accepter(demande=demande, agent=agent)
     assert demande.reponse == "Aucune modification à appliquer : le dossier était déjà à jour."

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from demandes.models import Demande, LigneDemande, Message, StatutDemande
 from familles.models import Famille
 from pieces.models import Piece, Portee, StatutPiece, TypePiece
-from portail.noyau.conservation import regles_declarees
+from portail.noyau.registre import regles_conservation
 from reservations.models import Activite, Periode, RappelPeriode, TypeActivite
 from tests.factories import FamilleFactory
 
@@ -202,7 +202,7 @@ def test_les_durees_viennent_des_reglages(donnees, settings, django_capture_on_c
 def test_aucune_regle_ne_vise_la_facturation_ni_les_fiches(db):
     modeles = {
         regle.modele.split(".")[0] + "." + regle.modele.split(".")[1].lower()
-        for regle in regles_declarees()
+        for regle in regles_conservation()
     }
     assert not any(m.startswith("facturation.") for m in modeles)
     for fiche in (
@@ -216,5 +216,5 @@ def test_aucune_regle_ne_vise_la_facturation_ni_les_fiches(db):
     # Chaque règle vise un modèle et un champ qui existent.
     from django.apps import apps
 
-    for regle in regles_declarees():
+    for regle in regles_conservation():
         apps.get_model(regle.modele)._meta.get_field(regle.champ_date)

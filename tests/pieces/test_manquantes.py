@@ -6,7 +6,8 @@ import time_machine
 
 from pieces.models import Piece, Portee, StatutPiece, Validite
 from pieces.selectors import nombre_pieces_manquantes, pieces_a_fournir
-from pieces.services import ajouter_mois, date_de_fin, fin_annee_scolaire, piece_valider
+from pieces.services import ajouter_mois, date_de_fin, piece_valider
+from portail.noyau.annee_scolaire import annee_preparee
 from tests.factories import EnfantFactory
 
 from .factories import ActiviteFactory, InscriptionFactory, TypePieceFactory
@@ -126,10 +127,10 @@ def test_calcul_en_nombre_fixe_de_requetes(
 
 
 def test_fin_d_annee_scolaire_et_mois():
-    assert fin_annee_scolaire(date(2026, 11, 25)) == date(2027, 8, 31)
-    assert fin_annee_scolaire(date(2027, 3, 1)) == date(2027, 8, 31)
+    assert annee_preparee(date(2026, 11, 25)).fin == date(2027, 8, 31)
+    assert annee_preparee(date(2027, 3, 1)).fin == date(2027, 8, 31)
     # Dès juillet, on prépare la rentrée suivante.
-    assert fin_annee_scolaire(date(2027, 7, 2)) == date(2028, 8, 31)
+    assert annee_preparee(date(2027, 7, 2)).fin == date(2028, 8, 31)
     assert ajouter_mois(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert ajouter_mois(date(2026, 11, 15), 3) == date(2027, 2, 15)
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from portail.noyau.registre import ACCUEIL
+from portail.noyau.registre import blocs_accueil
 
 
 def test_accueil_anonyme_renvoie_vers_la_connexion(client, configuration):
@@ -38,7 +38,7 @@ def test_accueil_en_nombre_fixe_de_requetes(client, famille, autre_famille):
     assert petite == grande
     # Session (cache) et configuration (cache) : seul le compte avec sa famille est lu en base
     # par le portail ; le reste vient des blocs des applications.
-    assert petite <= 1 + 2 * len(ACCUEIL)
+    assert petite <= 1 + 2 * len(blocs_accueil())
 
 
 def test_pages_de_compte_sans_requete_superflue(client, famille, django_assert_max_num_queries):

@@ -7,9 +7,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from portail.noyau.configuration import fonctionnalite_requise, vider_cache_configuration
+from portail.noyau.configuration import vider_cache_configuration
+from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.models import Configuration
-from portail.noyau.registre import MENU, EntreeMenu
+from portail.noyau.registre import Branchement, EntreeMenu, brancher, debrancher
 
 
 def _png() -> bytes:
@@ -75,9 +76,9 @@ def test_sans_logo_la_page_du_logo_repond_404(client, configuration):
 @pytest.fixture
 def entree_factures():
     entree = EntreeMenu(30, "Factures", "portail:conditions", "factures_actives")
-    MENU.append(entree)
+    brancher(Branchement("tests_menu", menu=(entree,)))
     yield entree
-    MENU.remove(entree)
+    debrancher("tests_menu")
 
 
 def test_interrupteur_cache_le_menu_et_la_page(client_parent, configuration, entree_factures):

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demandes.models import Demande, StatutDemande
-from demandes.registre import type_demande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
+from portail.noyau.registre import type_demande
 from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence
 
@@ -271,7 +271,7 @@ def test_infos_pour_l_agent(reservation, famille):
     )
     sans = absence_declarer(reservation=autre, motif=MotifAbsence.FAMILLE)
     lignes = [avec.demande.lignes.get(), sans.demande.lignes.get()]
-    infos = type_demande("absence").infos_lignes(lignes)
+    infos = type_demande("absence").decrire(lignes=lignes)
     assert infos == {
         lignes[0].pk: "Certificat médical joint (à télécharger depuis l'absence)",
         lignes[1].pk: "Aucun certificat joint",

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from demandes.services import demande_accepter, demande_refuser
-from portail.noyau.conservation import regles_declarees
+from portail.noyau.registre import regles_conservation
 from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence, Reservation
 
@@ -44,7 +44,7 @@ def absences(famille, agent):
 
 
 def test_la_regle_des_absences_est_declaree():
-    (regle,) = [r for r in regles_declarees() if r.modele == "reservations.Absence"]
+    (regle,) = [r for r in regles_conservation() if r.modele == "reservations.Absence"]
     assert regle.libelle == "Absences déclarées et certificats médicaux"
     assert regle.fichiers == ("certificat",)
 

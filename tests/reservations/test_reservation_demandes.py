@@ -8,8 +8,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from demandes.models import Demande, StatutDemande, StatutLigne
-from demandes.registre import type_demande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
+from portail.noyau.registre import type_demande
 from reservations.models import EtatReservation, Fermeture, Inscription, Reservation
 from reservations.regles import Choix
 from reservations.selectors import grille_periode
@@ -239,7 +239,7 @@ def test_infos_lignes_pour_l_agent(famille, autre_famille, alsh):
         + _choix(lise, alsh.journee, [date(2026, 11, 4)]),
     )
     lignes = list(demande.lignes.all())
-    infos = type_demande("reservations").infos_lignes(lignes)
+    infos = type_demande("reservations").decrire(lignes=lignes)
     assert infos[lignes[0].pk] == (
         "1 place occupée sur 1 (demandes en attente comprises), 0 place restante"
     )
@@ -252,7 +252,7 @@ def test_infos_lignes_signale_le_hors_delai(famille, cantine):
     lise = famille.enfants.get()
     (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:1]))
     with time_machine.travel(datetime(2026, 11, 5, 9, tzinfo=PARIS), tick=False):
-        infos = type_demande("reservations").infos_lignes(list(demande.lignes.all()))
+        infos = type_demande("reservations").decrire(lignes=list(demande.lignes.all()))
     assert infos == {
         demande.lignes.get().pk: "1 enfant inscrit, pas de limite — hors délai (possible "
         "jusqu'au 02/11/2026 inclus)"

@@ -1,13 +1,7 @@
-import importlib
-import importlib.util
-
-from django.apps import apps
 from django.db import transaction
 
 from portail.noyau.commandes import CommandeFrancaise
-
-# Ordre de chargement : chaque application s'appuie sur les précédentes.
-ORDRE = ["portail", "familles", "demandes", "reservations", "facturation", "pieces"]
+from portail.noyau.registre import chargeurs_demo
 
 
 class Command(CommandeFrancaise):
@@ -19,13 +13,10 @@ class Command(CommandeFrancaise):
     def handle(self, *args, **options) -> None:
         comptes: list[str] = []
         with transaction.atomic():
-            for label in ORDRE:
-                config = apps.get_app_config(label)
-                nom = f"{config.name}.demo"
-                if importlib.util.find_spec(nom) is None:
-                    continue
-                module = importlib.import_module(nom)
-                comptes.extend(module.charger() or [])
+            # Dans l'ordre des branchements (INSTALLED_APPS) : chacune s'appuie sur les
+            # précédentes.
+            for charger in chargeurs_demo():
+                comptes.extend(charger() or [])
         self.stdout.write(self.style.SUCCESS("Commune de démonstration prête."))
         for ligne in comptes:
             self.stdout.write(f"  {ligne}")
