@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .models import Demande, LigneDemande, StatutDemande, StatutLigne
 from .registre import type_demande
+from .tasks import notifier_demande_traitee
 
 
 @dataclass
@@ -76,8 +77,6 @@ def _verrouiller_en_attente(demande: Demande) -> Demande:
 
 
 def _apres_commit(demande: Demande) -> None:
-    from .tasks import notifier_demande_traitee
-
     definition = type_demande(demande.type)
     transaction.on_commit(lambda: notifier_demande_traitee.delay(demande_id=demande.pk))
     if definition.apres_traitement is not None:

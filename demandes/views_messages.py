@@ -16,16 +16,14 @@ from portail.noyau.pages import page_famille
 from portail.noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 from .forms_messages import MessageForm
-from .messagerie import (
-    Dossier,
+from .models import Direction, Message, Rubrique
+from .selectors_messages import messages_de_la_rubrique, nombre_non_lus
+from .services_messages import (
     message_envoyer_a_la_mairie,
     message_marquer_lu,
     message_restaurer,
     message_supprimer,
-    messages_du_dossier,
-    nombre_non_lus,
 )
-from .models import Direction, Message
 
 PAR_PAGE = 20
 
@@ -45,18 +43,18 @@ def _message(request: HttpRequest, pk: int) -> Message:
 @page_famille(interrupteur="messages_actifs")
 def boite(request: HttpRequest) -> HttpResponse:
     famille = _famille_messagerie(request)
-    dossier = request.GET.get("dossier", Dossier.RECUS)
-    if dossier not in Dossier.LIBELLES:
-        dossier = Dossier.RECUS
-    page = Paginator(messages_du_dossier(famille, dossier), PAR_PAGE).get_page(
+    rubrique = request.GET.get("rubrique", Rubrique.RECUS)
+    if rubrique not in Rubrique.values:
+        rubrique = Rubrique.RECUS
+    page = Paginator(messages_de_la_rubrique(famille, rubrique), PAR_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "demandes/messages/boite.html",
         {
-            "dossier": dossier,
-            "dossiers": Dossier.LIBELLES,
+            "rubrique": rubrique,
+            "rubriques": Rubrique.choices,
             "page": page,
             "non_lus": nombre_non_lus(famille),
         },
@@ -106,7 +104,7 @@ def ecrire(request: HttpRequest) -> HttpResponse:
             form.add_error(None, erreur)
         else:
             messages.success(request, "Votre message a été envoyé à la mairie.")
-            return redirect(f"{_url_boite()}?dossier={Dossier.ENVOYES}")
+            return redirect(f"{_url_boite()}?rubrique={Rubrique.ENVOYES}")
     return render(request, "demandes/messages/ecrire.html", {"form": form, "parent": parent})
 
 
@@ -139,7 +137,7 @@ def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(erreur.messages))
     else:
         messages.success(request, "Le message a été restauré.")
-    return redirect(f"{_url_boite()}?dossier={Dossier.SUPPRIMES}")
+    return redirect(f"{_url_boite()}?rubrique={Rubrique.SUPPRIMES}")
 
 
 # Pas de login_required : un visiteur anonyme reçoit 404 (get_for_famille), comme un étranger.
