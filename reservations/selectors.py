@@ -131,7 +131,7 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
 
 
 @dataclass
-class Case:
+class CaseACocher:
     cle: str
     unite: Unite
     jour: date
@@ -148,9 +148,9 @@ class Case:
 @dataclass
 class LigneJour:
     jour: date
-    cases: list[Case]
+    cases_a_cocher: list[CaseACocher]
     # « lundi 9 novembre 2026 », calculé une fois par jour (la grille peut compter
-    # des centaines de cases).
+    # des centaines de cases à cocher).
     libelle: str = ""
 
 
@@ -171,46 +171,49 @@ class Grille:
     # (n° du jour de la semaine, nom, [(clé « jour-unité », unité)]) pour la semaine-type.
     semaine_type: list[tuple[int, str, list[tuple[str, Unite]]]] = field(default_factory=list)
 
-    def cases(self) -> Iterable[Case]:
+    def cases_a_cocher(self) -> Iterable[CaseACocher]:
         for grille_enfant in self.enfants:
             for ligne in grille_enfant.lignes:
-                yield from ligne.cases
+                yield from ligne.cases_a_cocher
 
 
-def _case(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> Case:
-    case = Case(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
+def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> CaseACocher:
+    case_a_cocher = CaseACocher(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
     reservation = ctx.reservation(choix)
-    case.active = est_active(reservation)
-    case.cochee = case.active
-    raison = raison_blocage(ctx, choix, maintenant, suppression=case.active)
-    if reservation is not None and case.active:
+    case_a_cocher.active = est_active(reservation)
+    case_a_cocher.cochee = case_a_cocher.active
+    raison = raison_blocage(ctx, choix, maintenant, suppression=case_a_cocher.active)
+    if reservation is not None and case_a_cocher.active:
         etat = reservation.etat
         if suppression_en_attente(reservation):
-            case.statut, case.libelle = "demandee", "Suppression en attente"
+            case_a_cocher.statut, case_a_cocher.libelle = "demandee", "Suppression en attente"
         elif etat == EtatReservation.RESERVEE:
-            case.statut, case.libelle = "reservee", "✓ Réservé"
-            case.modifiable = not raison
+            case_a_cocher.statut, case_a_cocher.libelle = "reservee", "✓ Réservé"
+            case_a_cocher.modifiable = not raison
             if raison:
-                case.libelle += f" — {raison.lower()}"
+                case_a_cocher.libelle += f" — {raison.lower()}"
         elif etat == EtatReservation.DEMANDEE:
-            case.statut, case.libelle = "demandee", "Demande en attente"
+            case_a_cocher.statut, case_a_cocher.libelle = "demandee", "Demande en attente"
         else:
-            case.statut, case.libelle = "reservee", f"✓ {reservation.get_etat_display()}"
-        return case
+            case_a_cocher.statut, case_a_cocher.libelle = (
+                "reservee",
+                f"✓ {reservation.get_etat_display()}",
+            )
+        return case_a_cocher
     refusee = reservation is not None and reservation.etat == EtatReservation.REFUSEE
-    case.refusee = refusee
+    case_a_cocher.refusee = refusee
     if not raison:
         restantes = ctx.places_restantes(choix.unite_id, choix.date)
         if restantes == 0:
             raison = "Complet"
     if raison:
-        case.statut = "bloquee"
-        case.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
+        case_a_cocher.statut = "bloquee"
+        case_a_cocher.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
     else:
-        case.modifiable = True
+        case_a_cocher.modifiable = True
         if refusee:
-            case.statut, case.libelle = "refusee", "✗ Réservation refusée"
-    return case
+            case_a_cocher.statut, case_a_cocher.libelle = "refusee", "✗ Réservation refusée"
+    return case_a_cocher
 
 
 def grille_periode(
@@ -225,14 +228,16 @@ def grille_periode(
     for enfant in enfants:
         lignes = []
         for jour in jours:
-            cases = []
+            cases_a_cocher = []
             for unite in ctx.unites:
                 choix = Choix(enfant.pk, unite.pk, jour)
                 if (unite.pk, jour) in ctx.ouvertures:
-                    cases.append(_case(ctx, choix, unite, maintenant))
+                    cases_a_cocher.append(_case_a_cocher(ctx, choix, unite, maintenant))
                 else:
-                    cases.append(Case(cle=choix.cle, unite=unite, jour=jour, ouverte=False))
-            lignes.append(LigneJour(jour, cases, libelles[jour]))
+                    cases_a_cocher.append(
+                        CaseACocher(cle=choix.cle, unite=unite, jour=jour, ouverte=False)
+                    )
+            lignes.append(LigneJour(jour, cases_a_cocher, libelles[jour]))
         grilles.append(GrilleEnfant(enfant, lignes, inscrit=enfant.pk in ctx.inscriptions))
     semaine: dict[int, list[tuple[str, Unite]]] = defaultdict(list)
     for unite in ctx.unites:

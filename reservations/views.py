@@ -72,9 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _cocher(grille: Grille, coches: set[str]) -> None:
     """Remet dans la grille les choix du parent (après une erreur ou une semaine-type)."""
-    for case in grille.cases():
-        if case.modifiable:
-            case.cochee = case.cle in coches
+    for case_a_cocher in grille.cases_a_cocher():
+        if case_a_cocher.modifiable:
+            case_a_cocher.cochee = case_a_cocher.cle in coches
 
 
 @login_required
@@ -91,9 +91,11 @@ def reserver(request: HttpRequest) -> HttpResponse:
             action = form.cleaned_data["action"]
             if action == "semaine_type":
                 semaine = set(form.cleaned_data["st"])
-                for case in grille.cases():
-                    if case.modifiable:
-                        case.cochee = f"{case.jour.weekday()}-{case.unite.pk}" in semaine
+                for case_a_cocher in grille.cases_a_cocher():
+                    if case_a_cocher.modifiable:
+                        case_a_cocher.cochee = (
+                            f"{case_a_cocher.jour.weekday()}-{case_a_cocher.unite.pk}" in semaine
+                        )
                 messages.info(
                     request,
                     "La semaine-type est appliquée à la période (jours modifiables "
