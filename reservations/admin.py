@@ -19,6 +19,7 @@ from portail.noyau.fichiers import reponse_fichier
 
 from .calendrier import jours_ouverture_generer
 from .models import (
+    ETATS_POINTAGE,
     Absence,
     Activite,
     EtatReservation,
@@ -31,12 +32,8 @@ from .models import (
     Unite,
 )
 from .planning import JOURS_LONGS
-from .pointage import (
-    ETATS_POINTAGE,
-    effectifs,
-    pointage_enregistrer,
-    reservations_du_jour,
-)
+from .selectors import effectifs, reservations_du_jour
+from .services import pointage_enregistrer
 
 
 class UniteInline(admin.TabularInline):

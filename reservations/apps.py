@@ -9,8 +9,7 @@ class ReservationsConfig(AppConfig):
         from demandes.registre import enregistrer_type
         from portail.noyau.registre import EntreeMenu, ajouter_menu
 
-        from .absences import TYPE_DEMANDE_ABSENCE
-        from .services import enregistrer_type_demande
+        from .services import TYPE_DEMANDE_ABSENCE, enregistrer_type_demande
 
         enregistrer_type_demande()
         enregistrer_type(TYPE_DEMANDE_ABSENCE)

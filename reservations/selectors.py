@@ -3,21 +3,27 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 
+from .calendrier import jours
 from .models import (
     ETATS_OCCUPANT_UNE_PLACE,
+    ETATS_POINTAGE,
     Activite,
     EtatReservation,
     Fermeture,
     Inscription,
     JourOuverture,
     Periode,
+    RappelPeriode,
     Reservation,
     Unite,
 )
@@ -259,3 +265,121 @@ def periode_pour_famille(periode_id: int, aujourdhui: date) -> Periode | None:
     if periode is not None and not periode_affichee(periode, aujourdhui):
         return None
     return periode
+
+
+# --- Pointage et effectifs (admin) ----------------------------------------------------
+
+# Les enfants attendus ce jour-là : ce que la cantine doit commander.
+ETATS_ATTENDUS = (EtatReservation.RESERVEE, EtatReservation.PRESENT)
+EFFECTIFS_JOURS_MAX = 93
+
+
+def reservations_du_jour(*, unite: Unite, jour: date):
+    """Les réservations à pointer (et celles dont l'absence est en cours, pour information)."""
+    return (
+        Reservation.objects.filter(
+            unite=unite,
+            date=jour,
+            etat__in=(*ETATS_POINTAGE, EtatReservation.ABSENCE_DEMANDEE),
+        )
+        .select_related("enfant__famille")
+        .order_by("enfant__nom", "enfant__prenom", "id")
+    )
+
+
+@dataclass
+class Effectif:
+    attendus: int = 0
+    en_attente: int = 0
+
+
+@dataclass
+class TableauEffectifs:
+    unites: list[Unite]
+    lignes: list[tuple[date, list[Effectif]]]
+
+
+def effectifs(*, debut: date, fin: date, activite: Activite | None = None) -> TableauEffectifs:
+    """Par jour et par unité, les enfants attendus (réservé ou présent) et les demandes."""
+    if fin < debut:
+        raise ValidationError("La date de fin précède la date de début.")
+    if (fin - debut).days >= EFFECTIFS_JOURS_MAX:
+        raise ValidationError(f"Choisissez une période de {EFFECTIFS_JOURS_MAX} jours au plus.")
+    unites_qs = Unite.objects.select_related("activite").filter(activite__actif=True)
+    if activite is not None:
+        unites_qs = unites_qs.filter(activite=activite)
+    unites = sorted(unites_qs, key=lambda u: (u.activite.ordre, u.activite.nom, u.ordre, u.nom))
+    comptes = {
+        (ligne["date"], ligne["unite_id"]): ligne
+        for ligne in Reservation.objects.filter(date__range=(debut, fin), unite__in=unites)
+        .values("date", "unite_id")
+        .annotate(
+            attendus=Count("id", filter=Q(etat__in=ETATS_ATTENDUS)),
+            en_attente=Count("id", filter=Q(etat=EtatReservation.DEMANDEE)),
+        )
+    }
+    ouverts = set(
+        JourOuverture.objects.filter(date__range=(debut, fin), unite__in=unites).values_list(
+            "date", flat=True
+        )
+    )
+    jours_avec = ouverts | {d for d, _ in comptes}
+    lignes = []
+    for jour in jours(debut, fin):
+        if jour not in jours_avec:
+            continue
+        ligne = []
+        for unite in unites:
+            compte = comptes.get((jour, unite.pk))
+            ligne.append(
+                Effectif(attendus=compte["attendus"], en_attente=compte["en_attente"])
+                if compte
+                else Effectif()
+            )
+        lignes.append((jour, ligne))
+    return TableauEffectifs(unites=unites, lignes=lignes)
+
+
+# --- Rappels avant fermeture -----------------------------------------------------------
+
+
+def periodes_bientot_fermees(*, maintenant: datetime) -> QuerySet[Periode]:
+    limite = maintenant + timedelta(days=settings.RAPPEL_FERMETURE_JOURS)
+    aujourdhui = timezone.localdate(maintenant)
+    # Une période que les familles ne voient pas encore (ou plus) n'appelle pas de rappel.
+    return (
+        Periode.objects.filter(
+            reservable_jusqu_au__gt=maintenant,
+            reservable_jusqu_au__lte=limite,
+            activite__actif=True,
+        )
+        .filter(Q(affichee_du__isnull=True) | Q(affichee_du__lte=aujourdhui))
+        .filter(Q(affichee_au__isnull=True) | Q(affichee_au__gte=aujourdhui))
+        .select_related("activite")
+    )
+
+
+def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
+    """Familles dont un enfant est inscrit à l'activité sur la période, qui n'y ont encore
+    rien réservé, qui ont un compte actif, acceptent les e-mails et n'ont pas déjà eu ce
+    rappel."""
+    inscrites = Inscription.objects.filter(
+        activite_id=periode.activite_id,
+        enfant__actif=True,
+        date_debut__lte=periode.date_fin,
+    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=periode.date_debut))
+    ayant_reserve = Reservation.objects.filter(
+        unite__activite_id=periode.activite_id,
+        date__range=(periode.date_debut, periode.date_fin),
+    )
+    return (
+        # Sans compte actif, la famille ne peut pas réserver en ligne : pas de rappel.
+        Famille.objects.filter(
+            pk__in=inscrites.values("enfant__famille_id"),
+            accepte_email=True,
+            compte__is_active=True,
+        )
+        .filter(Q(email__gt="") | Q(compte__email__gt=""))
+        .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
+        .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))
+    )

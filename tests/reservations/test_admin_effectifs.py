@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation
-from reservations.pointage import effectifs
+from reservations.selectors import effectifs
 from tests.factories import EnfantFactory
 
 from .factories_planning import PeriodeFactory, ReservationFactory, UniteFactory, cantine

@@ -21,7 +21,7 @@ from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_creer
 from portail.noyau.fichiers import nom_sur, verifier_fichier
 
-from .models import Absence, EtatReservation, MotifAbsence, Reservation
+from ..models import Absence, EtatReservation, MotifAbsence, Reservation
 
 TYPE_ABSENCE = "absence"
 
