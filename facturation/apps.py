@@ -14,7 +14,7 @@ class FacturationConfig(AppConfig):
             ajouter_menu,
         )
 
-        from .demandes import TYPES
+        from .services import TYPES
         from .views import contexte_accueil
 
         for type_demande in TYPES:

@@ -9,7 +9,7 @@ from demandes.models import Demande, StatutDemande
 from demandes.registre import TypeDemande
 from demandes.services import Ligne, demande_creer
 
-from .models import Facture, Reglement
+from ..models import Facture, Reglement
 
 DUPLICATA = "facture_duplicata"
 RECU = "reglement_recu"
@@ -78,7 +78,7 @@ def _appliquer_recu(*, demande: Demande, lignes: list, agent: Any) -> str:
 
 
 def _envoyer_si_acceptee(demande: Demande) -> None:
-    from .tasks import envoyer_document_demande
+    from ..tasks import envoyer_document_demande
 
     if demande.statut == StatutDemande.ACCEPTEE:
         envoyer_document_demande.delay(demande_id=demande.pk)

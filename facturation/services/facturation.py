@@ -15,7 +15,7 @@ from django.utils import timezone
 from familles.models import Famille
 from reservations.models import ETATS_FACTURABLES, Reservation
 
-from .models import (
+from ..models import (
     ZERO,
     Affectation,
     Facture,
