@@ -18,7 +18,7 @@ from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichie
 from .audiences import AUDIENCES
 from .forms_messages import ChampPieceJointe, FormulaireAvecFichier
 from .models import Direction, Message
-from .services_messages import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
+from .services import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
 
 
 class ReponseAgentForm(FormulaireAvecFichier):

@@ -1,4 +1,5 @@
-"""Lectures des demandes côté famille, toujours filtrées par la famille connectée."""
+"""Lectures des demandes et de la boîte de réception côté famille, toujours filtrées par la
+famille connectée."""
 
 from itertools import groupby
 from typing import Any
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from portail.noyau.famille import get_for_famille
 
-from .models import Demande, StatutDemande
+from .models import Demande, Direction, Message, Rubrique, StatutDemande
 from .registre import libelle_type
 
 
@@ -56,3 +57,28 @@ def cibles_en_attente(famille: Any, modele: type[Model]) -> set[int]:
         cible_type=ContentType.objects.get_for_model(modele),
     ).values_list("cible_id", flat=True)
     return {pk for pk in ids if pk is not None}
+
+
+# --- Boîte de réception ----------------------------------------------------------------
+
+
+def messages_de_la_rubrique(famille: Any, rubrique: str) -> QuerySet[Message]:
+    """Les messages d'une rubrique (reçus, envoyés, supprimés) de la famille, sans leur texte."""
+    messages = Message.objects.filter(famille=famille).defer("texte")
+    if rubrique == Rubrique.SUPPRIMES:
+        return messages.filter(supprime_le__isnull=False)
+    direction = (
+        Direction.FAMILLE_VERS_MAIRIE
+        if rubrique == Rubrique.ENVOYES
+        else Direction.MAIRIE_VERS_FAMILLE
+    )
+    return messages.filter(direction=direction, supprime_le__isnull=True)
+
+
+def nombre_non_lus(famille: Any) -> int:
+    return Message.objects.filter(
+        famille=famille,
+        direction=Direction.MAIRIE_VERS_FAMILLE,
+        lu_le__isnull=True,
+        supprime_le__isnull=True,
+    ).count()

@@ -17,8 +17,8 @@ from portail.noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil
 
 from .forms_messages import MessageForm
 from .models import Direction, Message, Rubrique
-from .selectors_messages import messages_de_la_rubrique, nombre_non_lus
-from .services_messages import (
+from .selectors import messages_de_la_rubrique, nombre_non_lus
+from .services import (
     message_envoyer_a_la_mairie,
     message_marquer_lu,
     message_restaurer,

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from demandes.models import Direction, Message
-from demandes.services_messages import message_ecrire_a_la_famille
+from demandes.services import message_ecrire_a_la_famille
 from familles.models import Enfant, Famille
 from portail.noyau.models import Actualite
 from portail.noyau.pdf import rendre_pdf

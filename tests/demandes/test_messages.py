@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demandes.models import Direction, Message
-from demandes.selectors_messages import nombre_non_lus
-from demandes.services_messages import message_ecrire_a_la_famille
+from demandes.selectors import nombre_non_lus
+from demandes.services import message_ecrire_a_la_famille
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demandes.models import Direction, Message
-from demandes.services_messages import message_diffuser
+from demandes.services import message_diffuser
 from demandes.tasks import notifier_envoi_groupe
 from familles.models import Famille
 from tests.factories import EnfantFactory, FamilleFactory

@@ -7,7 +7,7 @@ second envoi, qui voit le premier.
 import pytest
 
 from demandes.models import Demande, Message
-from demandes.services_messages import message_envoyer_a_la_mairie
+from demandes.services import message_envoyer_a_la_mairie
 from pieces.models import Piece
 from pieces.services import piece_transmettre
 from tests.concurrence import en_parallele

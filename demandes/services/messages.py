@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from portail.noyau.fichiers import chemin_prive
 
-from .audiences import AUDIENCES
-from .models import Direction, Message
-from .tasks import notifier_envoi_groupe, notifier_message
+from ..audiences import AUDIENCES
+from ..models import Direction, Message
+from ..tasks import notifier_envoi_groupe, notifier_message
 
 TAILLE_LOT = 1000
 # Un double clic ne doit pas envoyer deux fois le même message.

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Demande, LigneDemande, StatutDemande, StatutLigne
-from .registre import type_demande
-from .tasks import notifier_demande_traitee
+from ..models import Demande, LigneDemande, StatutDemande, StatutLigne
+from ..registre import type_demande
+from ..tasks import notifier_demande_traitee
 
 
 @dataclass
