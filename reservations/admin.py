@@ -17,7 +17,6 @@ from django.utils.html import format_html
 
 from portail.noyau.fichiers import reponse_fichier
 
-from .calendrier import jours_ouverture_generer
 from .models import (
     ETATS_POINTAGE,
     Absence,
@@ -33,7 +32,7 @@ from .models import (
 )
 from .planning import JOURS_LONGS
 from .selectors import effectifs, reservations_du_jour
-from .services import pointage_enregistrer
+from .services import jours_ouverture_generer, pointage_enregistrer
 
 
 class UniteInline(admin.TabularInline):

@@ -11,7 +11,6 @@ from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
 from portail.noyau.models import User
 
-from .calendrier import jours_ouverture_generer
 from .models import (
     Activite,
     EtatReservation,
@@ -23,7 +22,7 @@ from .models import (
     Unite,
     Validation,
 )
-from .services import AJOUT, TYPE_DEMANDE, libelle_ligne, resume_demande
+from .services import AJOUT, TYPE_DEMANDE, jours_ouverture_generer, libelle_ligne, resume_demande
 
 MOIS = [
     "JANVIER",

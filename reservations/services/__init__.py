@@ -1,5 +1,6 @@
 """Les changements d'état des réservations : demandes de réservation, absences, pointage,
-rappels avant fermeture. Un module par sujet ; tout s'importe depuis ``reservations.services``."""
+rappels avant fermeture, jours d'ouverture et préparation d'une année scolaire. Un module
+par sujet ; tout s'importe depuis ``reservations.services``."""
 
 from .absences import (
     TYPE_ABSENCE,
@@ -12,6 +13,7 @@ from .absences import (
     libelle_jour,
     refuser_absence,
 )
+from .calendrier import BilanAnnee, BilanGeneration, annee_preparer, jours_ouverture_generer
 from .pointage import pointage_enregistrer
 from .rappels import rappels_fermeture_envoyer
 from .reservations import (
@@ -38,9 +40,12 @@ __all__ = [
     "TYPE_ABSENCE",
     "TYPE_DEMANDE",
     "TYPE_DEMANDE_ABSENCE",
+    "BilanAnnee",
+    "BilanGeneration",
     "LigneRecap",
     "absence_declarable",
     "absence_declarer",
+    "annee_preparer",
     "annuler",
     "annuler_absence",
     "appliquer",
@@ -48,6 +53,7 @@ __all__ = [
     "enregistrer_type_demande",
     "infos_absences",
     "infos_lignes",
+    "jours_ouverture_generer",
     "libelle_jour",
     "libelle_ligne",
     "lignes_recap",
