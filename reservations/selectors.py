@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -265,6 +266,18 @@ def periode_pour_famille(periode_id: int, aujourdhui: date) -> Periode | None:
     if periode is not None and not periode_affichee(periode, aujourdhui):
         return None
     return periode
+
+
+def enfants_pour_la_grille(*, famille: Famille, periode: Periode, ids: set[int]) -> list[Enfant]:
+    """Les enfants choisis, tous de la famille (404 sinon) ; sans choix, ses enfants inscrits
+    à l'activité de la période."""
+    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
+    if ids:
+        choisis = list(enfants.filter(pk__in=ids))
+        if len(choisis) != len(ids):
+            raise Http404
+        return choisis
+    return list(enfants.filter(inscriptions__activite=periode.activite_id).distinct())
 
 
 # --- Pointage et effectifs (admin) ----------------------------------------------------

@@ -20,7 +20,13 @@ from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import GrilleForm
 from .models import Periode, Validation
-from .selectors import Grille, accueil_reservations, grille_periode, periode_pour_famille
+from .selectors import (
+    Grille,
+    accueil_reservations,
+    enfants_pour_la_grille,
+    grille_periode,
+    periode_pour_famille,
+)
 from .services import lignes_recap, reservation_demander, reservation_verifier
 
 
@@ -45,13 +51,7 @@ def _periode_et_enfants(request: HttpRequest, famille: Any) -> tuple[Periode, li
     if periode is None:
         raise Http404
     ids = {_entier(v) for v in request.GET.getlist("enfant")}
-    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
-    if ids:
-        choisis = list(enfants.filter(pk__in=ids))
-        if len(choisis) != len(ids):
-            raise Http404
-        return periode, choisis
-    return periode, list(enfants.filter(inscriptions__activite=periode.activite_id).distinct())
+    return periode, enfants_pour_la_grille(famille=famille, periode=periode, ids=ids)
 
 
 def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
