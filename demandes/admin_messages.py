@@ -17,8 +17,8 @@ from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichie
 from portail.noyau.registre import audiences
 
 from .forms_messages import ChampPieceJointe, FormulaireAvecFichier
-from .messagerie import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
 from .models import Direction, Message
+from .services import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
 
 
 class ReponseAgentForm(FormulaireAvecFichier):

@@ -127,6 +127,14 @@ class Direction(models.TextChoices):
     MAIRIE_VERS_FAMILLE = "mairie", "De la mairie à la famille"
 
 
+class Rubrique(models.TextChoices):
+    """Les rubriques de la boîte de réception d'une famille (pas un champ : un filtre)."""
+
+    RECUS = "recus", "Reçus"
+    ENVOYES = "envoyes", "Envoyés"
+    SUPPRIMES = "supprimes", "Supprimés"
+
+
 def _chemin_piece_jointe(instance: "Message", nom: str) -> str:
     from portail.noyau.fichiers import chemin_prive
 

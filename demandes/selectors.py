@@ -1,4 +1,5 @@
-"""Lectures des demandes côté famille, toujours filtrées par la famille connectée."""
+"""Lectures des demandes et de la boîte de réception côté famille, toujours filtrées par la
+famille connectée."""
 
 from collections.abc import Iterable
 from itertools import groupby
@@ -12,7 +13,7 @@ from django.utils import timezone
 from portail.noyau.famille import get_for_famille
 from portail.noyau.registre import libelle_type
 
-from .models import Demande, Message, StatutDemande
+from .models import Demande, Direction, Message, Rubrique, StatutDemande
 
 
 def demandes_de_famille(famille: Any, *, type: str = "") -> QuerySet[Demande]:
@@ -81,3 +82,28 @@ def familles_par_numero(valeur: str) -> QuerySet:
         ._default_manager.filter(numero=valeur.strip())
         .values_list("pk", flat=True)
     )
+
+
+# --- Boîte de réception ----------------------------------------------------------------
+
+
+def messages_de_la_rubrique(famille: Any, rubrique: str) -> QuerySet[Message]:
+    """Les messages d'une rubrique (reçus, envoyés, supprimés) de la famille, sans leur texte."""
+    messages = Message.objects.filter(famille=famille).defer("texte")
+    if rubrique == Rubrique.SUPPRIMES:
+        return messages.filter(supprime_le__isnull=False)
+    direction = (
+        Direction.FAMILLE_VERS_MAIRIE
+        if rubrique == Rubrique.ENVOYES
+        else Direction.MAIRIE_VERS_FAMILLE
+    )
+    return messages.filter(direction=direction, supprime_le__isnull=True)
+
+
+def nombre_non_lus(famille: Any) -> int:
+    return Message.objects.filter(
+        famille=famille,
+        direction=Direction.MAIRIE_VERS_FAMILLE,
+        lu_le__isnull=True,
+        supprime_le__isnull=True,
+    ).count()

@@ -1,10 +1,24 @@
+"""Les e-mails des demandes et des messages, envoyés par Celery après le commit."""
+
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portail.noyau.configuration import configuration_courante
 from portail.noyau.emails import envoyer_email
 
-from .models import Demande, StatutDemande
+from .models import Demande, Direction, Message, StatutDemande
+
+
+def _adresse_famille(famille: Any) -> str:
+    """L'adresse où écrire à la famille, ou "" si elle refuse les e-mails."""
+    if not famille.accepte_email:
+        return ""
+    return famille.email or (famille.compte.email if famille.compte else "")
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -18,13 +32,70 @@ def notifier_demande_traitee(*, demande_id: int) -> int:
     )
     if demande is None:
         return 0
-    famille = demande.famille
-    if not famille.accepte_email:
+    destinataire = _adresse_famille(demande.famille)
+    if not destinataire:
         return 0
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
     lien = settings.PORTAIL_URL + reverse("demandes:detail", args=[demande.pk])
     return envoyer_email(
         destinataires=[destinataire],
         gabarit="demande_traitee",
         contexte={"demande": demande, "lien": lien},
     )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifier_message(*, message_id: int) -> int:
+    """Un message de la mairie → e-mail à la famille (si elle l'accepte) ; un message de la
+    famille → e-mail à l'adresse de contact de la commune."""
+    message = (
+        Message.objects.select_related("famille", "famille__compte").filter(pk=message_id).first()
+    )
+    if message is None:
+        return 0
+    if message.direction == Direction.MAIRIE_VERS_FAMILLE:
+        return envoyer_email(
+            destinataires=[_adresse_famille(message.famille)],
+            gabarit="message_mairie",
+            contexte={"message": message},
+        )
+    config = configuration_courante()
+    repondre_a = [message.famille.email] if message.famille.email else None
+    return envoyer_email(
+        destinataires=[config.email_contact],
+        gabarit="message_famille",
+        contexte={"message": message},
+        repondre_a=repondre_a,
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifier_envoi_groupe(*, envoi: str) -> int:
+    """Les e-mails d'un envoi groupé : gabarits rendus une fois, une seule connexion SMTP."""
+    messages = list(
+        Message.objects.filter(envoi=envoi, famille__accepte_email=True)
+        .select_related("famille", "famille__compte")
+        .only(
+            "sujet",
+            "texte",
+            "famille__accepte_email",
+            "famille__email",
+            "famille__compte__email",
+        )
+    )
+    if not messages:
+        return 0
+    contexte = {"config": configuration_courante(), "message": messages[0]}
+    sujet = " ".join(render_to_string("emails/message_mairie-subject.txt", contexte).split())
+    texte = render_to_string("emails/message_mairie-body.txt", contexte)
+    html = render_to_string("emails/message_mairie-body.html", contexte)
+    courriels = []
+    for message in messages:
+        adresse = _adresse_famille(message.famille)
+        if adresse:
+            courriel = EmailMultiAlternatives(
+                subject=sujet, body=texte, from_email=settings.DEFAULT_FROM_EMAIL, to=[adresse]
+            )
+            courriel.attach_alternative(html, "text/html")
+            courriels.append(courriel)
+    with get_connection() as connexion:
+        return connexion.send_messages(courriels) or 0

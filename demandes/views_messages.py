@@ -15,16 +15,14 @@ from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 
 from .forms_messages import MessageForm
-from .messagerie import (
-    Dossier,
+from .models import Direction, Message, Rubrique
+from .selectors import messages_de_la_rubrique, nombre_non_lus
+from .services import (
     message_envoyer_a_la_mairie,
     message_marquer_lu,
     message_restaurer,
     message_supprimer,
-    messages_du_dossier,
-    nombre_non_lus,
 )
-from .models import Direction, Message
 
 PAR_PAGE = 20
 
@@ -40,18 +38,18 @@ def _message(request: HttpRequest, pk: int) -> Message:
 @fonctionnalite_requise(MESSAGES)
 def boite(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    dossier = request.GET.get("dossier", Dossier.RECUS)
-    if dossier not in Dossier.LIBELLES:
-        dossier = Dossier.RECUS
-    page = Paginator(messages_du_dossier(famille, dossier), PAR_PAGE).get_page(
+    rubrique = request.GET.get("rubrique", Rubrique.RECUS)
+    if rubrique not in Rubrique.values:
+        rubrique = Rubrique.RECUS
+    page = Paginator(messages_de_la_rubrique(famille, rubrique), PAR_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "demandes/messages/boite.html",
         {
-            "dossier": dossier,
-            "dossiers": Dossier.LIBELLES,
+            "rubrique": rubrique,
+            "rubriques": Rubrique.choices,
             "page": page,
             "non_lus": nombre_non_lus(famille),
         },
@@ -103,7 +101,7 @@ def ecrire(request: HttpRequest) -> HttpResponse:
             form.add_error(None, erreur)
         else:
             messages.success(request, "Votre message a été envoyé à la mairie.")
-            return redirect(f"{_url_boite()}?dossier={Dossier.ENVOYES}")
+            return redirect(f"{_url_boite()}?rubrique={Rubrique.ENVOYES}")
     return render(request, "demandes/messages/ecrire.html", {"form": form, "parent": parent})
 
 
@@ -138,7 +136,7 @@ def restaurer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(erreur.messages))
     else:
         messages.success(request, "Le message a été restauré.")
-    return redirect(f"{_url_boite()}?dossier={Dossier.SUPPRIMES}")
+    return redirect(f"{_url_boite()}?rubrique={Rubrique.SUPPRIMES}")
 
 
 # Pas de login_required : un visiteur anonyme reçoit 404 (get_for_famille), comme un étranger.

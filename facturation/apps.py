@@ -15,7 +15,8 @@ class FacturationConfig(AppConfig):
             brancher,
         )
 
-        from . import demandes, demo, views
+        from . import demo, views
+        from .services import demandes
 
         brancher(
             Branchement(

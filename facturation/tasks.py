@@ -3,9 +3,9 @@ from celery import shared_task
 from demandes.models import Demande, StatutDemande
 from portail.noyau.emails import PieceJointe, envoyer_email
 
-from .demandes import DUPLICATA, RECU
 from .models import Facture, Reglement
 from .pdf import pdf_facture, pdf_recu
+from .services import DUPLICATA, RECU
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -43,6 +43,6 @@ def envoyer_document_demande(*, demande_id: int) -> int:
 @shared_task
 def verifier_paiements_en_cours(*, url_site: str) -> int:
     """À planifier (ex. toutes les 15 minutes) : solde les paiements en ligne restés en cours."""
-    from .paiement import paiements_en_cours_verifier
+    from .services import paiements_en_cours_verifier
 
     return paiements_en_cours_verifier(url_site=url_site)

@@ -21,16 +21,8 @@ from portail.noyau.interrupteurs import fonctionnalite_active, fonctionnalite_re
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import reponse_pdf
 
-from .demandes import DUPLICATA, RECU, facture_demander_duplicata, reglement_demander_recu
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
-from .paiement import (
-    AccesPayfip,
-    acces_payfip,
-    factures_payables,
-    paiement_commencer,
-    paiement_verifier,
-)
 from .pdf import pdf_facture, pdf_recu
 from .selectors import (
     annees_du_releve,
@@ -38,6 +30,17 @@ from .selectors import (
     reglements_famille,
     releve_de_compte,
     solde_famille,
+)
+from .services import (
+    DUPLICATA,
+    RECU,
+    AccesPayfip,
+    acces_payfip,
+    facture_demander_duplicata,
+    factures_payables,
+    paiement_commencer,
+    paiement_verifier,
+    reglement_demander_recu,
 )
 
 # Les interrupteurs de la facturation (déclarés dans apps.py).

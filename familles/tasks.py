@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .identifiants import identifiants_envoyer, mots_de_passe_temporaires_expirer
+from .services import identifiants_envoyer, mots_de_passe_temporaires_expirer
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -5,8 +5,8 @@ CANTINE (manquantes pour DUPONT), un formulaire à télécharger, un message non
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from demandes.messagerie import message_ecrire_a_la_famille
 from demandes.models import Direction, Message
+from demandes.services import message_ecrire_a_la_famille
 from familles.models import Enfant, Famille
 from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.models import Actualite

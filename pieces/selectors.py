@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
-from familles.models import Enfant
+from familles.models import Enfant, Responsable
+from portail.noyau.famille import get_for_famille
 from portail.noyau.memoire import en_memoire
 from reservations.models import Inscription
 
@@ -133,3 +135,16 @@ def familles_inscrites(valeur: str, le: date | None = None) -> QuerySet:
         activite_id=int(valeur), enfant__actif=True, enfant__famille_id=models.OuterRef("pk")
     ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
     return Famille.objects.filter(models.Exists(inscrits)).values_list("pk", flat=True)
+
+
+def enfant_pour_la_fiche(request: HttpRequest, enfant_id: int) -> tuple[Enfant, list[Responsable]]:
+    """L'enfant de la famille connectée (404 sinon), avec sa famille, l'adresse qu'il partage
+    et ses personnes autorisées, et les adultes de sa famille : la fiche d'inscription."""
+    enfant = get_for_famille(
+        request,
+        Enfant.objects.select_related("famille", "adresse_de").prefetch_related(
+            "personnes_autorisees"
+        ),
+        pk=enfant_id,
+    )
+    return enfant, list(Responsable.objects.filter(famille_id=enfant.famille_id))

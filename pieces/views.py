@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from familles.models import Enfant, Responsable
+from familles.models import Enfant
 from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
@@ -20,6 +20,7 @@ from .forms import TransmettrePieceForm
 from .models import DocumentTelechargeable, Piece
 from .selectors import (
     documents_proposes,
+    enfant_pour_la_fiche,
     nombre_pieces_manquantes,
     pieces_a_fournir,
     pieces_de_la_famille,
@@ -134,14 +135,7 @@ def fiche_inscription_vierge(request: HttpRequest) -> HttpResponse:
 @login_required
 @fonctionnalite_requise(PIECES)
 def fiche_inscription(request: HttpRequest, enfant_id: int) -> HttpResponse:
-    enfant = get_for_famille(
-        request,
-        Enfant.objects.select_related("famille", "adresse_de").prefetch_related(
-            "personnes_autorisees"
-        ),
-        pk=enfant_id,
-    )
-    responsables = list(Responsable.objects.filter(famille_id=enfant.famille_id))
+    enfant, responsables = enfant_pour_la_fiche(request, enfant_id)
     contenu = rendre_pdf(
         "pieces/pdf/fiche_inscription.html",
         {

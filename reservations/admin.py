@@ -17,8 +17,8 @@ from django.utils.html import format_html
 
 from portail.noyau.fichiers import reponse_fichier
 
-from .calendrier import jours_ouverture_generer
 from .models import (
+    ETATS_POINTAGE,
     Absence,
     Activite,
     EtatReservation,
@@ -31,12 +31,8 @@ from .models import (
     Unite,
 )
 from .planning import JOURS_LONGS
-from .pointage import (
-    ETATS_POINTAGE,
-    effectifs,
-    pointage_enregistrer,
-    reservations_du_jour,
-)
+from .selectors import effectifs, reservations_du_jour
+from .services import jours_ouverture_generer, pointage_enregistrer
 
 
 class UniteInline(admin.TabularInline):

@@ -14,7 +14,8 @@ class ReservationsConfig(AppConfig):
             brancher,
         )
 
-        from . import absences, conservation, demo, services
+        from . import conservation, demo, services
+        from .services import absences
 
         brancher(
             Branchement(

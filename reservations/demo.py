@@ -12,7 +12,6 @@ from familles.models import Enfant
 from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.models import User
 
-from .calendrier import jours_ouverture_generer
 from .models import (
     Activite,
     EtatReservation,
@@ -24,7 +23,7 @@ from .models import (
     Unite,
     Validation,
 )
-from .services import AJOUT, TYPE_DEMANDE, libelle_ligne, resume_demande
+from .services import AJOUT, TYPE_DEMANDE, jours_ouverture_generer, libelle_ligne, resume_demande
 
 MOIS = [
     "JANVIER",

@@ -44,7 +44,7 @@ class GrilleForm(forms.Form):
     def __init__(self, *args, grille: Grille, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.grille = grille
-        cles = [(case.cle, case.cle) for case in grille.cases() if case.ouverte]
+        cles = [(c.cle, c.cle) for c in grille.cases_a_cocher() if c.ouverte]
         cast(forms.MultipleChoiceField, self.fields["c"]).choices = cles
         cast(forms.MultipleChoiceField, self.fields["affiche"]).choices = cles
         cast(forms.MultipleChoiceField, self.fields["st"]).choices = [
@@ -57,11 +57,15 @@ class GrilleForm(forms.Form):
         coches = set(self.cleaned_data["c"])
         affichees = set(self.cleaned_data["affiche"])
         ajouts, suppressions = [], []
-        for case in self.grille.cases():
-            if not case.ouverte:
+        for case_a_cocher in self.grille.cases_a_cocher():
+            if not case_a_cocher.ouverte:
                 continue
-            if case.cle in coches and not case.active:
-                ajouts.append(Choix.depuis_cle(case.cle))
-            elif case.active and case.cle in affichees and case.cle not in coches:
-                suppressions.append(Choix.depuis_cle(case.cle))
+            if case_a_cocher.cle in coches and not case_a_cocher.active:
+                ajouts.append(Choix.depuis_cle(case_a_cocher.cle))
+            elif (
+                case_a_cocher.active
+                and case_a_cocher.cle in affichees
+                and case_a_cocher.cle not in coches
+            ):
+                suppressions.append(Choix.depuis_cle(case_a_cocher.cle))
         return ajouts, suppressions

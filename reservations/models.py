@@ -221,6 +221,13 @@ ETATS_OCCUPANT_UNE_PLACE = (
     EtatReservation.PRESENT,
     EtatReservation.ABSENT_FACTURE,
 )
+# Ce qu'un agent peut noter au pointage (« Réservé » = pas encore pointé, pour corriger).
+ETATS_POINTAGE = (
+    EtatReservation.RESERVEE,
+    EtatReservation.PRESENT,
+    EtatReservation.ABSENT_EXCUSE,
+    EtatReservation.ABSENT_FACTURE,
+)
 ETATS_FACTURABLES = (
     EtatReservation.RESERVEE,
     EtatReservation.PRESENT,

@@ -15,7 +15,6 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from .absences import absence_declarable
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
 from .models import (
     Absence,
@@ -28,6 +27,7 @@ from .models import (
     Unite,
 )
 from .regles import date_limite, periode_affichee, periode_ouverte
+from .services import absence_declarable
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
 JOURS_LONGS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]

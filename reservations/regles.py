@@ -23,7 +23,8 @@ ETATS_ACTIFS = frozenset(ETATS_OCCUPANT_UNE_PLACE) | {EtatReservation.ABSENT_EXC
 
 @dataclass(frozen=True, order=True)
 class Choix:
-    """Une case de la grille : un enfant, une unité, un jour."""
+    """Ce qu'une case à cocher de la grille de réservation désigne : un enfant, une unité,
+    un jour."""
 
     enfant_id: int
     unite_id: int
@@ -39,7 +40,7 @@ class Choix:
             enfant, unite, jour = cle.split("-")
             return cls(int(enfant), int(unite), datetime.strptime(jour, "%Y%m%d").date())
         except ValueError as exc:
-            raise ValidationError(f"Case de réservation illisible : « {cle[:40]} ».") from exc
+            raise ValidationError(f"Case à cocher illisible : « {cle[:40]} ».") from exc
 
 
 @lru_cache(maxsize=16)

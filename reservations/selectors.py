@@ -3,21 +3,28 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 
+from .calendrier import jours
 from .models import (
     ETATS_OCCUPANT_UNE_PLACE,
+    ETATS_POINTAGE,
     Activite,
     EtatReservation,
     Fermeture,
     Inscription,
     JourOuverture,
     Periode,
+    RappelPeriode,
     Reservation,
     Unite,
 )
@@ -131,7 +138,7 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
 
 
 @dataclass
-class Case:
+class CaseACocher:
     cle: str
     unite: Unite
     jour: date
@@ -148,9 +155,9 @@ class Case:
 @dataclass
 class LigneJour:
     jour: date
-    cases: list[Case]
+    cases_a_cocher: list[CaseACocher]
     # « lundi 9 novembre 2026 », calculé une fois par jour (la grille peut compter
-    # des centaines de cases).
+    # des centaines de cases à cocher).
     libelle: str = ""
 
 
@@ -171,46 +178,49 @@ class Grille:
     # (n° du jour de la semaine, nom, [(clé « jour-unité », unité)]) pour la semaine-type.
     semaine_type: list[tuple[int, str, list[tuple[str, Unite]]]] = field(default_factory=list)
 
-    def cases(self) -> Iterable[Case]:
+    def cases_a_cocher(self) -> Iterable[CaseACocher]:
         for grille_enfant in self.enfants:
             for ligne in grille_enfant.lignes:
-                yield from ligne.cases
+                yield from ligne.cases_a_cocher
 
 
-def _case(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> Case:
-    case = Case(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
+def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> CaseACocher:
+    case_a_cocher = CaseACocher(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
     reservation = ctx.reservation(choix)
-    case.active = est_active(reservation)
-    case.cochee = case.active
-    raison = raison_blocage(ctx, choix, maintenant, suppression=case.active)
-    if reservation is not None and case.active:
+    case_a_cocher.active = est_active(reservation)
+    case_a_cocher.cochee = case_a_cocher.active
+    raison = raison_blocage(ctx, choix, maintenant, suppression=case_a_cocher.active)
+    if reservation is not None and case_a_cocher.active:
         etat = reservation.etat
         if suppression_en_attente(reservation):
-            case.statut, case.libelle = "demandee", "Suppression en attente"
+            case_a_cocher.statut, case_a_cocher.libelle = "demandee", "Suppression en attente"
         elif etat == EtatReservation.RESERVEE:
-            case.statut, case.libelle = "reservee", "✓ Réservé"
-            case.modifiable = not raison
+            case_a_cocher.statut, case_a_cocher.libelle = "reservee", "✓ Réservé"
+            case_a_cocher.modifiable = not raison
             if raison:
-                case.libelle += f" — {raison.lower()}"
+                case_a_cocher.libelle += f" — {raison.lower()}"
         elif etat == EtatReservation.DEMANDEE:
-            case.statut, case.libelle = "demandee", "Demande en attente"
+            case_a_cocher.statut, case_a_cocher.libelle = "demandee", "Demande en attente"
         else:
-            case.statut, case.libelle = "reservee", f"✓ {reservation.get_etat_display()}"
-        return case
+            case_a_cocher.statut, case_a_cocher.libelle = (
+                "reservee",
+                f"✓ {reservation.get_etat_display()}",
+            )
+        return case_a_cocher
     refusee = reservation is not None and reservation.etat == EtatReservation.REFUSEE
-    case.refusee = refusee
+    case_a_cocher.refusee = refusee
     if not raison:
         restantes = ctx.places_restantes(choix.unite_id, choix.date)
         if restantes == 0:
             raison = "Complet"
     if raison:
-        case.statut = "bloquee"
-        case.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
+        case_a_cocher.statut = "bloquee"
+        case_a_cocher.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
     else:
-        case.modifiable = True
+        case_a_cocher.modifiable = True
         if refusee:
-            case.statut, case.libelle = "refusee", "✗ Réservation refusée"
-    return case
+            case_a_cocher.statut, case_a_cocher.libelle = "refusee", "✗ Réservation refusée"
+    return case_a_cocher
 
 
 def grille_periode(
@@ -225,14 +235,16 @@ def grille_periode(
     for enfant in enfants:
         lignes = []
         for jour in jours:
-            cases = []
+            cases_a_cocher = []
             for unite in ctx.unites:
                 choix = Choix(enfant.pk, unite.pk, jour)
                 if (unite.pk, jour) in ctx.ouvertures:
-                    cases.append(_case(ctx, choix, unite, maintenant))
+                    cases_a_cocher.append(_case_a_cocher(ctx, choix, unite, maintenant))
                 else:
-                    cases.append(Case(cle=choix.cle, unite=unite, jour=jour, ouverte=False))
-            lignes.append(LigneJour(jour, cases, libelles[jour]))
+                    cases_a_cocher.append(
+                        CaseACocher(cle=choix.cle, unite=unite, jour=jour, ouverte=False)
+                    )
+            lignes.append(LigneJour(jour, cases_a_cocher, libelles[jour]))
         grilles.append(GrilleEnfant(enfant, lignes, inscrit=enfant.pk in ctx.inscriptions))
     semaine: dict[int, list[tuple[str, Unite]]] = defaultdict(list)
     for unite in ctx.unites:
@@ -254,3 +266,133 @@ def periode_pour_famille(periode_id: int, aujourdhui: date) -> Periode | None:
     if periode is not None and not periode_affichee(periode, aujourdhui):
         return None
     return periode
+
+
+def enfants_pour_la_grille(*, famille: Famille, periode: Periode, ids: set[int]) -> list[Enfant]:
+    """Les enfants choisis, tous de la famille (404 sinon) ; sans choix, ses enfants inscrits
+    à l'activité de la période."""
+    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
+    if ids:
+        choisis = list(enfants.filter(pk__in=ids))
+        if len(choisis) != len(ids):
+            raise Http404
+        return choisis
+    return list(enfants.filter(inscriptions__activite=periode.activite_id).distinct())
+
+
+# --- Pointage et effectifs (admin) ----------------------------------------------------
+
+# Les enfants attendus ce jour-là : ce que la cantine doit commander.
+ETATS_ATTENDUS = (EtatReservation.RESERVEE, EtatReservation.PRESENT)
+EFFECTIFS_JOURS_MAX = 93
+
+
+def reservations_du_jour(*, unite: Unite, jour: date):
+    """Les réservations à pointer (et celles dont l'absence est en cours, pour information)."""
+    return (
+        Reservation.objects.filter(
+            unite=unite,
+            date=jour,
+            etat__in=(*ETATS_POINTAGE, EtatReservation.ABSENCE_DEMANDEE),
+        )
+        .select_related("enfant__famille")
+        .order_by("enfant__nom", "enfant__prenom", "id")
+    )
+
+
+@dataclass
+class Effectif:
+    attendus: int = 0
+    en_attente: int = 0
+
+
+@dataclass
+class TableauEffectifs:
+    unites: list[Unite]
+    lignes: list[tuple[date, list[Effectif]]]
+
+
+def effectifs(*, debut: date, fin: date, activite: Activite | None = None) -> TableauEffectifs:
+    """Par jour et par unité, les enfants attendus (réservé ou présent) et les demandes."""
+    if fin < debut:
+        raise ValidationError("La date de fin précède la date de début.")
+    if (fin - debut).days >= EFFECTIFS_JOURS_MAX:
+        raise ValidationError(f"Choisissez une période de {EFFECTIFS_JOURS_MAX} jours au plus.")
+    unites_qs = Unite.objects.select_related("activite").filter(activite__actif=True)
+    if activite is not None:
+        unites_qs = unites_qs.filter(activite=activite)
+    unites = sorted(unites_qs, key=lambda u: (u.activite.ordre, u.activite.nom, u.ordre, u.nom))
+    comptes = {
+        (ligne["date"], ligne["unite_id"]): ligne
+        for ligne in Reservation.objects.filter(date__range=(debut, fin), unite__in=unites)
+        .values("date", "unite_id")
+        .annotate(
+            attendus=Count("id", filter=Q(etat__in=ETATS_ATTENDUS)),
+            en_attente=Count("id", filter=Q(etat=EtatReservation.DEMANDEE)),
+        )
+    }
+    ouverts = set(
+        JourOuverture.objects.filter(date__range=(debut, fin), unite__in=unites).values_list(
+            "date", flat=True
+        )
+    )
+    jours_avec = ouverts | {d for d, _ in comptes}
+    lignes = []
+    for jour in jours(debut, fin):
+        if jour not in jours_avec:
+            continue
+        ligne = []
+        for unite in unites:
+            compte = comptes.get((jour, unite.pk))
+            ligne.append(
+                Effectif(attendus=compte["attendus"], en_attente=compte["en_attente"])
+                if compte
+                else Effectif()
+            )
+        lignes.append((jour, ligne))
+    return TableauEffectifs(unites=unites, lignes=lignes)
+
+
+# --- Rappels avant fermeture -----------------------------------------------------------
+
+
+def periodes_bientot_fermees(*, maintenant: datetime) -> QuerySet[Periode]:
+    limite = maintenant + timedelta(days=settings.RAPPEL_FERMETURE_JOURS)
+    aujourdhui = timezone.localdate(maintenant)
+    # Une période que les familles ne voient pas encore (ou plus) n'appelle pas de rappel.
+    return (
+        Periode.objects.filter(
+            reservable_jusqu_au__gt=maintenant,
+            reservable_jusqu_au__lte=limite,
+            activite__actif=True,
+        )
+        .filter(Q(affichee_du__isnull=True) | Q(affichee_du__lte=aujourdhui))
+        .filter(Q(affichee_au__isnull=True) | Q(affichee_au__gte=aujourdhui))
+        .select_related("activite")
+    )
+
+
+def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
+    """Familles dont un enfant est inscrit à l'activité sur la période, qui n'y ont encore
+    rien réservé, qui ont un compte actif, acceptent les e-mails et n'ont pas déjà eu ce
+    rappel."""
+    inscrites = Inscription.objects.filter(
+        activite_id=periode.activite_id,
+        enfant__actif=True,
+        date_debut__lte=periode.date_fin,
+    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=periode.date_debut))
+    ayant_reserve = Reservation.objects.filter(
+        unite__activite_id=periode.activite_id,
+        date__range=(periode.date_debut, periode.date_fin),
+    )
+    return (
+        # Sans compte actif, la famille ne peut pas réserver en ligne : pas de rappel.
+        Famille.objects.filter(
+            pk__in=inscrites.values("enfant__famille_id"),
+            accepte_email=True,
+            compte__is_active=True,
+        )
+        .filter(Q(email__gt="") | Q(compte__email__gt=""))
+        .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
+        .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))
+    )

@@ -4,7 +4,7 @@ from django.conf import settings
 from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode
-from .rappels import rappels_fermeture_envoyer
+from .services import rappels_fermeture_envoyer
 
 
 @shared_task

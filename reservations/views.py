@@ -20,7 +20,13 @@ from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import GrilleForm
 from .models import Periode, Validation
-from .selectors import Grille, accueil_reservations, grille_periode, periode_pour_famille
+from .selectors import (
+    Grille,
+    accueil_reservations,
+    enfants_pour_la_grille,
+    grille_periode,
+    periode_pour_famille,
+)
 from .services import lignes_recap, reservation_demander, reservation_verifier
 
 # L'interrupteur des réservations en ligne et du planning (déclaré dans apps.py).
@@ -41,13 +47,7 @@ def _periode_et_enfants(request: HttpRequest, famille: Any) -> tuple[Periode, li
     if periode is None:
         raise Http404
     ids = {_entier(v) for v in request.GET.getlist("enfant")}
-    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
-    if ids:
-        choisis = list(enfants.filter(pk__in=ids))
-        if len(choisis) != len(ids):
-            raise Http404
-        return periode, choisis
-    return periode, list(enfants.filter(inscriptions__activite=periode.activite_id).distinct())
+    return periode, enfants_pour_la_grille(famille=famille, periode=periode, ids=ids)
 
 
 def _url_grille(periode: Periode, enfants: list[Enfant]) -> str:
@@ -69,9 +69,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _cocher(grille: Grille, coches: set[str]) -> None:
     """Remet dans la grille les choix du parent (après une erreur ou une semaine-type)."""
-    for case in grille.cases():
-        if case.modifiable:
-            case.cochee = case.cle in coches
+    for case_a_cocher in grille.cases_a_cocher():
+        if case_a_cocher.modifiable:
+            case_a_cocher.cochee = case_a_cocher.cle in coches
 
 
 @login_required
@@ -89,9 +89,11 @@ def reserver(request: HttpRequest) -> HttpResponse:
             action = form.cleaned_data["action"]
             if action == "semaine_type":
                 semaine = set(form.cleaned_data["st"])
-                for case in grille.cases():
-                    if case.modifiable:
-                        case.cochee = f"{case.jour.weekday()}-{case.unite.pk}" in semaine
+                for case_a_cocher in grille.cases_a_cocher():
+                    if case_a_cocher.modifiable:
+                        case_a_cocher.cochee = (
+                            f"{case_a_cocher.jour.weekday()}-{case_a_cocher.unite.pk}" in semaine
+                        )
                 messages.info(
                     request,
                     "La semaine-type est appliquée à la période (jours modifiables "

@@ -14,10 +14,10 @@ from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichie
 from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 
-from .absences import absence_declarable, absence_declarer, libelle_jour
 from .forms_absences import FormulaireAbsence
 from .models import Absence, Reservation
 from .planning import LEGENDE, planning_mois
+from .services import absence_declarable, absence_declarer, libelle_jour
 from .views import RESERVATIONS
 
 

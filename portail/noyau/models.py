@@ -23,14 +23,6 @@ class User(AbstractUser):
         verbose_name_plural = "comptes"
 
 
-class Fonctionnalite(models.TextChoices):
-    RESERVATIONS = "reservations", "Réservations"
-    FACTURES = "factures", "Factures"
-    PAIEMENT_EN_LIGNE = "paiement_en_ligne", "Paiement en ligne"
-    PIECES = "pieces", "Pièces"
-    MESSAGES = "messages", "Boîte de réception"
-
-
 class ZoneScolaire(models.TextChoices):
     A = "A", "Zone A"
     B = "B", "Zone B"

@@ -1,12 +1,6 @@
 from celery import shared_task
 
-from .emails import envoyer_email, envoyer_message
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_email_task(*, destinataires: list[str], gabarit: str, contexte: dict) -> int:
-    """Envoie un e-mail sans pièce jointe ; le contexte doit être sérialisable en JSON."""
-    return envoyer_email(destinataires=destinataires, gabarit=gabarit, contexte=contexte)
+from .emails import envoyer_message
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,12 +1,13 @@
-"""La boîte de réception d'une famille : dossiers, lecture, réponse, suppression, e-mails."""
+"""La boîte de réception d'une famille : rubriques, lecture, réponse, suppression, e-mails."""
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from demandes.messagerie import message_ecrire_a_la_famille, nombre_non_lus
 from demandes.models import Direction, Message
+from demandes.selectors import nombre_non_lus
+from demandes.services import message_ecrire_a_la_famille
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
 
@@ -46,7 +47,7 @@ def test_la_famille_ecrit_a_la_mairie_qui_recoit_un_email(
     assert "Question facture" in mail.outbox[0].subject
     assert famille.numero in mail.outbox[0].subject
     assert "une question." in mail.outbox[0].body
-    envoyes = client_parent.get(reverse("demandes:messages") + "?dossier=envoyes")
+    envoyes = client_parent.get(reverse("demandes:messages") + "?rubrique=envoyes")
     assert "Question facture" in envoyes.content.decode()
 
 
@@ -121,7 +122,7 @@ def test_supprimer_puis_restaurer(client_parent, famille, message_mairie):
     assert message_mairie.supprime_le is not None
     recus = client_parent.get(reverse("demandes:messages")).content.decode()
     assert "Sortie au musée" not in recus
-    supprimes = client_parent.get(reverse("demandes:messages") + "?dossier=supprimes")
+    supprimes = client_parent.get(reverse("demandes:messages") + "?rubrique=supprimes")
     assert "Sortie au musée" in supprimes.content.decode()
     # Un message supprimé non lu ne compte plus dans les nouveaux messages.
     assert nombre_non_lus(famille) == 0
@@ -161,7 +162,7 @@ def test_repondre_au_message_d_une_autre_famille_donne_404(client_parent, autre_
     assert Message.objects.filter(direction=Direction.FAMILLE_VERS_MAIRIE).count() == 0
 
 
-def test_les_dossiers_ne_montrent_que_la_famille(client_parent, famille, autre_famille):
+def test_les_rubriques_ne_montrent_que_la_famille(client_parent, famille, autre_famille):
     MessageFactory(famille=famille, sujet="Pour DUPONT")
     MessageFactory(famille=autre_famille, sujet="Pour MARTIN")
     page = client_parent.get(reverse("demandes:messages")).content.decode()

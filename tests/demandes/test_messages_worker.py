@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from demandes.messagerie import message_diffuser
+from demandes.services import message_diffuser
 from tests.factories import FamilleFactory
 
 

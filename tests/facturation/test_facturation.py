@@ -216,9 +216,9 @@ def test_invoice_numbers_have_no_gap_under_concurrency(configuration):
 
 
 def test_billing_in_several_batches_keeps_numbers_and_lines(configuration, cantine, monkeypatch):
-    import facturation.services
+    import facturation.services.facturation
 
-    monkeypatch.setattr(facturation.services, "TAILLE_LOT", 2)
+    monkeypatch.setattr(facturation.services.facturation, "TAILLE_LOT", 2)
     _regie, repas = cantine
     for _ in range(5):
         enfant = EnfantFactory(famille=FamilleFactory())

@@ -269,7 +269,7 @@ def test_simultaneous_notifications_record_one_payment(
     from django.db import connection
 
     import facturation.simulateur as simulateur
-    from facturation.paiement import acces_payfip, paiement_verifier
+    from facturation.services import acces_payfip, paiement_verifier
 
     monkeypatch.setattr(simulateur, "_notifier", lambda operation: None)
     url = _commencer(client_parent, hote, facture)

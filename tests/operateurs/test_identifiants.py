@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from familles.identifiants import mot_de_passe_temporaire
 from familles.models import Famille
+from familles.services import mot_de_passe_temporaire
 from familles.tasks import expirer_mots_de_passe_temporaires
 from portail.noyau.models import User
 from tests.factories import FamilleFactory, ResponsableFactory, UserFactory
@@ -222,7 +222,7 @@ def test_l_essai_ne_cree_rien_et_n_envoie_rien(
 def test_si_l_envoi_echoue_le_mot_de_passe_n_est_pas_change(
     db, configuration, settings, mot_de_passe
 ):
-    from familles.identifiants import identifiants_envoyer
+    from familles.services import identifiants_envoyer
 
     famille = FamilleFactory(numero="4020")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -278,7 +278,7 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_familles(db, configura
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from familles.identifiants import comptes_preparer
+    from familles.services import comptes_preparer
 
     mesures = []
     for debut, nombre in ((100, 2), (200, 40)):
@@ -312,7 +312,7 @@ def test_apres_la_tache_de_nuit_le_mot_de_passe_oublie_reste_possible(
 def test_nouvelles_ne_renvoie_pas_a_un_compte_cree_entre_temps(
     db, configuration, django_capture_on_commit_callbacks
 ):
-    from familles.identifiants import comptes_preparer
+    from familles.services import comptes_preparer
 
     famille = famille_sans_compte()
     with django_capture_on_commit_callbacks(execute=True):

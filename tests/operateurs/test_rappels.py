@@ -127,7 +127,7 @@ def test_le_rappel_n_est_envoye_qu_une_fois_par_famille_et_periode(
 def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_familles(
     cantine, django_capture_on_commit_callbacks
 ):
-    from reservations.rappels import rappels_fermeture_envoyer
+    from reservations.services import rappels_fermeture_envoyer
 
     activite, _, _ = cantine
     mesures = []
@@ -176,7 +176,7 @@ def test_une_activite_inactive_ne_donne_pas_de_rappel(cantine, django_capture_on
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_un_vrai_worker_envoie_le_rappel(celery_worker_reel, cantine):
-    from reservations.rappels import rappels_fermeture_envoyer
+    from reservations.services import rappels_fermeture_envoyer
 
     activite, _, _ = cantine
     enfant_inscrit(activite, "6001", "Lise")

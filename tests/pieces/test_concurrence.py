@@ -6,8 +6,8 @@ second envoi, qui voit le premier.
 
 import pytest
 
-from demandes.messagerie import message_envoyer_a_la_mairie
 from demandes.models import Demande, Message
+from demandes.services import message_envoyer_a_la_mairie
 from pieces.models import Piece
 from pieces.services import piece_transmettre
 from tests.concurrence import en_parallele

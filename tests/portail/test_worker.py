@@ -1,20 +1,26 @@
 import pytest
+from django.utils import timezone
 
-from portail.noyau.tasks import envoyer_email_task
+from demandes.models import Demande, StatutDemande
+from demandes.tasks import notifier_demande_traitee
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_un_vrai_worker_envoie_l_email_de_la_tache(celery_worker_reel, configuration):
-    resultat = envoyer_email_task.delay(
-        destinataires=["jean.dupont@example.fr"],
-        gabarit="demande_traitee",
-        contexte={"demande": {"resume": "Modification de l'adresse", "reponse": "C'est fait."}},
+def test_un_vrai_worker_envoie_l_email_de_la_tache(celery_worker_reel, famille):
+    demande = Demande.objects.create(
+        famille=famille,
+        type="famille",
+        resume="Modification de l'adresse",
+        statut=StatutDemande.ACCEPTEE,
+        traite_le=timezone.now(),
+        reponse="C'est fait.",
     )
+    resultat = notifier_demande_traitee.delay(demande_id=demande.pk)
     # Publiée sur Redis, pas exécutée dans le processus du test.
     assert not resultat.ready() or resultat.get(timeout=30) == 1
     (message,) = celery_worker_reel.attendre_emails(1)
-    assert message.destinataires == ["jean.dupont@example.fr"]
+    assert message.destinataires == [famille.email]
     # La configuration lue par le worker est celle que le test a enregistrée en base.
     assert message.sujet == "Carnin (test) : votre demande a été traitée"
     # Le texte n'est pas échappé comme du HTML ; le HTML l'est.

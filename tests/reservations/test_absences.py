@@ -10,8 +10,8 @@ from django.urls import reverse
 from demandes.models import Demande, StatutDemande
 from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from portail.noyau.registre import type_demande
-from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence
+from reservations.services import absence_declarer
 
 from .factories_planning import PDF, PNG, ReservationFactory, cantine
 

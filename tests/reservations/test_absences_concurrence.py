@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from demandes.models import Demande
-from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence, Reservation
+from reservations.services import absence_declarer
 
 from .factories_planning import ReservationFactory, cantine
 

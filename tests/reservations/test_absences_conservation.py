@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from demandes.services import demande_accepter, demande_refuser
 from portail.noyau.registre import regles_conservation
-from reservations.absences import absence_declarer
 from reservations.models import Absence, EtatReservation, MotifAbsence, Reservation
+from reservations.services import absence_declarer
 
 from .factories_planning import PDF, ReservationFactory, cantine
 

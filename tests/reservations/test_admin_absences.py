@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demandes.models import StatutDemande
-from reservations.absences import absence_declarer
 from reservations.models import EtatReservation, MotifAbsence
+from reservations.services import absence_declarer
 
 from .factories_planning import PDF, ReservationFactory, cantine
 

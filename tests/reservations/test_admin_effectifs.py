@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation
-from reservations.pointage import effectifs
+from reservations.selectors import effectifs
+from reservations.services import jours_ouverture_generer
 from tests.factories import EnfantFactory
 
 from .factories_planning import PeriodeFactory, ReservationFactory, UniteFactory, cantine

@@ -5,9 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation, JourOuverture
-from reservations.pointage import pointage_enregistrer
+from reservations.services import jours_ouverture_generer, pointage_enregistrer
 from tests.factories import EnfantFactory
 
 from .factories_planning import PeriodeFactory, ReservationFactory, UniteFactory, cantine

@@ -6,13 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from reservations.calendrier import (
-    annee_scolaire,
-    jours_feries,
-    jours_ouverture_generer,
-    vacances_scolaires,
-)
+from reservations.calendrier import annee_scolaire, jours_feries, vacances_scolaires
 from reservations.models import Fermeture, JourOuverture, Periode
+from reservations.services import jours_ouverture_generer
 
 from .factories_planning import (
     ActiviteFactory,

@@ -9,10 +9,9 @@ from django.urls import reverse
 from demandes.models import Demande
 from demandes.services import demande_accepter
 from familles.services import Changement, renseignements_demander
-from reservations.absences import absence_declarer
 from reservations.models import MotifAbsence, Reservation
 from reservations.regles import Choix
-from reservations.services import reservation_demander
+from reservations.services import absence_declarer, reservation_demander
 
 pytestmark = pytest.mark.usefixtures("lundi_26_octobre")
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reservations.calendrier import jours_ouverture_generer
 from reservations.models import EtatReservation, Fermeture
 from reservations.planning import planning_mois
+from reservations.services import jours_ouverture_generer
 from tests.factories import EnfantFactory, FamilleFactory
 
 from .factories_planning import (

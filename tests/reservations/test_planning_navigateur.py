@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reservations.calendrier import jours_ouverture_generer
 from reservations.models import Absence, EtatReservation
+from reservations.services import jours_ouverture_generer
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
 
 from .factories_planning import (

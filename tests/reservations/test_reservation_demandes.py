@@ -86,8 +86,12 @@ def test_refus_de_toute_la_demande_puis_redemande_du_jour_refuse(famille, cantin
     grille = grille_periode(
         periode=cantine.periode, enfants=[lise], maintenant=datetime(2026, 10, 26, tzinfo=PARIS)
     )
-    case = next(c for c in grille.cases() if c.jour == JOURS_LISE[0])
-    assert case.libelle == "✗ Réservation refusée" and case.modifiable and not case.cochee
+    case_a_cocher = next(c for c in grille.cases_a_cocher() if c.jour == JOURS_LISE[0])
+    assert (
+        case_a_cocher.libelle == "✗ Réservation refusée"
+        and case_a_cocher.modifiable
+        and not case_a_cocher.cochee
+    )
     (nouvelle,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:1]))
     reservation.refresh_from_db()
     assert reservation.etat == EtatReservation.DEMANDEE and reservation.demande == nouvelle
@@ -112,8 +116,8 @@ def test_annulation_par_la_famille_libere_les_places_sans_marquer_de_refus(famil
     grille = grille_periode(
         periode=cantine.periode, enfants=[lise], maintenant=datetime(2026, 10, 26, tzinfo=PARIS)
     )
-    case = next(c for c in grille.cases() if c.jour == JOURS_LISE[0])
-    assert case.libelle == "" and case.modifiable
+    case_a_cocher = next(c for c in grille.cases_a_cocher() if c.jour == JOURS_LISE[0])
+    assert case_a_cocher.libelle == "" and case_a_cocher.modifiable
 
 
 def test_suppression_d_une_reservation_validee(famille, cantine, agent):

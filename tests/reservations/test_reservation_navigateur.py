@@ -105,11 +105,11 @@ def test_reserver_deux_jours_l_agent_accepte_les_jours_sont_valides(
 
     page.reload()
     for cle in cles:
-        case = page.locator(f"td:has(#c-{cle})")
-        expect(case).to_have_class(re.compile("jour-valide"))
-        expect(case).to_contain_text("✓ Réservé")
+        cellule = page.locator(f"td:has(#c-{cle})")
+        expect(cellule).to_have_class(re.compile("jour-valide"))
+        expect(cellule).to_contain_text("✓ Réservé")
         # Vert pour de vrai : les cases de Bootstrap 5.3 peignent leur fond par --bs-table-bg.
-        expect(case).to_have_css("background-color", "rgb(209, 231, 221)")
+        expect(cellule).to_have_css("background-color", "rgb(209, 231, 221)")
         expect(page.locator(f"#c-{cle}")).to_be_checked()
     _verifier(page)
     assert periode.pk

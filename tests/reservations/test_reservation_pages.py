@@ -120,7 +120,7 @@ def test_semaine_type_sur_une_periode_avec_ferie_et_fermeture(client_parent, fam
     )
     assert reponse.status_code == 200
     texte = _texte(reponse)
-    coches = {c.cle for c in reponse.context["grille"].cases() if c.cochee}
+    coches = {c.cle for c in reponse.context["grille"].cases_a_cocher() if c.cochee}
     # Le 04/11 est passé, le 11/11 férié (pas de jour ouvert), le 25/11 fermé : reste le 18.
     assert coches == {_cle(lise, alsh.journee, date(2026, 11, 18))}
     assert "Fermé" in texte and "Jour passé" in texte
@@ -138,7 +138,7 @@ def test_semaine_type_pour_plusieurs_enfants(client_parent, famille, cantine):
     )
     grille = reponse.context["grille"]
     for grille_enfant in grille.enfants:
-        jours = [c.jour for ligne in grille_enfant.lignes for c in ligne.cases if c.cochee]
+        jours = [c.jour for ligne in grille_enfant.lignes for c in ligne.cases_a_cocher if c.cochee]
         # Lundis et jeudis à 7 jours ou plus : 12, 16, 19, 23, 26, 30.
         assert [j.day for j in jours] == [12, 16, 19, 23, 26, 30]
 

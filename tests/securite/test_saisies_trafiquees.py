@@ -211,7 +211,7 @@ PARAMETRES = [
     ("facturation:releve", {"annee": "-1"}, 200),
     ("demandes:historique", {"type": "<script>", "page": "abc"}, 200),
     ("demandes:historique", {"page": "-99999999999999999999"}, 200),
-    ("demandes:messages", {"dossier": "<script>", "page": "x"}, 200),
+    ("demandes:messages", {"rubrique": "<script>", "page": "x"}, 200),
     ("demandes:message_ecrire", {"reponse": "99999999999999999999"}, 404),
     ("demandes:message_ecrire", {"reponse": "abc"}, 200),
     ("pieces:transmettre", {"type": "99999999999999999999", "enfant": "-1"}, 200),

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError, CommandParser
 
-from familles.identifiants import comptes_preparer, familles_a_servir
+from familles.services import comptes_preparer, familles_a_servir
 from portail.noyau.commandes import CommandeFrancaise
 
 TAILLE_LOT = 500

@@ -3,7 +3,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from portail.noyau.commandes import CommandeFrancaise
 from portail.noyau.models import ZoneScolaire
-from reservations.calendrier import annee_preparer, zone_de_la_commune
+from reservations.calendrier import zone_de_la_commune
+from reservations.services import annee_preparer
 
 
 class Command(CommandeFrancaise):

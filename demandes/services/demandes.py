@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from portail.noyau.registre import type_demande
 
-from .models import Demande, LigneDemande, StatutDemande, StatutLigne
+from ..models import Demande, LigneDemande, StatutDemande, StatutLigne
+from ..tasks import notifier_demande_traitee
 
 
 @dataclass
@@ -85,8 +86,6 @@ def _marquer_traitee(demande: Demande, *, agent: Any, automatique: bool) -> None
 
 
 def _apres_commit(demande: Demande) -> None:
-    from .tasks import notifier_demande_traitee
-
     definition = type_demande(demande.type)
     transaction.on_commit(lambda: notifier_demande_traitee.delay(demande_id=demande.pk))
     if definition.apres_traitement is not None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from familles.models import Famille
 from reservations.models import ETATS_FACTURABLES, Reservation
 
-from .models import (
+from ..models import (
     ZERO,
     Affectation,
     Facture,
@@ -92,10 +92,6 @@ def _tarif_s_applique(tarif: Tarif, jour: date, quotient: int | None) -> bool:
     if tarif.quotient_min is not None and quotient < tarif.quotient_min:
         return False
     return tarif.quotient_max is None or quotient <= tarif.quotient_max
-
-
-def tarif_applicable(*, unite_id: int, jour: date, quotient: int | None) -> Tarif | None:
-    return GrilleTarifs(Tarif.objects.filter(unite_id=unite_id)).prix(unite_id, jour, quotient)
 
 
 # --- Facturation mensuelle -----------------------------------------------------------
@@ -416,38 +412,6 @@ def reglement_enregistrer(
         )
     _affecter(reglement=reglement, factures=factures, disponible=montant)
     return reglement
-
-
-@transaction.atomic
-def affectation_creer(
-    *, reglement: Reglement, facture: Facture, montant: Any, agent: Any = None
-) -> Affectation:
-    """Impute une part d'un règlement sur une facture, sans dépasser ni l'un ni l'autre."""
-    montant = _montant(montant)
-    reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
-    soldes = _factures_verrouillees([facture.pk])
-    facture = soldes[facture.pk]
-    if facture.famille_id != reglement.famille_id or facture.regie_id != reglement.regie_id:
-        raise ValidationError(
-            "La facture et le règlement doivent être de la même famille et régie."
-        )
-    if facture.est_avoir:
-        raise ValidationError("Un règlement ne s'impute pas sur un avoir.")
-    libre = reglement.montant - (
-        Reglement.objects.avec_affecte().get(pk=reglement.pk).montant_affecte
-    )
-    if montant > libre:
-        raise ValidationError(f"Il ne reste que {_euros(libre)} à imputer sur ce règlement.")
-    reste: Decimal = facture.reste  # type: ignore[attr-defined]
-    if montant > reste:
-        raise ValidationError(f"La facture {facture.numero} n'a plus que {_euros(reste)} à régler.")
-    affectation, cree = Affectation.objects.get_or_create(
-        reglement=reglement, facture=facture, defaults={"montant": montant}
-    )
-    if not cree:
-        affectation.montant += montant
-        affectation.save(update_fields=["montant"])
-    return affectation
 
 
 @transaction.atomic

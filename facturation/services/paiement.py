@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from eopayment.payfip_ws import PAYMENT_URL, PayFiP, PayFiPError
 
-from .models import (
+from ..models import (
     ETATS_TRANSACTION_FINIS,
     EtatTransaction,
     EvenementPaiement,
@@ -30,7 +30,7 @@ from .models import (
     TransactionFacture,
     TransactionPaiement,
 )
-from .services import reglement_enregistrer
+from .facturation import reglement_enregistrer
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from demandes.models import Demande, StatutDemande
 from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
 
-from .models import Facture, Reglement
+from ..models import Facture, Reglement
 
 DUPLICATA = "facture_duplicata"
 RECU = "reglement_recu"
@@ -75,7 +75,7 @@ def recu_appliquer(*, demande: Demande, lignes: list) -> str:
 
 def document_envoyer(*, demande: Demande) -> None:
     """Crochet ``apres_traitement`` : le document accepté part par e-mail (tâche Celery)."""
-    from .tasks import envoyer_document_demande  # tasks lit DUPLICATA et RECU d'ici
+    from ..tasks import envoyer_document_demande  # tasks lit DUPLICATA et RECU d'ici
 
     if demande.statut == StatutDemande.ACCEPTEE:
         envoyer_document_demande.delay(demande_id=demande.pk)

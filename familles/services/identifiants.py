@@ -20,7 +20,7 @@ from simple_history.utils import bulk_update_with_history
 from portail.noyau.emails import envoyer_email
 from portail.noyau.models import User
 
-from .models import Famille, Role
+from ..models import Famille, Role
 
 # Sans caractères qu'on confond à la lecture (l, 1, I, O, 0).
 MAJUSCULES = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -184,7 +184,7 @@ def comptes_preparer(
 
 def identifiants_planifier(*, comptes: list[User]) -> None:
     """Met en file l'envoi des identifiants (une tâche par compte), après validation."""
-    from .tasks import envoyer_identifiants_task
+    from ..tasks import envoyer_identifiants_task
 
     ids = [compte.pk for compte in comptes]
 

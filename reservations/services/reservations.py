@@ -22,7 +22,7 @@ from demandes.models import Demande, LigneDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
 
-from .models import (
+from ..models import (
     ETATS_OCCUPANT_UNE_PLACE,
     EtatReservation,
     Periode,
@@ -30,7 +30,7 @@ from .models import (
     Unite,
     Validation,
 )
-from .regles import (
+from ..regles import (
     Choix,
     Contexte,
     date_limite,
@@ -40,7 +40,7 @@ from .regles import (
     suppression_en_attente,
     texte_limite,
 )
-from .selectors import charger_contexte
+from ..selectors import charger_contexte
 
 TYPE_DEMANDE = "reservations"
 AJOUT = "ajout"

@@ -1,64 +1,25 @@
-"""La boîte de réception : les messages entre les familles et la mairie, et leurs e-mails."""
+"""Les changements d'état de la boîte de réception : écrire, répondre, diffuser, lire,
+supprimer, restaurer. Les e-mails partent par les tâches de ``tasks.py``, après le commit."""
 
 import uuid
 from datetime import timedelta
 from typing import Any
 
-from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portail.noyau.configuration import configuration_courante
-from portail.noyau.emails import envoyer_email
 from portail.noyau.fichiers import chemin_prive
 from portail.noyau.registre import audiences
 
-from .models import Direction, Message
+from ..models import Direction, Message
+from ..tasks import notifier_envoi_groupe, notifier_message
 
 TAILLE_LOT = 1000
 # Un double clic ne doit pas envoyer deux fois le même message.
 DELAI_DOUBLON = timedelta(minutes=2)
-
-
-class Dossier:
-    RECUS = "recus"
-    ENVOYES = "envoyes"
-    SUPPRIMES = "supprimes"
-    LIBELLES = {RECUS: "Reçus", ENVOYES: "Envoyés", SUPPRIMES: "Supprimés"}
-
-
-# --- Lectures ---------------------------------------------------------------------------
-
-
-def messages_du_dossier(famille: Any, dossier: str) -> QuerySet[Message]:
-    messages = Message.objects.filter(famille=famille).defer("texte")
-    if dossier == Dossier.SUPPRIMES:
-        return messages.filter(supprime_le__isnull=False)
-    direction = (
-        Direction.FAMILLE_VERS_MAIRIE
-        if dossier == Dossier.ENVOYES
-        else Direction.MAIRIE_VERS_FAMILLE
-    )
-    return messages.filter(direction=direction, supprime_le__isnull=True)
-
-
-def nombre_non_lus(famille: Any) -> int:
-    return Message.objects.filter(
-        famille=famille,
-        direction=Direction.MAIRIE_VERS_FAMILLE,
-        lu_le__isnull=True,
-        supprime_le__isnull=True,
-    ).count()
-
-
-# --- Changements d'état -----------------------------------------------------------------
 
 
 def _enregistrer_piece_jointe(fichier: UploadedFile | None) -> tuple[str, str]:
@@ -223,6 +184,7 @@ def message_diffuser(
     return len(familles)
 
 
+@transaction.atomic
 def message_marquer_lu(*, message: Message) -> None:
     """Le destinataire a ouvert le message (idempotent : la première lecture compte)."""
     if message.lu_le is None:
@@ -249,70 +211,3 @@ def message_restaurer(*, message: Message, famille: Any) -> None:
         raise ValidationError("Ce message n'est pas dans « Supprimés ».")
     message.supprime_le = None
     message.save(update_fields=["supprime_le"])
-
-
-# --- E-mails (Celery) -------------------------------------------------------------------
-
-
-def _adresse_famille(famille: Any) -> str:
-    if not famille.accepte_email:
-        return ""
-    return famille.email or (famille.compte.email if famille.compte else "")
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notifier_message(*, message_id: int) -> int:
-    """Un message de la mairie → e-mail à la famille (si elle l'accepte) ; un message de la
-    famille → e-mail à l'adresse de contact de la commune."""
-    message = (
-        Message.objects.select_related("famille", "famille__compte").filter(pk=message_id).first()
-    )
-    if message is None:
-        return 0
-    if message.direction == Direction.MAIRIE_VERS_FAMILLE:
-        return envoyer_email(
-            destinataires=[_adresse_famille(message.famille)],
-            gabarit="message_mairie",
-            contexte={"message": message},
-        )
-    config = configuration_courante()
-    repondre_a = [message.famille.email] if message.famille.email else None
-    return envoyer_email(
-        destinataires=[config.email_contact],
-        gabarit="message_famille",
-        contexte={"message": message},
-        repondre_a=repondre_a,
-    )
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notifier_envoi_groupe(*, envoi: str) -> int:
-    """Les e-mails d'un envoi groupé : gabarits rendus une fois, une seule connexion SMTP."""
-    messages = list(
-        Message.objects.filter(envoi=envoi, famille__accepte_email=True)
-        .select_related("famille", "famille__compte")
-        .only(
-            "sujet",
-            "texte",
-            "famille__accepte_email",
-            "famille__email",
-            "famille__compte__email",
-        )
-    )
-    if not messages:
-        return 0
-    contexte = {"config": configuration_courante(), "message": messages[0]}
-    sujet = " ".join(render_to_string("emails/message_mairie-subject.txt", contexte).split())
-    texte = render_to_string("emails/message_mairie-body.txt", contexte)
-    html = render_to_string("emails/message_mairie-body.html", contexte)
-    courriels = []
-    for message in messages:
-        adresse = _adresse_famille(message.famille)
-        if adresse:
-            courriel = EmailMultiAlternatives(
-                subject=sujet, body=texte, from_email=settings.DEFAULT_FROM_EMAIL, to=[adresse]
-            )
-            courriel.attach_alternative(html, "text/html")
-            courriels.append(courriel)
-    with get_connection() as connexion:
-        return connexion.send_messages(courriels) or 0

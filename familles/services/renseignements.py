@@ -22,8 +22,8 @@ from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
 from portail.noyau.formats import format_montant
 
-from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
-from .validators import masquer_bic, masquer_iban
+from ..models import Enfant, Famille, PersonneAutorisee, Responsable, Role
+from ..validators import masquer_bic, masquer_iban
 
 
 class TypeRenseignement(models.TextChoices):

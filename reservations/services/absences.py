@@ -20,7 +20,7 @@ from django.utils import timezone
 from demandes.services import Ligne, demande_creer
 from portail.noyau.fichiers import nom_sur, verifier_fichier
 
-from .models import Absence, EtatReservation, MotifAbsence, Reservation
+from ..models import Absence, EtatReservation, MotifAbsence, Reservation
 
 TYPE_ABSENCE = "absence"
 
