@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from reservations.absences import absence_declarer
 
 from reservations.models import MotifAbsence
 from reservations.regles import Choix
+from reservations.services import absence_declarer
 from tests.interrupteurs import Vue, verifier_coupure
 
 from .factories_planning import PDF, ReservationFactory
