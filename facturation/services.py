@@ -418,6 +418,14 @@ def reglement_enregistrer(
     return reglement
 
 
+def _refuser_annule(reglement: Reglement) -> None:
+    if reglement.annule_le is not None:
+        raise ValidationError(
+            f"Le règlement n°{reglement.numero} est annulé ({reglement.motif_annulation}) : "
+            "il ne s'impute sur aucune facture."
+        )
+
+
 @transaction.atomic
 def affectation_creer(
     *, reglement: Reglement, facture: Facture, montant: Any, agent: Any = None
@@ -425,6 +433,7 @@ def affectation_creer(
     """Impute une part d'un règlement sur une facture, sans dépasser ni l'un ni l'autre."""
     montant = _montant(montant)
     reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    _refuser_annule(reglement)
     soldes = _factures_verrouillees([facture.pk])
     facture = soldes[facture.pk]
     if facture.famille_id != reglement.famille_id or facture.regie_id != reglement.regie_id:
@@ -454,6 +463,7 @@ def affectation_creer(
 def reglement_imputer_reste(*, reglement: Reglement, agent: Any = None) -> list[Affectation]:
     """Impute la part encore libre d'un règlement sur les factures impayées les plus anciennes."""
     reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    _refuser_annule(reglement)
     libre = (
         reglement.montant - Reglement.objects.avec_affecte().get(pk=reglement.pk).montant_affecte
     )  # type: ignore[attr-defined]
@@ -473,6 +483,7 @@ def reglement_encaisser(
 ) -> Reglement:
     """Enregistre (ou efface) la date d'encaissement d'un règlement."""
     reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    _refuser_annule(reglement)
     if encaisse_le is not None and encaisse_le < reglement.date:
         raise ValidationError("La date d'encaissement précède la date du règlement.")
     reglement.encaisse_le = encaisse_le

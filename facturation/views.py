@@ -28,6 +28,7 @@ from .paiement import (
     paiement_verifier,
 )
 from .pdf import pdf_facture, pdf_recu
+from .prelevement.selectors import prenotifications
 from .selectors import (
     annee_scolaire,
     annees_du_releve,
@@ -58,9 +59,14 @@ def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
     impayees = list(
-        Facture.objects.impayees().filter(famille=famille).order_by("date", "numero_ordre")
+        Facture.objects.impayees()
+        .filter(famille=famille)
+        .select_related("regie")
+        .order_by("date", "numero_ordre")
     )
+    prevus = [p for p in prenotifications(famille, impayees).values() if p.etat == "prevu"]
     return {
+        "prochain_prelevement": min(prevus, key=lambda p: p.date) if prevus else None,
         "solde": solde_famille(famille),
         "impayees": impayees,
         "total_impayes": sum((f.reste for f in impayees), ZERO),  # type: ignore[attr-defined]
@@ -74,6 +80,9 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     liste = list(factures_famille(famille))
+    annonces = prenotifications(famille, liste)
+    for facture in liste:
+        facture.prenotification = annonces.get(facture.pk)  # type: ignore[attr-defined]
     a_regler = [f for f in liste if f.reste > 0]  # type: ignore[attr-defined]
     return render(
         request,
