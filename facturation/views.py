@@ -28,7 +28,7 @@ from .paiement import (
     paiement_verifier,
 )
 from .pdf import pdf_facture, pdf_recu
-from .prelevement.selectors import prenotifications
+from .prelevement.selectors import avec_dernier_prelevement, prenotifications
 from .selectors import (
     annee_scolaire,
     annees_du_releve,
@@ -59,8 +59,7 @@ def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
     impayees = list(
-        Facture.objects.impayees()
-        .filter(famille=famille)
+        avec_dernier_prelevement(Facture.objects.impayees().filter(famille=famille))
         .select_related("regie")
         .order_by("date", "numero_ordre")
     )
@@ -79,7 +78,7 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
 @page_famille()
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    liste = list(factures_famille(famille))
+    liste = list(avec_dernier_prelevement(factures_famille(famille)))
     annonces = prenotifications(famille, liste)
     for facture in liste:
         facture.prenotification = annonces.get(facture.pk)  # type: ignore[attr-defined]

@@ -4,10 +4,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from ..models import Facture, Regie, TransactionFacture
-from .models import LotPrelevement, Mandat, OperationPrelevement, StatutMandat, StatutOperation
+from .models import (
+    LotPrelevement,
+    Mandat,
+    OperationPrelevement,
+    StatutMandat,
+    StatutOperation,
+    libelle_motif,
+)
 
 
 def prochain_jour_de_prelevement(regie: Regie, depuis: date) -> date:
@@ -44,40 +51,47 @@ def _texte_prevu(jour: date, iban: str) -> str:
     return f"Cette facture sera prélevée le {jour:%d/%m/%Y} sur le compte {iban_court(iban)}"
 
 
+def avec_dernier_prelevement(factures: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Ajoute à chaque facture son dernier prélèvement (statut, date, code, IBAN), en SQL."""
+    derniere = OperationPrelevement.objects.filter(facture=OuterRef("pk")).order_by(
+        "-lot__date_prelevement", "-id"
+    )
+    return factures.annotate(
+        prel_statut=Subquery(derniere.values("statut")[:1]),
+        prel_date=Subquery(derniere.values("lot__date_prelevement")[:1]),
+        prel_code=Subquery(derniere.values("code_rejet")[:1]),
+        prel_iban=Subquery(derniere.values("iban")[:1]),
+    )
+
+
 def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenotification]:
-    """Ce que chaque facture dit du prélèvement ; deux requêtes, quel que soit leur nombre."""
-    ids = [f.pk for f in factures if not f.est_avoir]
-    if not ids:
-        return {}
+    """Ce que chaque facture dit du prélèvement ; une requête, quel que soit leur nombre.
+
+    Les factures viennent de ``avec_dernier_prelevement`` (et de ``avec_soldes``).
+    """
     mandats = {
         m.regie_id: m
         for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
             "regie_id", "iban"
         )
     }
-    operations: dict[int, OperationPrelevement] = {}
-    for operation in (
-        OperationPrelevement.objects.filter(facture_id__in=ids)
-        .select_related("lot")
-        .only("facture_id", "statut", "code_rejet", "iban", "lot__date_prelevement")
-        .order_by("lot__date_prelevement", "id")
-    ):
-        operations[operation.facture_id] = operation  # la plus récente l'emporte
     resultat: dict[int, Prenotification] = {}
     for facture in factures:
-        op = operations.get(facture.pk)
-        if op is not None:
-            jour = op.lot.date_prelevement
-            if op.statut == StatutOperation.REJETEE:
+        statut = getattr(facture, "prel_statut", None)
+        if statut is not None:
+            jour = facture.prel_date  # type: ignore[attr-defined]
+            if statut == StatutOperation.REJETEE:
+                motif = libelle_motif(facture.prel_code)  # type: ignore[attr-defined]
                 resultat[facture.pk] = Prenotification(
                     "rejete",
                     jour,
-                    f"Le prélèvement du {jour:%d/%m/%Y} a été rejeté ({op.motif}) : "
+                    f"Le prélèvement du {jour:%d/%m/%Y} a été rejeté ({motif}) : "
                     "cette facture est à régler.",
-                    op.motif,
+                    motif,
                 )
             else:
-                resultat[facture.pk] = Prenotification("preleve", jour, _texte_prevu(jour, op.iban))
+                iban = facture.prel_iban  # type: ignore[attr-defined]
+                resultat[facture.pk] = Prenotification("preleve", jour, _texte_prevu(jour, iban))
             continue
         mandat = mandats.get(facture.regie_id)
         reste = getattr(facture, "reste", None)

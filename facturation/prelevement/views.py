@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -60,10 +60,12 @@ def mandat_signer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_famille(interrupteur="factures_actives")
-@require_POST
 def arret_demander(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)  # 404 d'abord pour un compte sans famille
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
-        prelevement_demander_arret(famille=famille_courante(request), auteur=request.user)
+        prelevement_demander_arret(famille=famille, auteur=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
