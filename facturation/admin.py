@@ -19,7 +19,7 @@ from .models import (
     TransactionPaiement,
 )
 from .pdf import pdf_facture, pdf_recu
-from .prelevement.admin import action_prelever
+from .prelevement.admin import prelever
 from .services import (
     facturation_lancer,
     facture_emettre_avoir,
@@ -39,7 +39,7 @@ class RegieAdmin(admin.ModelAdmin):
     list_display = ("nom", "prefixe", "numero_client_payfip", "ics", "prochain_numero_facture")
     readonly_fields = ("prochain_numero_facture", "prochain_numero_reglement")
     inlines = [ActiviteFactureeInline]
-    actions = ["facturer", action_prelever]
+    actions = ["facturer", prelever]
 
     def get_readonly_fields(self, request, obj=None):
         # Le compteur d'une nouvelle régie peut être fixé (reprise d'une numérotation existante).

@@ -64,7 +64,7 @@ def _formulaire(
     )
 
 
-def action_prelever(modele_admin: admin.ModelAdmin, request: HttpRequest, queryset: Any):
+def prelever(modele_admin: admin.ModelAdmin, request: HttpRequest, queryset: Any):
     """Action de la liste des régies : construire le fichier pain.008 d'une date."""
 
     def appliquer(regie: Any, donnees: dict) -> str:
@@ -92,8 +92,8 @@ def action_prelever(modele_admin: admin.ModelAdmin, request: HttpRequest, querys
     )
 
 
-action_prelever.short_description = "Lancer le prélèvement SEPA (fichier pain.008)"  # type: ignore[attr-defined]
-action_prelever.allowed_permissions = ("change",)  # type: ignore[attr-defined]
+prelever.short_description = "Lancer le prélèvement SEPA (fichier pain.008)"  # type: ignore[attr-defined]
+prelever.allowed_permissions = ("change",)  # type: ignore[attr-defined]
 
 
 @admin.register(Mandat)
