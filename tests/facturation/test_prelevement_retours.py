@@ -76,7 +76,7 @@ def test_pain002_reader_keeps_only_rejected_transactions():
 def test_unreadable_or_foreign_file_is_refused():
     with pytest.raises(ValidationError, match="pas un fichier XML lisible"):
         lire_retour(b"pas du xml")
-    with pytest.raises(ValidationError, match="ni un rapport pain.002"):
+    with pytest.raises(ValidationError, match=r"ni un rapport pain\.002"):
         lire_retour(b'<Document xmlns="urn:x"><Autre/></Document>')
 
 
@@ -111,7 +111,7 @@ def test_pain002_import_rejects_the_debit(prelevees, famille, django_capture_on_
     assert again.deja == [f1.numero] and again.rejetees == []
 
 
-def test_camt054_import_rejects_and_two_files_suspend(prelevees, famille):
+def test_camt054_import_rejects_with_the_reason(prelevees, famille):
     regie, f1, _ = prelevees
     with time_machine.travel(date(2027, 1, 9), tick=False):
         resultat = retour_importer(regie=regie, contenu=camt054(f1.numero, "AC04"))
