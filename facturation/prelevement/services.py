@@ -67,6 +67,9 @@ def mandats_depuis_coordonnees(*, famille: Famille, agent: Any = None) -> list[M
         for mandat in ouverts.values():
             _clore(mandat, "Arrêt du prélèvement automatique demandé par la famille.")
         return []
+    regies = [r for r in Regie.objects.exclude(ics="").order_by("pk") if r.propose_prelevement]
+    if not regies:
+        return []
     if not famille.iban or not famille.bic:
         raise ValidationError("Le prélèvement automatique demande un IBAN et un BIC.")
     iban = normaliser_iban(famille.iban)
@@ -74,9 +77,7 @@ def mandats_depuis_coordonnees(*, famille: Famille, agent: Any = None) -> list[M
     valider_bic(famille.bic)
     titulaire = (famille.titulaire_compte or famille.nom).strip()[:120]
     crees = []
-    for regie in Regie.objects.exclude(ics="").order_by("pk"):
-        if not regie.propose_prelevement:
-            continue
+    for regie in regies:
         ancien = ouverts.get(regie.pk)
         if ancien is not None and ancien.iban == iban and ancien.bic == famille.bic.upper():
             if ancien.titulaire != titulaire:

@@ -400,3 +400,20 @@ def test_cancelled_payment_cannot_be_allocated_again(famille, regie):
     operation_rejeter(operation=operation, code="MD01", jour=JANVIER)
     with pytest.raises(ValidationError, match="est annulé"):
         reglement_imputer_reste(reglement=Reglement.objects.get())
+
+
+def test_direct_debit_without_iban_is_refused_and_nothing_changes(famille, regie, agent):
+    demande = renseignements_demander(
+        famille=famille,
+        type=TypeRenseignement.BANCAIRES,
+        cible=famille,
+        personne="",
+        changements=[Changement(famille, "prelevement", True)],
+    )
+    assert demande is not None
+    with pytest.raises(ValidationError, match="demande un IBAN et un BIC"):
+        demande_accepter(demande=demande, agent=agent)
+    famille.refresh_from_db()
+    assert not famille.prelevement and not Mandat.objects.exists()
+    demande.refresh_from_db()
+    assert demande.statut == "en_attente"
