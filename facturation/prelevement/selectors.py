@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from ..models import Facture, Regie, TransactionFacture
 from .models import (
@@ -75,6 +76,7 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
             "regie_id", "iban"
         )
     }
+    aujourdhui = timezone.localdate()
     resultat: dict[int, Prenotification] = {}
     for facture in factures:
         statut = getattr(facture, "prel_statut", None)
@@ -91,7 +93,12 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
                 )
             else:
                 iban = facture.prel_iban  # type: ignore[attr-defined]
-                resultat[facture.pk] = Prenotification("preleve", jour, _texte_prevu(jour, iban))
+                texte = _texte_prevu(jour, iban)
+                if jour <= aujourdhui:
+                    texte = f"Cette facture a été prélevée le {jour:%d/%m/%Y} sur le compte " + (
+                        iban_court(iban)
+                    )
+                resultat[facture.pk] = Prenotification("preleve", jour, texte)
             continue
         mandat = mandats.get(facture.regie_id)
         reste = getattr(facture, "reste", None)

@@ -165,3 +165,13 @@ def test_query_count_does_not_grow_with_debits(
     facture(famille, regie, date(2026, 12, 1))
     with django_assert_max_num_queries(len(petit.captured_queries)):
         assert client_parent.get(reverse(nom)).status_code == 200
+
+
+def test_once_the_date_is_reached_the_invoice_says_it_was_debited(client_parent, prevue, regie):
+    prelevement_lancer(regie=regie, date_prelevement=date(2027, 1, 5))
+    html = client_parent.get(reverse("facturation:factures")).content.decode()
+    assert PRENOTIFICATION in html  # avant la date : toujours « sera prélevée »
+    with time_machine.travel(date(2027, 1, 6), tick=False):
+        client_parent.force_login(prevue.famille.compte)
+        html = client_parent.get(reverse("facturation:factures")).content.decode()
+    assert "Cette facture a été prélevée le 05/01/2027 sur le compte FR76 **** **** 0189" in html
