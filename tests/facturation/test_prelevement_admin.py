@@ -175,3 +175,16 @@ def test_command_trial_then_run_then_second_run_refused(famille, regie, a_prelev
     with pytest.raises(CommandError, match="Aucune régie « ZZ »"):
         call_command("prelever", "--regie", "ZZ", "--date", "2027-01-05")
     assert IBAN_MARTIN in LotPrelevement.objects.get().fichier.open().read().decode()
+
+
+def test_regie_change_page_sets_ics_creditor_and_debit_day(client_agent, regie):
+    page = client_agent.get(reverse("admin:facturation_regie_change", args=[regie.pk]))
+    html = page.content.decode()
+    for libelle in (
+        "Identifiant créancier SEPA (ICS)",
+        "Nom du créancier",
+        "Jour du prélèvement",
+        "Délai de pré-notification (jours)",
+    ):
+        assert libelle in html
+    assert 'value="FR72ZZZ123456"' in html

@@ -120,3 +120,17 @@ def test_camt054_import_rejects_with_the_reason(prelevees, famille):
     assert operation.motif == "AC04 compte clôturé"
     mandat = Mandat.objects.get(famille=famille)
     assert mandat.rejets_consecutifs == 1 and mandat.statut == StatutMandat.ACTIF
+
+
+def test_two_rejects_in_a_row_by_file_suspend_the_mandate(prelevees, famille):
+    regie, f1, _ = prelevees
+    with time_machine.travel(date(2027, 1, 9), tick=False):
+        retour_importer(regie=regie, contenu=pain002((f1.numero, "AM04")))
+    with time_machine.travel(date(2027, 1, 20), tick=False):
+        f3 = facture(famille, regie, date(2027, 1, 20))
+    with time_machine.travel(date(2027, 2, 4), tick=False):
+        prelevement_lancer(regie=regie, date_prelevement=date(2027, 2, 5))
+    with time_machine.travel(date(2027, 2, 9), tick=False):
+        retour_importer(regie=regie, contenu=camt054(f3.numero, "AM04"))
+    mandat = Mandat.objects.get(famille=famille)
+    assert mandat.statut == StatutMandat.SUSPENDU and mandat.rejets_consecutifs == 2
