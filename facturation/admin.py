@@ -217,12 +217,20 @@ class ReglementAdmin(admin.ModelAdmin):
         "montant",
         "reference",
         "encaisse_le",
+        "annule_le",
+        "motif_annulation",
         "imputations",
         "cree_le",
         "cree_par",
     )
     readonly_fields = tuple(f for f in fields if f != "encaisse_le")
     actions = ["encaisser_aujourdhui", "imputer_reste"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Un règlement annulé (prélèvement rejeté) ne s'encaisse plus.
+        if obj is not None and obj.annule_le is not None:
+            return self.fields
+        return self.readonly_fields
 
     @admin.display(description="Imputé sur")
     def imputations(self, obj: Reglement) -> str:
@@ -249,7 +257,7 @@ class ReglementAdmin(admin.ModelAdmin):
     def encaisser_aujourdhui(self, request: HttpRequest, queryset) -> None:
         from django.utils import timezone
 
-        for reglement in queryset.filter(encaisse_le__isnull=True):
+        for reglement in queryset.filter(encaisse_le__isnull=True, annule_le__isnull=True):
             reglement_encaisser(
                 reglement=reglement, encaisse_le=timezone.localdate(), agent=request.user
             )
@@ -258,7 +266,7 @@ class ReglementAdmin(admin.ModelAdmin):
     @admin.action(description="Imputer le reste sur les factures impayées", permissions=["change"])
     def imputer_reste(self, request: HttpRequest, queryset) -> None:
         nombre = 0
-        for reglement in queryset:
+        for reglement in queryset.filter(annule_le__isnull=True):
             nombre += len(reglement_imputer_reste(reglement=reglement, agent=request.user))
         self.message_user(request, f"{nombre} imputation(s) enregistrée(s).", messages.SUCCESS)
 

@@ -317,7 +317,11 @@ def prelevement_lancer(
     except IntegrityError as exc:
         lot.fichier.delete(save=False)
         raise ValidationError("Un fichier de prélèvement existe déjà pour cette date.") from exc
-    _ecrire_reglements(regie, lot, a_prelever, debits, agent)
+    try:
+        _ecrire_reglements(regie, lot, a_prelever, debits, agent)
+    except Exception:
+        lot.fichier.delete(save=False)  # pas de fichier orphelin si la transaction échoue
+        raise
     resultat.lot = lot
     return resultat
 

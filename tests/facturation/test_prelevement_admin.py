@@ -188,3 +188,23 @@ def test_regie_change_page_sets_ics_creditor_and_debit_day(client_agent, regie):
     ):
         assert libelle in html
     assert 'value="FR72ZZZ123456"' in html
+
+
+def test_rejected_payment_is_read_only_in_the_admin(client_agent, famille, regie, a_prelever):
+    from facturation.prelevement.services import operation_rejeter
+
+    call_command("prelever", "--regie", "CA", "--date", "2027-01-05", stdout=StringIO())
+    operation_rejeter(
+        operation=OperationPrelevement.objects.get(), code="AM04", jour=date(2027, 1, 5)
+    )
+    reglement = Reglement.objects.get()
+    url = reverse("admin:facturation_reglement_change", args=[reglement.pk])
+    html = client_agent.get(url).content.decode()
+    assert "Prélèvement rejeté : AM04 provision insuffisante" in html
+    assert 'name="encaisse_le"' not in html
+    client_agent.post(
+        reverse("admin:facturation_reglement_changelist"),
+        {"action": "encaisser_aujourdhui", "_selected_action": [reglement.pk]},
+    )
+    reglement.refresh_from_db()
+    assert reglement.encaisse_le is None
