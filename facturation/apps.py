@@ -17,6 +17,7 @@ class FacturationConfig(AppConfig):
 
         from .demandes import TYPES
         from .prelevement.demandes import TYPES as TYPES_PRELEVEMENT
+        from .prelevement.services import recevoir_coordonnees_bancaires
         from .views import contexte_accueil
 
         for type_demande in [*TYPES, *TYPES_PRELEVEMENT]:
@@ -24,7 +25,7 @@ class FacturationConfig(AppConfig):
         # familles ne connaît pas la facturation : l'acceptation de coordonnées bancaires
         # (avec ou sans prélèvement) est annoncée par un signal, les mandats suivent ici.
         coordonnees_bancaires_modifiees.connect(
-            _mandats_depuis_coordonnees, dispatch_uid="facturation_mandats"
+            recevoir_coordonnees_bancaires, dispatch_uid="facturation_mandats"
         )
         ajouter_menu(EntreeMenu(30, "Factures", "facturation:factures", "factures_actives"))
         ajouter_menu(EntreeMenu(40, "Règlements", "facturation:reglements", "factures_actives"))
@@ -32,9 +33,3 @@ class FacturationConfig(AppConfig):
         ajouter_bloc_accueil(
             BlocAccueil(30, "facturation/accueil_bloc.html", contexte_accueil, "factures_actives")
         )
-
-
-def _mandats_depuis_coordonnees(sender, *, famille, agent=None, **kwargs) -> None:
-    from .prelevement.services import mandats_depuis_coordonnees
-
-    mandats_depuis_coordonnees(famille=famille, agent=agent)

@@ -4,7 +4,7 @@ from demandes.models import Demande, StatutDemande
 from portail.noyau.emails import PieceJointe, envoyer_email
 
 from .demandes import DUPLICATA, RECU
-from .models import Facture, Reglement
+from .models import Facture, OperationPrelevement, Reglement
 from .pdf import pdf_facture, pdf_recu
 
 
@@ -51,8 +51,6 @@ def verifier_paiements_en_cours(*, url_site: str) -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_avis_rejet(*, operation_id: int) -> int:
     """Prévient la famille qu'un prélèvement est rejeté et que la facture est à régler."""
-    from .models import OperationPrelevement
-
     operation = (
         OperationPrelevement.objects.select_related(
             "facture", "lot", "mandat", "facture__famille", "facture__famille__compte"

@@ -17,6 +17,7 @@ from familles.validators import normaliser_iban, valider_bic, valider_iban
 from portail.noyau.formats import format_montant
 
 from ..models import ZERO, Affectation, Facture, ModeReglement, Regie, Reglement
+from ..tasks import envoyer_avis_rejet
 from .models import (
     STATUTS_MANDAT_OUVERTS,
     LotPrelevement,
@@ -99,6 +100,13 @@ def mandats_depuis_coordonnees(*, famille: Famille, agent: Any = None) -> list[M
             )
         )
     return crees
+
+
+def recevoir_coordonnees_bancaires(
+    sender: Any, *, famille: Famille, agent: Any = None, **_: Any
+) -> None:
+    """Récepteur du signal de familles : les mandats suivent les coordonnées acceptées."""
+    mandats_depuis_coordonnees(famille=famille, agent=agent)
 
 
 def _clore(mandat: Mandat, motif: str) -> None:
@@ -407,8 +415,6 @@ def operation_rejeter(
     *, operation: OperationPrelevement, code: str, jour: date | None = None, agent: Any = None
 ) -> OperationPrelevement:
     """Le prélèvement d'une facture est rejeté : règlement annulé, facture de nouveau due."""
-    from ..tasks import envoyer_avis_rejet
-
     code = _code(code)
     jour = jour or timezone.localdate()
     operation = (
