@@ -91,6 +91,11 @@ def factures(request: HttpRequest) -> HttpResponse:
             "nombre_a_regler": len(a_regler),
             "total_a_regler": sum((f.reste for f in a_regler), ZERO),  # type: ignore[attr-defined]
             "duplicatas_en_attente": _demandes_en_attente(famille, DUPLICATA),
+            # Une facture dont le prélèvement est annoncé ne se paie pas en ligne.
+            "a_payer_en_ligne": any(
+                getattr(f.prenotification, "etat", "") != "prevu"  # type: ignore[attr-defined]
+                for f in a_regler
+            ),
         },
     )
 

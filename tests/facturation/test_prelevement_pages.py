@@ -41,9 +41,12 @@ def prevue(famille, regie):
     return facture(famille, regie, date(2026, 12, 1))
 
 
-def test_invoice_page_and_pdf_announce_the_debit(client_parent, prevue):
+def test_invoice_page_and_pdf_announce_the_debit(client_parent, prevue, configuration):
+    configuration.paiement_en_ligne_actif = True
+    configuration.save()
     html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert PRENOTIFICATION in html
+    assert "Payer en ligne" not in html  # la seule facture due sera prélevée
     reponse = client_parent.get(reverse("facturation:facture_pdf", args=[prevue.pk]))
     texte = " ".join(_texte_pdf(reponse.content).split())
     assert PRENOTIFICATION in texte
