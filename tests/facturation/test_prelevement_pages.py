@@ -58,11 +58,12 @@ def test_home_page_gives_the_next_debit_date(client_parent, prevue):
     assert "Prochain prélèvement : le <strong>05/01/2027</strong>" in html
 
 
-def test_without_mandate_nothing_is_announced(client_parent, famille, regie):
+def test_without_mandate_nothing_is_announced(client_parent, famille, regie, configuration):
+    configuration.paiement_en_ligne_actif = True
+    configuration.save()
     f = facture(famille, regie, date(2026, 12, 1))
-    assert (
-        "sera prélevée" not in client_parent.get(reverse("facturation:factures")).content.decode()
-    )
+    html = client_parent.get(reverse("facturation:factures")).content.decode()
+    assert "sera prélevée" not in html and "Payer en ligne" in html
     texte = _texte_pdf(client_parent.get(reverse("facturation:facture_pdf", args=[f.pk])).content)
     assert "sera prélevée" not in texte and "Comment payer" in texte
 
