@@ -19,6 +19,7 @@ from .models import (
     TransactionPaiement,
 )
 from .pdf import pdf_facture, pdf_recu
+from .prelevement.admin import prelever
 from .services import (
     facturation_lancer,
     facture_emettre_avoir,
@@ -35,10 +36,10 @@ class ActiviteFactureeInline(admin.TabularInline):
 
 @admin.register(Regie)
 class RegieAdmin(admin.ModelAdmin):
-    list_display = ("nom", "prefixe", "numero_client_payfip", "prochain_numero_facture")
+    list_display = ("nom", "prefixe", "numero_client_payfip", "ics", "prochain_numero_facture")
     readonly_fields = ("prochain_numero_facture", "prochain_numero_reglement")
     inlines = [ActiviteFactureeInline]
-    actions = ["facturer"]
+    actions = ["facturer", prelever]
 
     def get_readonly_fields(self, request, obj=None):
         # Le compteur d'une nouvelle régie peut être fixé (reprise d'une numérotation existante).
@@ -216,12 +217,20 @@ class ReglementAdmin(admin.ModelAdmin):
         "montant",
         "reference",
         "encaisse_le",
+        "annule_le",
+        "motif_annulation",
         "imputations",
         "cree_le",
         "cree_par",
     )
     readonly_fields = tuple(f for f in fields if f != "encaisse_le")
     actions = ["encaisser_aujourdhui", "imputer_reste"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Un règlement annulé (prélèvement rejeté) ne s'encaisse plus.
+        if obj is not None and obj.annule_le is not None:
+            return self.fields
+        return self.readonly_fields
 
     @admin.display(description="Imputé sur")
     def imputations(self, obj: Reglement) -> str:
@@ -248,7 +257,7 @@ class ReglementAdmin(admin.ModelAdmin):
     def encaisser_aujourdhui(self, request: HttpRequest, queryset) -> None:
         from django.utils import timezone
 
-        for reglement in queryset.filter(encaisse_le__isnull=True):
+        for reglement in queryset.filter(encaisse_le__isnull=True, annule_le__isnull=True):
             reglement_encaisser(
                 reglement=reglement, encaisse_le=timezone.localdate(), agent=request.user
             )
@@ -257,7 +266,7 @@ class ReglementAdmin(admin.ModelAdmin):
     @admin.action(description="Imputer le reste sur les factures impayées", permissions=["change"])
     def imputer_reste(self, request: HttpRequest, queryset) -> None:
         nombre = 0
-        for reglement in queryset:
+        for reglement in queryset.filter(annule_le__isnull=True):
             nombre += len(reglement_imputer_reste(reglement=reglement, agent=request.user))
         self.message_user(request, f"{nombre} imputation(s) enregistrée(s).", messages.SUCCESS)
 

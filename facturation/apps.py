@@ -6,6 +6,7 @@ class FacturationConfig(AppConfig):
     verbose_name = "Facturation"
 
     def ready(self) -> None:
+        from familles.signaux import coordonnees_bancaires_modifiees
         from portail.noyau.registre import (
             BlocAccueil,
             Branchement,
@@ -16,7 +17,15 @@ class FacturationConfig(AppConfig):
         )
 
         from . import demo, views
+        from .prelevement import demandes as prelevement_demandes
+        from .prelevement.services import recevoir_coordonnees_bancaires
         from .services import demandes
+
+        # familles ne connaît pas la facturation : l'acceptation de coordonnées bancaires
+        # (avec ou sans prélèvement) est annoncée par un signal, les mandats suivent ici.
+        coordonnees_bancaires_modifiees.connect(
+            recevoir_coordonnees_bancaires, dispatch_uid="facturation_mandats"
+        )
 
         brancher(
             Branchement(
@@ -33,6 +42,11 @@ class FacturationConfig(AppConfig):
                         libelle="Reçu de règlement",
                         appliquer=demandes.recu_appliquer,
                         apres_traitement=demandes.document_envoyer,
+                    ),
+                    TypeDemande(
+                        code=prelevement_demandes.ARRET,
+                        libelle="Arrêt du prélèvement",
+                        appliquer=prelevement_demandes.arret_appliquer,
                     ),
                 ),
                 menu=(

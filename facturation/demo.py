@@ -13,6 +13,7 @@ from portail.noyau.models import Configuration
 from reservations.models import Activite, EtatReservation, Reservation, TypeActivite, Unite
 
 from .models import ActiviteFacturee, Affectation, Facture, LigneFacture, Regie, Reglement, Tarif
+from .prelevement.demo import charger as demo_prelevement
 
 
 def _activite(type_: str, nom: str) -> Activite:
@@ -167,4 +168,7 @@ def charger() -> list[str]:
     Regie.objects.filter(pk=regie.pk, prochain_numero_reglement__lt=3).update(
         prochain_numero_reglement=3
     )
-    return ["Facturation : DUPONT doit 17,00 € (CA000153) ; paiement en ligne par le simulateur"]
+    return [
+        "Facturation : DUPONT doit 17,00 € (CA000153) ; paiement en ligne par le simulateur",
+        *demo_prelevement(regie),
+    ]

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from familles.validators import valider_bic, valider_iban
+
 ZERO = Decimal("0.00")
 
 
@@ -41,6 +43,31 @@ class Regie(models.Model):
         default=ModePaiementPayfip.PRODUCTION,
     )
     delai_paiement_jours = models.PositiveIntegerField("délai de paiement (jours)", default=30)
+    # Prélèvement SEPA : sans ICS, la régie ne propose pas le prélèvement.
+    ics = models.CharField(
+        "identifiant créancier SEPA (ICS)",
+        max_length=35,
+        blank=True,
+        help_text="Ex. FR72ZZZ123456. Vide : pas de prélèvement automatique pour cette régie.",
+    )
+    creancier_nom = models.CharField("nom du créancier", max_length=70, blank=True)
+    creancier_iban = models.CharField(
+        "IBAN du créancier", max_length=34, blank=True, validators=[valider_iban]
+    )
+    creancier_bic = models.CharField(
+        "BIC du créancier", max_length=11, blank=True, validators=[valider_bic]
+    )
+    jour_prelevement = models.PositiveSmallIntegerField(
+        "jour du prélèvement", default=5, help_text="Jour du mois (1 à 28)."
+    )
+    delai_prenotification_jours = models.PositiveSmallIntegerField(
+        "délai de pré-notification (jours)", default=14
+    )
+    signature_en_ligne = models.BooleanField(
+        "signature du mandat en ligne acceptée",
+        default=False,
+        help_text="Sinon, le mandat papier signé est enregistré par un agent.",
+    )
     # Compteurs verrouillés (select_for_update) : numéros sans trou, même en concurrence.
     prochain_numero_facture = models.PositiveIntegerField("prochain numéro de facture", default=1)
     prochain_numero_reglement = models.PositiveIntegerField(
@@ -56,10 +83,18 @@ class Regie(models.Model):
                 condition=Q(numero_client_payfip="") | Q(numero_client_payfip__regex=r"^\d{6}$"),
                 name="regie_numero_payfip_6_chiffres",
             ),
+            models.CheckConstraint(
+                condition=Q(jour_prelevement__gte=1, jour_prelevement__lte=28),
+                name="regie_jour_prelevement_1_a_28",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.nom
+
+    @property
+    def propose_prelevement(self) -> bool:
+        return bool(self.ics and self.creancier_iban and self.creancier_bic)
 
 
 class ActiviteFacturee(models.Model):
@@ -309,6 +344,9 @@ class Reglement(models.Model):
     montant = models.DecimalField("montant", max_digits=10, decimal_places=2)
     reference = models.CharField("référence", max_length=60, blank=True)
     encaisse_le = models.DateField("encaissé le", null=True, blank=True)
+    # Un prélèvement rejeté : le règlement reste (audit) mais ne compte plus et n'impute rien.
+    annule_le = models.DateField("annulé le", null=True, blank=True)
+    motif_annulation = models.CharField("motif de l'annulation", max_length=160, blank=True)
     cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -509,3 +547,9 @@ class OperationSimulee(models.Model):
 
     def __str__(self) -> str:
         return self.idop
+
+
+# Les modèles du prélèvement SEPA vivent dans leur sous-module (ré-exportés ici).
+from .prelevement.models import LotPrelevement as LotPrelevement  # noqa: E402
+from .prelevement.models import Mandat as Mandat  # noqa: E402
+from .prelevement.models import OperationPrelevement as OperationPrelevement  # noqa: E402

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from portail.noyau.pdf import rendre_pdf
 
-from .models import Facture, Reglement
+from .models import Facture, Mandat, Reglement
+from .prelevement.selectors import avec_dernier_prelevement, prenotifications
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Prestation:
 
 def pdf_facture(facture: Facture) -> bytes:
     facture = (
-        Facture.objects.avec_soldes()
+        avec_dernier_prelevement(Facture.objects.avec_soldes())
         .select_related("regie", "famille", "facture_corrigee")
         .get(pk=facture.pk)
     )
@@ -46,6 +47,7 @@ def pdf_facture(facture: Facture) -> bytes:
         {
             "facture": facture,
             "par_enfant": [(nom, list(groupe.values())) for nom, groupe in par_enfant.items()],
+            "prenotification": prenotifications(facture.famille, [facture]).get(facture.pk),
         },
     )
 
@@ -56,3 +58,8 @@ def pdf_recu(reglement: Reglement) -> bytes:
     return rendre_pdf(
         "facturation/pdf/recu.html", {"reglement": reglement, "affectations": affectations}
     )
+
+
+def pdf_mandat(mandat: Mandat) -> bytes:
+    mandat = Mandat.objects.select_related("regie", "famille", "signe_par").get(pk=mandat.pk)
+    return rendre_pdf("facturation/pdf/mandat.html", {"mandat": mandat})

@@ -39,7 +39,12 @@ def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
         filtre &= Q(date__lt=avant)
     zero = Value(ZERO, output_field=DecimalField(max_digits=12, decimal_places=2))
     du = Facture.objects.filter(filtre).values("famille").annotate(s=Sum("total")).values("s")
-    paye = Reglement.objects.filter(filtre).values("famille").annotate(s=Sum("montant")).values("s")
+    paye = (
+        Reglement.objects.filter(filtre, annule_le__isnull=True)
+        .values("famille")
+        .annotate(s=Sum("montant"))
+        .values("s")
+    )
     du_, paye_ = (
         Famille.objects.filter(pk=famille.pk)
         .annotate(du=Coalesce(Subquery(du), zero), paye=Coalesce(Subquery(paye), zero))
@@ -96,6 +101,9 @@ def releve_de_compte(famille: Any, annee: int) -> Releve:
             "regie", "facture_corrigee"
         )
     ]
+    reglements = list(
+        Reglement.objects.filter(famille=famille, date__range=(debut, fin)).select_related("regie")
+    )
     operations += [
         Operation(
             numero=f"{r.regie.prefixe}-R{r.numero}",
@@ -105,9 +113,20 @@ def releve_de_compte(famille: Any, annee: int) -> Releve:
             debit=None,
             credit=r.montant,
         )
-        for r in Reglement.objects.filter(famille=famille, date__range=(debut, fin)).select_related(
-            "regie"
+        for r in reglements
+    ]
+    # Un prélèvement rejeté : son règlement reste au crédit, le rejet le reprend au débit.
+    operations += [
+        Operation(
+            numero=f"{r.regie.prefixe}-R{r.numero}",
+            date=r.annule_le,
+            description=r.motif_annulation or "Règlement annulé",
+            regie=r.regie.nom,
+            debit=r.montant,
+            credit=None,
         )
+        for r in reglements
+        if r.annule_le is not None
     ]
     operations.sort(key=lambda o: (o.date, o.credit is not None, o.numero))
     solde = ancien

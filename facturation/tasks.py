@@ -3,7 +3,7 @@ from celery import shared_task
 from demandes.models import Demande, StatutDemande
 from portail.noyau.emails import PieceJointe, envoyer_email
 
-from .models import Facture, Reglement
+from .models import Facture, OperationPrelevement, Reglement
 from .pdf import pdf_facture, pdf_recu
 from .services import DUPLICATA, RECU
 
@@ -46,3 +46,24 @@ def verifier_paiements_en_cours(*, url_site: str) -> int:
     from .services import paiements_en_cours_verifier
 
     return paiements_en_cours_verifier(url_site=url_site)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_avis_rejet(*, operation_id: int) -> int:
+    """Prévient la famille qu'un prélèvement est rejeté et que la facture est à régler."""
+    operation = (
+        OperationPrelevement.objects.select_related(
+            "facture", "lot", "mandat", "facture__famille", "facture__famille__compte"
+        )
+        .filter(pk=operation_id, statut="rejetee")
+        .first()
+    )
+    if operation is None:
+        return 0
+    famille = operation.facture.famille
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="prelevement_rejet",
+        contexte={"famille": famille, "operation": operation, "mandat": operation.mandat},
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import simulateur, views
+from .prelevement import views as prelevement
 
 app_name = "facturation"
 
@@ -12,6 +13,10 @@ urlpatterns = [
     path("reglements/<int:pk>/recu/", views.reglement_recu_pdf, name="reglement_recu_pdf"),
     path("reglements/<int:pk>/recevoir/", views.reglement_recevoir, name="reglement_recevoir"),
     path("releve/", views.releve, name="releve"),
+    path("prelevement/", prelevement.prelevement, name="prelevement"),
+    path("prelevement/arret/", prelevement.arret_demander, name="prelevement_arret"),
+    path("prelevement/mandat/<int:pk>/pdf/", prelevement.mandat_pdf, name="mandat_pdf"),
+    path("prelevement/mandat/<int:pk>/signer/", prelevement.mandat_signer, name="mandat_signer"),
     path("payer/", views.paiement, name="paiement"),
     path("payer/retour/", views.paiement_retour, name="paiement_retour"),
     path("payer/notification/", views.paiement_notification, name="paiement_notification"),

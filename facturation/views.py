@@ -24,6 +24,7 @@ from portail.noyau.pdf import reponse_pdf
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
 from .pdf import pdf_facture, pdf_recu
+from .prelevement.selectors import avec_dernier_prelevement, prenotifications
 from .selectors import (
     annees_du_releve,
     factures_famille,
@@ -54,9 +55,13 @@ def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
     impayees = list(
-        Facture.objects.impayees().filter(famille=famille).order_by("date", "numero_ordre")
+        avec_dernier_prelevement(Facture.objects.impayees().filter(famille=famille))
+        .select_related("regie")
+        .order_by("date", "numero_ordre")
     )
+    prevus = [p for p in prenotifications(famille, impayees).values() if p.etat == "prevu"]
     return {
+        "prochain_prelevement": min(prevus, key=lambda p: p.date) if prevus else None,
         "solde": solde_famille(famille),
         "impayees": impayees,
         "total_impayes": sum((f.reste for f in impayees), ZERO),  # type: ignore[attr-defined]
@@ -68,7 +73,10 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
 @fonctionnalite_requise(FACTURES)
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    liste = list(factures_famille(famille))
+    liste = list(avec_dernier_prelevement(factures_famille(famille)))
+    annonces = prenotifications(famille, liste)
+    for facture in liste:
+        facture.prenotification = annonces.get(facture.pk)  # type: ignore[attr-defined]
     a_regler = [f for f in liste if f.reste > 0]  # type: ignore[attr-defined]
     return render(
         request,
@@ -78,6 +86,11 @@ def factures(request: HttpRequest) -> HttpResponse:
             "nombre_a_regler": len(a_regler),
             "total_a_regler": sum((f.reste for f in a_regler), ZERO),  # type: ignore[attr-defined]
             "duplicatas_en_attente": _demandes_en_attente(famille, DUPLICATA),
+            # Une facture dont le prélèvement est annoncé ne se paie pas en ligne.
+            "a_payer_en_ligne": any(
+                getattr(f.prenotification, "etat", "") != "prevu"  # type: ignore[attr-defined]
+                for f in a_regler
+            ),
         },
     )
 

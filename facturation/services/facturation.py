@@ -414,10 +414,19 @@ def reglement_enregistrer(
     return reglement
 
 
+def _refuser_annule(reglement: Reglement) -> None:
+    if reglement.annule_le is not None:
+        raise ValidationError(
+            f"Le règlement n°{reglement.numero} est annulé ({reglement.motif_annulation}) : "
+            "il ne s'impute sur aucune facture."
+        )
+
+
 @transaction.atomic
 def reglement_imputer_reste(*, reglement: Reglement, agent: Any = None) -> list[Affectation]:
     """Impute la part encore libre d'un règlement sur les factures impayées les plus anciennes."""
     reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    _refuser_annule(reglement)
     libre = (
         reglement.montant - Reglement.objects.avec_affecte().get(pk=reglement.pk).montant_affecte
     )  # type: ignore[attr-defined]
@@ -437,6 +446,7 @@ def reglement_encaisser(
 ) -> Reglement:
     """Enregistre (ou efface) la date d'encaissement d'un règlement."""
     reglement = Reglement.objects.select_for_update().get(pk=reglement.pk)
+    _refuser_annule(reglement)
     if encaisse_le is not None and encaisse_le < reglement.date:
         raise ValidationError("La date d'encaissement précède la date du règlement.")
     reglement.encaisse_le = encaisse_le

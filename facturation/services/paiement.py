@@ -17,7 +17,7 @@ import eopayment
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from eopayment.payfip_ws import PAYMENT_URL, PayFiP, PayFiPError
 
@@ -26,10 +26,13 @@ from ..models import (
     EtatTransaction,
     EvenementPaiement,
     Facture,
+    Mandat,
     ModeReglement,
+    OperationPrelevement,
     TransactionFacture,
     TransactionPaiement,
 )
+from ..prelevement.models import StatutMandat, StatutOperation
 from .facturation import reglement_enregistrer
 
 logger = logging.getLogger(__name__)
@@ -130,10 +133,19 @@ def _journal(
 def factures_payables(famille: Any):
     """Les factures qu'une famille peut payer en ligne (régie avec un numéro PayFiP)."""
     en_cours = TransactionFacture.objects.filter(facture=OuterRef("pk"), en_cours=True)
+    # Une facture dont le prélèvement est annoncé (mandat signé, pas de rejet) ne se paie pas
+    # en ligne : elle serait payée deux fois.
+    mandat = Mandat.objects.filter(
+        famille=OuterRef("famille"), regie=OuterRef("regie"), statut=StatutMandat.ACTIF
+    )
+    rejet = OperationPrelevement.objects.filter(
+        facture=OuterRef("pk"), statut=StatutOperation.REJETEE
+    )
     return (
         Facture.objects.impayees()
         .filter(famille=famille)
         .exclude(regie__numero_client_payfip="")
+        .exclude(Q(Exists(mandat)) & ~Q(Exists(rejet)) & ~Q(regie__ics=""))
         .annotate(paiement_en_cours=Exists(en_cours))
         .select_related("regie")
         .order_by("regie__nom", "date", "numero_ordre")

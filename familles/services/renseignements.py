@@ -23,6 +23,7 @@ from demandes.services import Ligne, demande_creer
 from portail.noyau.formats import format_montant
 
 from ..models import Enfant, Famille, PersonneAutorisee, Responsable, Role
+from ..signaux import coordonnees_bancaires_modifiees
 from ..validators import masquer_bic, masquer_iban
 
 
@@ -456,6 +457,8 @@ def renseignement_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> 
         objet._history_user = agent  # type: ignore[attr-defined]
         objet._change_reason = raison  # type: ignore[attr-defined]
         objet.save(update_fields=champs)
+        if isinstance(objet, Famille) and set(champs) & set(CHAMPS_BANCAIRES):
+            coordonnees_bancaires_modifiees.send(sender=Famille, famille=objet, agent=agent)
     if action_ajout:
         return _appliquer_ajout(demande, action_ajout, nouveaux, agent, raison)
     n = len(libelles)

@@ -33,3 +33,27 @@ def test_accepted_duplicate_is_emailed_with_its_pdf_by_a_real_worker(
     assert (nom, type_mime) == (f"facture-{facture.numero}.pdf", "application/pdf")
     texte = "".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages)
     assert f"Facture n° {facture.numero}" in texte and "17,00 €" in texte
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_rejected_debit_is_announced_by_a_real_worker(celery_worker_reel, famille, autre_famille):
+    from django.utils import timezone
+
+    from facturation.models import OperationPrelevement
+    from facturation.prelevement.selectors import date_annoncee
+    from facturation.prelevement.services import operation_rejeter, prelevement_lancer
+
+    from .prelevement import facture, mandat_signe, regie_sepa
+
+    regie = regie_sepa(regie_cantine()[0])
+    mandat_signe(famille, regie)
+    f = facture(famille, regie, timezone.localdate())
+    jour = date_annoncee(f, regie)
+    prelevement_lancer(regie=regie, date_prelevement=jour)
+    operation_rejeter(operation=OperationPrelevement.objects.get(), code="AC04", jour=jour)
+
+    assert mail.outbox == []
+    [message] = celery_worker_reel.attendre_emails(1, delai=60)
+    assert message.destinataires == [famille.email]
+    assert f.numero in message.sujet and "rejeté" in message.sujet

@@ -8,6 +8,7 @@ COMMANDES = {
     "purger": ("portail", ["--essai", "jamais supprimés"]),
     "preparer_annee": ("reservations", ["annee", "--essai", "--zone"]),
     "facturer": ("facturation", ["--mois", "--essai", "--regie"]),
+    "prelever": ("facturation", ["--regie", "--date", "--essai", "pain.008.001.02"]),
     "demo": ("portail", ["idempotent"]),
 }
 ANGLAIS = [

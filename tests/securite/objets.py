@@ -11,7 +11,7 @@ from typing import cast
 from django.core.files.base import ContentFile
 
 from demandes.models import Demande, Direction, Message
-from facturation.models import Facture, ModeReglement, Reglement, TransactionPaiement
+from facturation.models import Facture, Mandat, ModeReglement, Reglement, TransactionPaiement
 from familles.models import Enfant, Famille, Responsable
 from pieces.models import Piece, Portee, TypePiece
 from reservations.models import Absence, MotifAbsence, Reservation
@@ -97,6 +97,20 @@ def reglement(famille: Famille) -> Reglement:
         date=date(2026, 11, 3),
         mode=ModeReglement.CHEQUE,
         montant=Decimal("17.00"),
+    )
+
+
+def mandat(famille: Famille) -> Mandat:
+    regie = _regie()
+    rang = Mandat.objects.filter(famille=famille).count() + 1
+    return Mandat.objects.create(
+        famille=famille,
+        regie=regie,
+        rum=f"SE{famille.numero}M{rang:03d}",
+        ics="FR72ZZZ123456",
+        titulaire=famille.nom,
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
     )
 
 

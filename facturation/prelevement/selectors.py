@@ -1,0 +1,151 @@
+"""Lectures du prélèvement : dates annoncées (pré-notification) et mandats d'une famille."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from ..models import Facture, Regie, TransactionFacture
+from .models import (
+    LotPrelevement,
+    Mandat,
+    OperationPrelevement,
+    StatutMandat,
+    StatutOperation,
+    libelle_motif,
+)
+
+
+def prochain_jour_de_prelevement(regie: Regie, depuis: date) -> date:
+    """Le premier jour de prélèvement de la régie (ex. le 5) à partir de ``depuis`` inclus."""
+    jour = regie.jour_prelevement
+    if depuis.day <= jour:
+        return depuis.replace(day=jour)
+    suivant = (depuis.replace(day=1) + timedelta(days=32)).replace(day=jour)
+    return suivant
+
+
+def date_annoncee(facture: Facture, regie: Regie) -> date:
+    """La date de prélèvement annoncée : au moins le délai de pré-notification après la facture."""
+    return prochain_jour_de_prelevement(
+        regie, facture.date + timedelta(days=regie.delai_prenotification_jours)
+    )
+
+
+def iban_court(iban: str) -> str:
+    """« FR76 **** **** 0189 » : ce que la pré-notification montre du compte."""
+    compact = iban.replace(" ", "").upper()
+    return f"{compact[:4]} **** **** {compact[-4:]}"
+
+
+@dataclass(frozen=True)
+class Prenotification:
+    etat: str  # "prevu", "preleve" ou "rejete"
+    date: date
+    texte: str
+    motif: str = ""
+
+
+def _texte_prevu(jour: date, iban: str) -> str:
+    return f"Cette facture sera prélevée le {jour:%d/%m/%Y} sur le compte {iban_court(iban)}"
+
+
+def avec_dernier_prelevement(factures: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Ajoute à chaque facture son dernier prélèvement (statut, date, code, IBAN), en SQL."""
+    derniere = OperationPrelevement.objects.filter(facture=OuterRef("pk")).order_by(
+        "-lot__date_prelevement", "-id"
+    )
+    return factures.annotate(
+        prel_statut=Subquery(derniere.values("statut")[:1]),
+        prel_date=Subquery(derniere.values("lot__date_prelevement")[:1]),
+        prel_code=Subquery(derniere.values("code_rejet")[:1]),
+        prel_iban=Subquery(derniere.values("iban")[:1]),
+    )
+
+
+def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenotification]:
+    """Ce que chaque facture dit du prélèvement ; une requête, quel que soit leur nombre.
+
+    Les factures viennent de ``avec_dernier_prelevement`` (et de ``avec_soldes``).
+    """
+    mandats = {
+        m.regie_id: m
+        for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
+            "regie_id", "iban"
+        )
+    }
+    aujourdhui = timezone.localdate()
+    resultat: dict[int, Prenotification] = {}
+    for facture in factures:
+        statut = getattr(facture, "prel_statut", None)
+        if statut is not None:
+            jour = facture.prel_date  # type: ignore[attr-defined]
+            if statut == StatutOperation.REJETEE:
+                motif = libelle_motif(facture.prel_code)  # type: ignore[attr-defined]
+                resultat[facture.pk] = Prenotification(
+                    "rejete",
+                    jour,
+                    f"Le prélèvement du {jour:%d/%m/%Y} a été rejeté ({motif}) : "
+                    "cette facture est à régler.",
+                    motif,
+                )
+            else:
+                iban = facture.prel_iban  # type: ignore[attr-defined]
+                texte = _texte_prevu(jour, iban)
+                if jour <= aujourdhui:
+                    texte = f"Cette facture a été prélevée le {jour:%d/%m/%Y} sur le compte " + (
+                        iban_court(iban)
+                    )
+                resultat[facture.pk] = Prenotification("preleve", jour, texte)
+            continue
+        mandat = mandats.get(facture.regie_id)
+        reste = getattr(facture, "reste", None)
+        if mandat is None or facture.est_avoir or (reste is not None and reste <= 0):
+            continue
+        if not facture.regie.ics:
+            continue
+        jour = date_annoncee(facture, facture.regie)
+        resultat[facture.pk] = Prenotification("prevu", jour, _texte_prevu(jour, mandat.iban))
+    return resultat
+
+
+def mandats_famille(famille: Any) -> QuerySet[Mandat]:
+    return (
+        Mandat.objects.filter(famille=famille)
+        .select_related("regie")
+        .order_by("regie__nom", "-cree_le", "-id")
+    )
+
+
+def factures_a_prelever(*, regie: Regie, date_prelevement: date) -> list[tuple[Facture, Mandat]]:
+    """Les factures impayées annoncées au plus tard à cette date, avec le mandat signé."""
+    limite = date_prelevement - timedelta(days=regie.delai_prenotification_jours)
+    mandats = {
+        m.famille_id: m
+        for m in Mandat.objects.filter(regie=regie, statut=StatutMandat.ACTIF).annotate(
+            deja_preleve=Exists(
+                OperationPrelevement.objects.filter(
+                    mandat=OuterRef("pk"), statut=StatutOperation.PRESENTEE
+                )
+            )
+        )
+    }
+    factures = (
+        Facture.objects.impayees()
+        .filter(regie=regie, date__lte=limite, famille_id__in=list(mandats))
+        # Une facture déjà présentée (même rejetée) n'est pas reprise automatiquement.
+        .exclude(Exists(OperationPrelevement.objects.filter(facture=OuterRef("pk"))))
+        .exclude(Exists(TransactionFacture.objects.filter(facture=OuterRef("pk"), en_cours=True)))
+        .order_by("famille_id", "date", "numero_ordre")
+    )
+    return [
+        (facture, mandats[facture.famille_id])
+        for facture in factures
+        if date_annoncee(facture, regie) <= date_prelevement
+    ]
+
+
+def lots_regie(regie: Regie) -> QuerySet[LotPrelevement]:
+    return LotPrelevement.objects.filter(regie=regie).order_by("-date_prelevement")
