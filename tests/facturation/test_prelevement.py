@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from facturation.paiement import factures_payables
 from lxml import etree
 
 from demandes.models import Demande
@@ -31,6 +30,7 @@ from facturation.prelevement.services import (
     prelevement_lancer,
 )
 from facturation.selectors import releve_de_compte, solde_famille
+from facturation.services import factures_payables
 from familles.models import Famille
 from familles.services import Changement, TypeRenseignement, renseignements_demander
 from tests.concurrence import en_parallele
