@@ -17,6 +17,7 @@ from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import reponse_pdf
 
+from .attestations import annees_avec_paiements, attestation_frais_garde, pdf_attestation
 from .demandes import DUPLICATA, RECU, facture_demander_duplicata, reglement_demander_recu
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
@@ -83,8 +84,20 @@ def factures(request: HttpRequest) -> HttpResponse:
             "nombre_a_regler": len(a_regler),
             "total_a_regler": sum((f.reste for f in a_regler), ZERO),  # type: ignore[attr-defined]
             "duplicatas_en_attente": _demandes_en_attente(famille, DUPLICATA),
+            "annees_attestations": annees_avec_paiements(famille),
         },
     )
+
+
+@login_required
+@factures_actives
+def attestation_pdf(request: HttpRequest, annee: int) -> HttpResponse:
+    """L'attestation de frais de garde d'une année où la famille a payé ; 404 sinon."""
+    famille = famille_courante(request)
+    if annee not in annees_avec_paiements(famille):
+        raise Http404
+    attestation = attestation_frais_garde(famille=famille, annee=annee)
+    return reponse_pdf(pdf_attestation(attestation), attestation.nom_fichier)
 
 
 @login_required

@@ -176,7 +176,12 @@ def charger() -> list[str]:
     debut_annee = date(aujourdhui.year - (aujourdhui.month < 9), 9, 1)
     lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").first()
     hugo = Enfant.objects.filter(famille__numero="1002", prenom="Hugo").first()
-    for enfant, activites in ((lise, ACTIVITES.keys()), (hugo, ("CANTINE", "ALSH MERCREDI"))):
+    leo = Enfant.objects.filter(famille__numero="1001", prenom="Léo").first()
+    for enfant, activites in (
+        (lise, ACTIVITES.keys()),
+        (hugo, ("CANTINE", "ALSH MERCREDI")),
+        (leo, ("GARDERIE",)),
+    ):
         if enfant is None:
             continue
         for nom in activites:

@@ -109,8 +109,11 @@ URLS_DE_FAMILLE = [
     "pieces:fiche_inscription_vierge",
 ]
 # Vues dont l'URL porte un paramètre qui n'est pas une ligne de famille.
-URLS_DE_FAMILLE_PARAMETREES = {
+URLS_DE_FAMILLE_PARAMETREES: dict[str, dict[str, object]] = {
     "familles:modifier_famille": {"bloc": "fiscales"},
+    # L'année d'une attestation : seulement celles où la famille connectée a payé
+    # (facturation/test_attestations.py : une autre famille reçoit 404).
+    "facturation:attestation_pdf": {"annee": 2026},
 }
 
 # Pages qui ne sont pas celles d'une famille, et pourquoi.
