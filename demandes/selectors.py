@@ -1,5 +1,6 @@
 """Lectures des demandes côté famille, toujours filtrées par la famille connectée."""
 
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -41,6 +42,18 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
     )
     demande.libelle_type = libelle_type(demande.type)  # type: ignore[attr-defined]
     return demande
+
+
+def reponses_recentes(famille: Any, *, jours: int = 30, nombre: int = 3) -> list[Demande]:
+    """Les dernières demandes traitées (acceptées ou refusées) depuis ``jours`` jours."""
+    depuis = timezone.now() - timedelta(days=jours)
+    return list(
+        Demande.objects.filter(
+            famille=famille,
+            statut__in=[StatutDemande.ACCEPTEE, StatutDemande.REFUSEE],
+            traite_le__gte=depuis,
+        ).order_by("-traite_le", "-id")[:nombre]
+    )
 
 
 def nombre_demandes_en_attente(famille: Any) -> int:

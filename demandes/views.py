@@ -20,6 +20,7 @@ from .selectors import (
     demandes_de_famille,
     demandes_par_jour,
     nombre_demandes_en_attente,
+    reponses_recentes,
 )
 from .services import demande_annuler
 
@@ -27,8 +28,11 @@ DEMANDES_PAR_PAGE = 20
 
 
 def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
-    """Le bloc de la page d'accueil : le nombre de demandes en attente."""
-    return {"en_attente": nombre_demandes_en_attente(famille)}
+    """Le bloc de la page d'accueil : les demandes en attente et les dernières réponses."""
+    return {
+        "en_attente": nombre_demandes_en_attente(famille),
+        "reponses": reponses_recentes(famille),
+    }
 
 
 @page_famille()

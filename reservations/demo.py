@@ -194,5 +194,5 @@ def charger() -> list[str]:
         _reservations_validees_de_lise(lise, unites["CANTINE"]["Repas"], aujourdhui)
     return [
         "Réservations : CANTINE (validation par l'agent), GARDERIE (automatique), "
-        "ALSH MERCREDI (24 places) sur trois mois ; Lise (DUPONT) et Hugo (MARTIN) inscrits"
+        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN) inscrits"
     ]

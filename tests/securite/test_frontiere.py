@@ -119,6 +119,8 @@ URLS_DE_FAMILLE_PARAMETREES: dict[str, dict[str, object]] = {
 # Pages qui ne sont pas celles d'une famille, et pourquoi.
 URLS_HORS_FAMILLE = {
     "portail:conditions": "conditions d'utilisation, lisibles avant la connexion",
+    "portail:accessibilite": "déclaration d'accessibilité, publique",
+    "portail:plan_du_site": "plan du site, public (les liens mènent à la connexion)",
     "portail:logo": "logo de la commune, affiché sur la page de connexion",
     "portail:sante": "supervision : état de la base et du broker, sans donnée",
     "facturation:paiement_notification": "appel serveur à serveur de PayFiP, "
