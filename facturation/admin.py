@@ -48,6 +48,8 @@ class RegieAdmin(admin.ModelAdmin):
     def facturer(self, request: HttpRequest, queryset) -> HttpResponse | None:
         form = FacturationForm(request.POST if "confirmer" in request.POST else None)
         if "confirmer" in request.POST and form.is_valid():
+            if avertissement := form.mois_non_termine():
+                self.message_user(request, avertissement, messages.WARNING)
             for regie in queryset:
                 try:
                     resultat = facturation_lancer(

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from demandes.registre import TypeDemande
@@ -170,6 +171,22 @@ def infos_absences(lignes: list) -> dict[int, str]:
     return infos
 
 
+def certificats_absences(demandes: list) -> dict[int, list[tuple[str, str]]]:
+    """Pour l'agent : le lien du certificat de chaque demande d'absence (une requête)."""
+    return {
+        absence.demande_id: [
+            (
+                f"Télécharger le certificat ({absence.certificat_nom or 'fichier joint'})",
+                reverse("admin:reservations_absence_certificat", args=[absence.pk]),
+            )
+        ]
+        for absence in Absence.objects.filter(
+            demande_id__in=[d.pk for d in demandes], certificat__gt=""
+        )
+        if absence.demande_id is not None
+    }
+
+
 TYPE_DEMANDE_ABSENCE = TypeDemande(
     code=TYPE_ABSENCE,
     libelle="Déclaration d'absence",
@@ -178,4 +195,9 @@ TYPE_DEMANDE_ABSENCE = TypeDemande(
     annuler=annuler_absence,
     infos_lignes=infos_absences,
     filtre="Absences",
+    extra={
+        # Lus par l'admin des demandes (page de confirmation et page de la demande).
+        "aide_decision": "Accepter = absent excusé, non facturé ; refuser = absent facturé.",
+        "documents": certificats_absences,
+    },
 )

@@ -1,6 +1,10 @@
-from datetime import date
+import html
+import re
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 
 from facturation.models import Facture, Reglement
@@ -139,3 +143,28 @@ def test_plain_agent_cannot_reach_billing_but_regisseur_can(client, db, famille,
         "Lancer la facturation"
         in client.get(reverse("admin:facturation_regie_changelist")).content.decode()
     )
+
+
+def test_billing_a_month_not_over_asks_for_confirmation_and_defaults_to_a_trial(
+    client_agent, admin_user_portail, famille, cantine
+):
+    regie, repas = cantine
+    ReservationFactory(enfant=famille.enfants.get(), unite=repas, date=date(2026, 12, 3))
+    url = reverse("admin:facturation_regie_changelist")
+    base = {"action": "facturer", "_selected_action": [regie.pk], "confirmer": "1"}
+    avertissement = (
+        "Le mois de décembre 2026 n'est pas terminé : les absences déclarées après la "
+        "facturation ne seront pas déduites."
+    )
+    with time_machine.travel(datetime(2026, 12, 15, 10, tzinfo=ZoneInfo("Europe/Paris"))):
+        client_agent.force_login(admin_user_portail)  # session du jour simulé
+        page = client_agent.post(url, {"action": "facturer", "_selected_action": [regie.pk]})
+        assert re.search(r'<input[^>]*name="essai"[^>]*checked', page.content.decode())
+        refus = html.unescape(client_agent.post(url, {**base, "mois": "2026-12"}).content.decode())
+        assert avertissement in refus and "Facturer quand même" in refus
+        assert not Facture.objects.exists()
+        essai = client_agent.post(url, {**base, "mois": "2026-12", "essai": "on"}, follow=True)
+        assert avertissement in html.unescape(essai.content.decode())
+        assert not Facture.objects.exists()
+        client_agent.post(url, {**base, "mois": "2026-12", "mois_en_cours": "on"})
+        assert Facture.objects.get().total == Decimal("3.40")
