@@ -75,7 +75,7 @@ class FacturesChoixField(forms.ModelMultipleChoiceField):
     """Chaque facture avec sa famille et son montant : « CA000153 — DUPONT (1001) — 17,00 € »."""
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj.numero} — {obj.famille} — {euros(obj.total)}"
+        return f"{obj.numero} — {obj.famille} — reste {euros(obj.reste)} sur {euros(obj.total)}"
 
 
 def _champ_date(label: str, **kwargs) -> forms.DateField:
@@ -97,9 +97,8 @@ class ReglementForm(forms.Form):
     encaisse_le = _champ_date("Encaissé le", required=False)
     factures = FacturesChoixField(
         label="Factures réglées",
-        queryset=Facture.objects.filter(facture_corrigee__isnull=True)
-        .select_related("famille")
-        .order_by("-date", "-numero"),
+        # Seules les factures qui ont encore un reste à payer.
+        queryset=Facture.objects.impayees().select_related("famille").order_by("-date", "-numero"),
         required=False,
         help_text="Vide : le règlement est imputé sur les factures impayées les plus anciennes.",
     )

@@ -191,6 +191,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "fr"
+# Quelques textes de l'admin Django reformulés en français simple (portail/locale/).
+LOCALE_PATHS = [BASE_DIR / "portail" / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
