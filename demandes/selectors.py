@@ -12,14 +12,25 @@ from django.utils import timezone
 from portail.noyau.famille import get_for_famille
 
 from .models import Demande, StatutDemande
-from .registre import libelle_type
+from .registre import TYPES, libelle_type
 
 
-def demandes_de_famille(famille: Any, *, type: str = "") -> QuerySet[Demande]:
+def types_de_rubrique(rubrique: str) -> list[str]:
+    """Les types rangés par leur application dans « Mon compte » ou « Mes enfants »."""
+    return [t.code for t in TYPES.values() if t.extra.get("rubrique") == rubrique]
+
+
+def demandes_de_famille(
+    famille: Any, *, type: str = "", rubrique: str = "", statut: str = ""
+) -> QuerySet[Demande]:
     """L'historique d'une famille, sans les demandes qu'elle a supprimées."""
     demandes = Demande.objects.filter(famille=famille).exclude(statut=StatutDemande.ANNULEE)
     if type:
         demandes = demandes.filter(type=type)
+    if rubrique:
+        demandes = demandes.filter(type__in=types_de_rubrique(rubrique))
+    if statut:
+        demandes = demandes.filter(statut=statut)
     return demandes.order_by("-cree_le", "-id")
 
 

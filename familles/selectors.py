@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 
 from demandes.models import Demande, StatutDemande
 
@@ -89,3 +90,12 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
         enfants=enfants,
         en_attente=attente,
     )
+
+
+def responsable_accueil(request: HttpRequest, famille: Famille) -> dict:
+    """Le bloc « Responsable » de l'accueil (guide de Haisnes) : civilité, nom, prénom,
+    numéro de famille ; une requête."""
+    responsable = (
+        Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE).order_by("pk").first()
+    )
+    return {"famille": famille, "responsable": responsable}

@@ -199,5 +199,6 @@ TYPE_DEMANDE_ABSENCE = TypeDemande(
         # Lus par l'admin des demandes (page de confirmation et page de la demande).
         "aide_decision": "Accepter = absent excusé, non facturé ; refuser = absent facturé.",
         "documents": certificats_absences,
+        "rubrique": "enfants",  # « Mes enfants » de l'historique
     },
 )

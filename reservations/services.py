@@ -465,5 +465,6 @@ def enregistrer_type_demande() -> None:
             annuler=annuler,
             ligne_par_ligne=True,
             infos_lignes=infos_lignes,
+            extra={"rubrique": "enfants"},  # « Mes enfants » de l'historique
         )
     )
