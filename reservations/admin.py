@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from portail.noyau.fichiers import reponse_fichier
 
-from .calendrier import jours_ouverture_generer
+from .calendrier import jours_ouverture_generer, periodes_appliquer_regle_fermeture
 from .models import (
     Absence,
     Activite,
@@ -77,11 +77,26 @@ class ActiviteAdmin(admin.ModelAdmin):
         "delai_ajout_jours",
         "delai_suppression_jours",
         "ouverte_vacances",
+        "regle_fermeture",
         "actif",
     )
     list_filter = ("type", "validation", "actif", "ouverte_vacances")
     search_fields = ("nom",)
     inlines = [UniteInline]
+    actions = ["appliquer_regle_fermeture"]
+
+    @admin.action(
+        description="Appliquer la règle de fermeture aux périodes à venir", permissions=["change"]
+    )
+    def appliquer_regle_fermeture(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for activite in queryset:
+            nombre = periodes_appliquer_regle_fermeture(activite=activite)
+            self.message_user(
+                request,
+                f"{activite} : fermeture recalculée pour {nombre} période(s) à venir "
+                f"({activite.get_regle_fermeture_display().lower()}).",
+                messages.SUCCESS,
+            )
 
 
 @admin.action(description="Générer les jours d'ouverture", permissions=["change"])

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
-from .models import Activite, Fermeture, JourOuverture, Periode, Unite
+from .models import Activite, Fermeture, JourOuverture, Periode, RegleFermeture, Unite
 
 GRANDES_VACANCES = "Vacances d'été"
 MOIS = [
@@ -270,11 +270,36 @@ def jours_ouverture_generer(*, periode: Periode, zone: str | None = None) -> Bil
 # --- Préparation d'une année scolaire ------------------------------------------------------
 
 
-def fin_des_reservations(debut_mois: date) -> datetime:
-    """Une période se ferme le 20 du mois précédent à minuit (heure de Paris)."""
+def fin_des_reservations(debut_mois: date, regle: str = RegleFermeture.VINGT) -> datetime | None:
+    """Le dernier instant où une période mensuelle accepte des demandes (heure de Paris) :
+    le 20 du mois précédent à 23:59, ou (règle de Carnin) le dimanche qui précède le lundi
+    de la dernière semaine du mois précédent, à 23:59 ; None sans fermeture."""
     veille_du_mois = debut_mois.replace(day=1) - timedelta(days=1)
-    jour = veille_du_mois.replace(day=20)
+    if regle == RegleFermeture.AUCUNE:
+        return None
+    if regle == RegleFermeture.DERNIERE_SEMAINE:
+        lundi = veille_du_mois - timedelta(days=veille_du_mois.weekday())
+        jour = lundi - timedelta(days=1)
+    else:
+        jour = veille_du_mois.replace(day=20)
     return timezone.make_aware(datetime.combine(jour, time(23, 59)))
+
+
+@transaction.atomic
+def periodes_appliquer_regle_fermeture(
+    *, activite: Activite, aujourdhui: date | None = None
+) -> int:
+    """Recalcule la fermeture des périodes à venir de l'activité selon sa règle."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    periodes = list(
+        Periode.objects.select_for_update().filter(activite=activite, date_debut__gt=aujourdhui)
+    )
+    for periode in periodes:
+        periode.reservable_jusqu_au = fin_des_reservations(
+            periode.date_debut, activite.regle_fermeture
+        )
+        periode.save(update_fields=["reservable_jusqu_au"])  # une par une : historisée
+    return len(periodes)
 
 
 @dataclass
@@ -308,7 +333,9 @@ def annee_preparer(*, annee: str, essai: bool = False, zone: str | None = None) 
                     "nom": nom_periode(activite, debut_mois, fin_mois),
                     "affichee_du": (debut_mois.replace(day=1) - timedelta(days=1)).replace(day=1),
                     "affichee_au": fin_mois,
-                    "reservable_jusqu_au": fin_des_reservations(debut_mois),
+                    "reservable_jusqu_au": fin_des_reservations(
+                        debut_mois, activite.regle_fermeture
+                    ),
                 },
             )
             periode.activite = activite  # unités déjà chargées
