@@ -194,3 +194,19 @@ def test_command_without_envoyer_builds_and_sends_nothing(famille, facture_janvi
     call_command("attestations", "--annee", "2026", stdout=sortie)
     assert "1 attestation de frais de garde 2026." in sortie.getvalue()
     assert mail.outbox == []
+
+
+def test_demo_gives_dupont_a_non_empty_certificate_for_the_current_year(db):
+    from django.utils import timezone
+
+    from familles.models import Famille
+
+    call_command("demo", stdout=io.StringIO())
+    call_command("demo", stdout=io.StringIO())  # relancée : rien en double
+    dupont = Famille.objects.get(numero="1001")
+    attestation = attestation_frais_garde(famille=dupont, annee=timezone.localdate().year)
+    assert [e.prenom for e in attestation.enfants] == ["Léo"]
+    assert attestation.total == Decimal("9.00")  # 6 garderies du soir à 1,50 €
+    assert (
+        Facture.objects.filter(famille=dupont, lignes__enfant__prenom="Léo").distinct().count() == 1
+    )
