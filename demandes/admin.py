@@ -92,6 +92,25 @@ def _texte_erreur(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def aides_et_documents(demandes: list[Demande]) -> tuple[list[str], dict[int, list]]:
+    """Ce que le type de chaque demande dit à l'agent avant de décider (« Accepter = absent
+    excusé… ») et ses documents à ouvrir (certificat), déclarés par le type de demande."""
+    aides: list[str] = []
+    documents: dict[int, list] = {}
+    par_type: dict[str, list[Demande]] = {}
+    for demande in demandes:
+        par_type.setdefault(demande.type, []).append(demande)
+    for code, groupe in par_type.items():
+        definition = types_demande().get(code)
+        if definition is None:
+            continue
+        if definition.aide_decision:
+            aides.append(definition.aide_decision)
+        if definition.documents is not None:
+            documents.update(definition.documents(groupe))
+    return aides, documents
+
+
 def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[int, str]:
     """Les lignes dont la valeur actuelle n'est plus celle que la famille a vue à l'envoi."""
     definition = types_demande().get(demande.type)
@@ -255,7 +274,10 @@ class DemandeAdmin(admin.ModelAdmin):
                 if definition and definition.decrire and demande.en_attente
                 else {}
             )
+            aides, documents = aides_et_documents([demande])
             contexte.update(
+                aides=aides,
+                documents=documents.get(demande.pk, []),
                 lignes=[
                     (ligne, avertissements.get(ligne.pk, ""), infos.get(ligne.pk, ""))
                     for ligne in lignes
@@ -346,12 +368,14 @@ class DemandeAdmin(admin.ModelAdmin):
             for demande in demandes:
                 if avertissements_lignes(demande, list(demande.lignes.all())):
                     perimees.add(demande.pk)
+        aides, documents = aides_et_documents(demandes)
         contexte = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": titre,
             "decision": decision,
-            "demandes": [(d, d.pk in perimees) for d in demandes],
+            "aides": aides,
+            "demandes": [(d, d.pk in perimees, documents.get(d.pk, [])) for d in demandes],
             "nombre": len(demandes),
             "form": form,
             "action": action,

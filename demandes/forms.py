@@ -13,6 +13,20 @@ REFUSER = "refuser"
 class FiltreHistoriqueForm(forms.Form):
     """Filtre de l'historique par type de demande (les types viennent du registre)."""
 
+    rubrique = forms.ChoiceField(
+        label="Concernant",
+        required=False,
+        choices=[("", "Tout"), ("compte", "Mon compte"), ("enfants", "Mes enfants")],
+    )
+    statut = forms.ChoiceField(
+        label="Réponse",
+        required=False,
+        choices=[
+            ("", "Toutes les demandes"),
+            ("acceptee", "Demandes acceptées"),
+            ("refusee", "Demandes refusées"),
+        ],
+    )
     type = forms.ChoiceField(label="Type de demande", required=False)
 
     def __init__(self, *args, **kwargs) -> None:

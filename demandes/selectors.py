@@ -2,6 +2,7 @@
 famille connectée."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -11,16 +12,27 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portail.noyau.famille import get_for_famille
-from portail.noyau.registre import libelle_type
+from portail.noyau.registre import libelle_type, types_demande
 
 from .models import Demande, Direction, Message, Rubrique, StatutDemande
 
 
-def demandes_de_famille(famille: Any, *, type: str = "") -> QuerySet[Demande]:
+def types_de_rubrique(rubrique: str) -> list[str]:
+    """Les types rangés par leur application dans « Mon compte » ou « Mes enfants »."""
+    return [t.code for t in types_demande().values() if t.rubrique == rubrique]
+
+
+def demandes_de_famille(
+    famille: Any, *, type: str = "", rubrique: str = "", statut: str = ""
+) -> QuerySet[Demande]:
     """L'historique d'une famille, sans les demandes qu'elle a supprimées."""
     demandes = Demande.objects.filter(famille=famille).exclude(statut=StatutDemande.ANNULEE)
     if type:
         demandes = demandes.filter(type=type)
+    if rubrique:
+        demandes = demandes.filter(type__in=types_de_rubrique(rubrique))
+    if statut:
+        demandes = demandes.filter(statut=statut)
     return demandes.order_by("-cree_le", "-id")
 
 
@@ -43,6 +55,18 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
     )
     demande.libelle_type = libelle_type(demande.type)  # type: ignore[attr-defined]
     return demande
+
+
+def reponses_recentes(famille: Any, *, jours: int = 30, nombre: int = 3) -> list[Demande]:
+    """Les dernières demandes traitées (acceptées ou refusées) depuis ``jours`` jours."""
+    depuis = timezone.now() - timedelta(days=jours)
+    return list(
+        Demande.objects.filter(
+            famille=famille,
+            statut__in=[StatutDemande.ACCEPTEE, StatutDemande.REFUSEE],
+            traite_le__gte=depuis,
+        ).order_by("-traite_le", "-id")[:nombre]
+    )
 
 
 def nombre_demandes_en_attente(famille: Any) -> int:

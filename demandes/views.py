@@ -1,6 +1,7 @@
 """Les pages « Historique » du parent : liste des demandes, détail, suppression."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from .selectors import (
     demandes_de_famille,
     demandes_par_jour,
     nombre_demandes_en_attente,
+    reponses_recentes,
 )
 from .services import demande_annuler
 
@@ -27,24 +29,39 @@ DEMANDES_PAR_PAGE = 20
 
 
 def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
-    """Le bloc de la page d'accueil : le nombre de demandes en attente."""
-    return {"en_attente": nombre_demandes_en_attente(famille)}
+    """Le bloc de la page d'accueil : les demandes en attente et les dernières réponses."""
+    return {
+        "en_attente": nombre_demandes_en_attente(famille),
+        "reponses": reponses_recentes(famille),
+    }
 
 
 @page_famille()
 def historique(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    filtre = FiltreHistoriqueForm(request.GET if "type" in request.GET else None)
-    type_choisi = filtre.cleaned_data["type"] if filtre.is_valid() else ""
-    page = Paginator(demandes_de_famille(famille, type=type_choisi), DEMANDES_PAR_PAGE).get_page(
-        request.GET.get("page")
+    filtre = FiltreHistoriqueForm(
+        request.GET if {"type", "rubrique", "statut"} & set(request.GET) else None
     )
+    choix = filtre.cleaned_data if filtre.is_valid() else {}
+    type_choisi = choix.get("type", "")
+    rubrique, statut = choix.get("rubrique", ""), choix.get("statut", "")
+    demandes = demandes_de_famille(famille, type=type_choisi, rubrique=rubrique, statut=statut)
+    page = Paginator(demandes, DEMANDES_PAR_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "demandes/historique.html",
         {
             "filtre": filtre,
             "type_choisi": type_choisi,
+            "rubrique": rubrique,
+            "statut": statut,
+            "parametres": urlencode(
+                {
+                    k: v
+                    for k, v in (("type", type_choisi), ("rubrique", rubrique), ("statut", statut))
+                    if v
+                }
+            ),
             "page": page,
             "jours": demandes_par_jour(list(page.object_list)),
         },

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from portail.noyau.formats import format_montant
 from portail.noyau.pdf import reponse_pdf
 
 from .forms import AvoirForm, FacturationForm, ReglementForm
@@ -29,6 +30,17 @@ from .services import (
 )
 
 
+def en_euros(champ: str, libelle: str):
+    """Une colonne ou un champ en lecture seule écrit « 17,00 € », comme partout ailleurs."""
+
+    @admin.display(description=libelle, ordering=champ)
+    def afficher(obj) -> str:
+        return format_montant(getattr(obj, champ))
+
+    afficher.__name__ = f"{champ}_en_euros"
+    return afficher
+
+
 class ActiviteFactureeInline(admin.TabularInline):
     model = ActiviteFacturee
     extra = 1
@@ -49,6 +61,8 @@ class RegieAdmin(admin.ModelAdmin):
     def facturer(self, request: HttpRequest, queryset) -> HttpResponse | None:
         form = FacturationForm(request.POST if "confirmer" in request.POST else None)
         if "confirmer" in request.POST and form.is_valid():
+            if avertissement := form.mois_non_termine():
+                self.message_user(request, avertissement, messages.WARNING)
             for regie in queryset:
                 try:
                     resultat = facturation_lancer(
@@ -77,13 +91,27 @@ class RegieAdmin(admin.ModelAdmin):
 
 @admin.register(Tarif)
 class TarifAdmin(admin.ModelAdmin):
-    list_display = ("unite", "prix", "date_debut", "date_fin", "quotient_min", "quotient_max")
+    list_display = (
+        "unite",
+        en_euros("prix", "prix unitaire"),
+        "date_debut",
+        "date_fin",
+        "quotient_min",
+        "quotient_max",
+    )
     list_filter = ("unite__activite",)
 
 
 class LigneFactureInline(admin.TabularInline):
     model = LigneFacture
-    fields = ("enfant", "date", "libelle", "quantite", "prix_unitaire", "montant")
+    fields = (
+        "enfant",
+        "date",
+        "libelle",
+        "quantite",
+        en_euros("prix_unitaire", "prix unitaire"),
+        en_euros("montant", "montant"),
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -100,7 +128,7 @@ class FactureAdmin(admin.ModelAdmin):
         "regie",
         "periode_debut",
         "periode_fin",
-        "total",
+        en_euros("total", "montant"),
         "deja_regle",
         "reste",
     )
@@ -118,7 +146,7 @@ class FactureAdmin(admin.ModelAdmin):
         "periode_fin",
         "date",
         "echeance",
-        "total",
+        en_euros("total", "montant"),
         "facture_corrigee",
         "motif",
         "creee_le",
@@ -130,13 +158,13 @@ class FactureAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).avec_soldes()
 
-    @admin.display(description="Déjà réglé")
-    def deja_regle(self, obj: Facture):
-        return obj.deja_regle  # type: ignore[attr-defined]
+    @admin.display(description="Déjà réglé", ordering="deja_regle")
+    def deja_regle(self, obj: Facture) -> str:
+        return format_montant(obj.deja_regle)  # type: ignore[attr-defined]
 
-    @admin.display(description="Reste à régler")
-    def reste(self, obj: Facture):
-        return obj.reste  # type: ignore[attr-defined]
+    @admin.display(description="Reste à régler", ordering="reste")
+    def reste(self, obj: Facture) -> str:
+        return format_montant(obj.reste)  # type: ignore[attr-defined]
 
     @admin.display(description="PDF")
     def lien_pdf(self, obj: Facture):
@@ -204,7 +232,15 @@ class FactureAdmin(admin.ModelAdmin):
 
 @admin.register(Reglement)
 class ReglementAdmin(admin.ModelAdmin):
-    list_display = ("numero", "regie", "famille", "date", "mode", "montant", "encaisse_le")
+    list_display = (
+        "numero",
+        "regie",
+        "famille",
+        "date",
+        "mode",
+        en_euros("montant", "montant"),
+        "encaisse_le",
+    )
     list_filter = ("regie", "mode", ("encaisse_le", admin.EmptyFieldListFilter))
     search_fields = ("famille__nom", "famille__numero", "reference")
     list_select_related = ("famille", "regie")
@@ -214,7 +250,7 @@ class ReglementAdmin(admin.ModelAdmin):
         "numero",
         "date",
         "mode",
-        "montant",
+        en_euros("montant", "montant"),
         "reference",
         "encaisse_le",
         "annule_le",
@@ -236,7 +272,7 @@ class ReglementAdmin(admin.ModelAdmin):
     def imputations(self, obj: Reglement) -> str:
         return (
             ", ".join(
-                f"{a.facture.numero} ({a.montant} €)"
+                f"{a.facture.numero} ({format_montant(a.montant)})"
                 for a in obj.affectations.select_related("facture")
             )
             or "—"
@@ -337,7 +373,7 @@ class ReglementAdmin(admin.ModelAdmin):
 
 class TransactionFactureInline(admin.TabularInline):
     model = TransactionFacture
-    fields = ("facture", "montant", "en_cours")
+    fields = ("facture", en_euros("montant", "montant"), "en_cours")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -353,7 +389,15 @@ class EvenementPaiementInline(admin.TabularInline):
 
 @admin.register(TransactionPaiement)
 class TransactionPaiementAdmin(admin.ModelAdmin):
-    list_display = ("reference", "famille", "regie", "montant", "etat", "creee_le", "terminee_le")
+    list_display = (
+        "reference",
+        "famille",
+        "regie",
+        en_euros("montant", "montant"),
+        "etat",
+        "creee_le",
+        "terminee_le",
+    )
     list_filter = ("etat", "regie")
     search_fields = ("reference", "idop", "famille__nom", "famille__numero")
     list_select_related = ("famille", "regie")

@@ -8,6 +8,9 @@ activé avec le simulateur PayFiP local. Idempotent.
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
+from familles.models import Enfant
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.models import Configuration
 from reservations.models import Activite, EtatReservation, Reservation, TypeActivite, Unite
@@ -90,6 +93,7 @@ def charger() -> list[str]:
     garderie = _activite(TypeActivite.PERISCOLAIRE, "GARDERIE")
     for activite in (cantine, garderie):
         ActiviteFacturee.objects.get_or_create(activite=activite, defaults={"regie": regie})
+    ActiviteFacturee.objects.filter(activite=garderie).update(eligible_frais_garde=True)
     repas, _ = Unite.objects.get_or_create(activite=cantine, nom="Repas")
     _tarif(repas, "2.50", quotient_max=700)
     _tarif(repas, "3.40", quotient_min=701)
@@ -109,15 +113,15 @@ def charger() -> list[str]:
             },
         )
         for activite in alsh:
-            ActiviteFacturee.objects.get_or_create(activite=activite, defaults={"regie": regie_al})
+            ActiviteFacturee.objects.get_or_create(
+                activite=activite, defaults={"regie": regie_al, "eligible_frais_garde": True}
+            )
             for unite in activite.unites.all():
                 journee = unite.nom.lower().startswith("journ")
                 _tarif(unite, "5.00" if journee else "3.00", quotient_max=700)
                 _tarif(unite, "8.00" if journee else "4.50", quotient_min=701)
     Configuration.objects.filter(pk=1).update(paiement_en_ligne_actif=True)
     vider_cache_configuration()
-
-    from familles.models import Enfant
 
     lise = (
         Enfant.objects.filter(famille__numero="1001", prenom="Lise")
@@ -168,7 +172,38 @@ def charger() -> list[str]:
     Regie.objects.filter(pk=regie.pk, prochain_numero_reglement__lt=3).update(
         prochain_numero_reglement=3
     )
-    return [
+    lignes = [
         "Facturation : DUPONT doit 17,00 € (CA000153) ; paiement en ligne par le simulateur",
         *demo_prelevement(regie),
     ]
+    leo = Enfant.objects.filter(famille=dupont, prenom="Léo").first()
+    if leo is not None:
+        lignes.append(_garderie_de_leo(regie, dupont, leo, soir))
+    return lignes
+
+
+def _garderie_de_leo(regie: Regie, dupont, leo, soir: Unite) -> str:
+    """La garderie de janvier de Léo (moins de 6 ans), payée : une attestation non vide."""
+    annee = timezone.localdate().year
+    facture = Facture.objects.filter(famille=dupont, lignes__enfant=leo).first()
+    if facture is None:
+        regie = Regie.objects.get(pk=regie.pk)
+        jours = [date(annee, 1, j) for j in range(12, 31) if date(annee, 1, j).weekday() < 5]
+        facture = _facture(
+            regie,
+            dupont,
+            leo,
+            regie.prochain_numero_facture,
+            date(annee, 1, 1),
+            date(annee, 1, 31),
+            soir,
+            jours[:6],
+            "1.50",
+        )
+        jour = min(timezone.localdate(), date(annee, 2, 5))
+        _reglement(regie, dupont, regie.prochain_numero_reglement, jour, "cheque", facture, jour)
+        Regie.objects.filter(pk=regie.pk).update(
+            prochain_numero_facture=regie.prochain_numero_facture + 1,
+            prochain_numero_reglement=regie.prochain_numero_reglement + 1,
+        )
+    return f"Attestation de frais de garde {annee} : Léo (DUPONT), garderie {facture.numero}"

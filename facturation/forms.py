@@ -2,11 +2,14 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from familles.models import Famille
 from portail.noyau.formats import format_montant as euros
 
 from .models import Facture, ModeReglement, Regie
+from .services import bornes_du_mois
 
 
 class MoisField(forms.Field):
@@ -29,7 +32,38 @@ class MoisField(forms.Field):
 
 class FacturationForm(forms.Form):
     mois = MoisField(label="Mois à facturer (AAAA-MM)")
-    essai = forms.BooleanField(label="Essai : calculer sans rien émettre", required=False)
+    # Un essai par défaut : rien n'est émis tant que l'agent ne l'a pas décoché.
+    essai = forms.BooleanField(
+        label="Essai : calculer sans rien émettre", required=False, initial=True
+    )
+    mois_en_cours = forms.BooleanField(
+        label="Facturer quand même ce mois qui n'est pas terminé",
+        required=False,
+    )
+
+    def __init__(self, *args, aujourdhui: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.aujourdhui = aujourdhui or timezone.localdate()
+
+    def mois_non_termine(self) -> str:
+        """« Le mois de décembre 2026 n'est pas terminé : … » si le mois saisi ne l'est pas."""
+        mois = (self.cleaned_data if hasattr(self, "cleaned_data") else {}).get("mois")
+        if mois is None or bornes_du_mois(mois)[1] < self.aujourdhui:
+            return ""
+        return (
+            f"Le mois de {date_format(mois, 'F Y')} n'est pas terminé : les absences "
+            "déclarées après la facturation ne seront pas déduites."
+        )
+
+    def clean(self) -> dict:
+        donnees = super().clean() or {}
+        avertissement = self.mois_non_termine()
+        if avertissement and not donnees.get("essai") and not donnees.get("mois_en_cours"):
+            raise ValidationError(
+                f"{avertissement} Faites d'abord un essai, ou cochez « Facturer quand même "
+                "ce mois qui n'est pas terminé »."
+            )
+        return donnees
 
 
 class AvoirForm(forms.Form):
@@ -41,7 +75,7 @@ class FacturesChoixField(forms.ModelMultipleChoiceField):
     """Chaque facture avec sa famille et son montant : « CA000153 — DUPONT (1001) — 17,00 € »."""
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj.numero} — {obj.famille} — {euros(obj.total)}"
+        return f"{obj.numero} — {obj.famille} — reste {euros(obj.reste)} sur {euros(obj.total)}"
 
 
 def _champ_date(label: str, **kwargs) -> forms.DateField:
@@ -63,9 +97,8 @@ class ReglementForm(forms.Form):
     encaisse_le = _champ_date("Encaissé le", required=False)
     factures = FacturesChoixField(
         label="Factures réglées",
-        queryset=Facture.objects.filter(facture_corrigee__isnull=True)
-        .select_related("famille")
-        .order_by("-date", "-numero"),
+        # Seules les factures qui ont encore un reste à payer.
+        queryset=Facture.objects.impayees().select_related("famille").order_by("-date", "-numero"),
         required=False,
         help_text="Vide : le règlement est imputé sur les factures impayées les plus anciennes.",
     )

@@ -8,11 +8,13 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from familles.validators import valider_bic, valider_iban
+from reservations.models import TypeActivite
 
 ZERO = Decimal("0.00")
 
@@ -109,6 +111,12 @@ class ActiviteFacturee(models.Model):
         on_delete=models.CASCADE,
         related_name="facturation",
     )
+    eligible_frais_garde = models.BooleanField(
+        "éligible au crédit d'impôt frais de garde",
+        default=False,
+        help_text="Garde d'enfants de moins de 6 ans (article 200 quater B du CGI) : garderie, "
+        "ALSH. Jamais la cantine (les repas sont exclus).",
+    )
 
     class Meta:
         verbose_name = "activité facturée"
@@ -116,6 +124,16 @@ class ActiviteFacturee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activite} ({self.regie})"
+
+    def clean(self) -> None:
+        if (
+            self.eligible_frais_garde
+            and self.activite_id
+            and self.activite.type == TypeActivite.CANTINE
+        ):
+            raise ValidationError(
+                {"eligible_frais_garde": "Les repas de la cantine ne sont jamais éligibles."}
+            )
 
 
 class Tarif(models.Model):

@@ -1,8 +1,10 @@
 from celery import shared_task
 
 from demandes.models import Demande, StatutDemande
+from familles.models import Famille
 from portail.noyau.emails import PieceJointe, envoyer_email
 
+from .attestations import attestation_frais_garde, pdf_attestation
 from .models import Facture, OperationPrelevement, Reglement
 from .pdf import pdf_facture, pdf_recu
 from .services import DUPLICATA, RECU
@@ -37,6 +39,24 @@ def envoyer_document_demande(*, demande_id: int) -> int:
         gabarit="facturation_document",
         contexte={"famille": famille, "document": document},
         pieces_jointes=[piece],
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_attestation_frais_garde(*, famille_id: int, annee: int) -> int:
+    """Envoie à la famille son attestation de frais de garde de l'année (si elle n'est pas vide)."""
+    famille = Famille.objects.select_related("compte").filter(pk=famille_id).first()
+    if famille is None:
+        return 0
+    attestation = attestation_frais_garde(famille=famille, annee=annee)
+    if attestation.vide:
+        return 0
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="attestation_frais_garde",
+        contexte={"famille": famille, "attestation": attestation},
+        pieces_jointes=[PieceJointe(attestation.nom_fichier, pdf_attestation(attestation))],
     )
 
 

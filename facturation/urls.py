@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.factures, name="factures"),
     path("<int:pk>/pdf/", views.facture_pdf, name="facture_pdf"),
     path("<int:pk>/recevoir/", views.facture_recevoir, name="facture_recevoir"),
+    path("attestations/<int:annee>/", views.attestation_pdf, name="attestation_pdf"),
     path("reglements/", views.reglements, name="reglements"),
     path("reglements/<int:pk>/recu/", views.reglement_recu_pdf, name="reglement_recu_pdf"),
     path("reglements/<int:pk>/recevoir/", views.reglement_recevoir, name="reglement_recevoir"),

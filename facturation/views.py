@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +21,7 @@ from portail.noyau.interrupteurs import fonctionnalite_active, fonctionnalite_re
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import reponse_pdf
 
+from .attestations import annees_avec_paiements, attestation_frais_garde, pdf_attestation
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
 from .pdf import pdf_facture, pdf_recu
@@ -91,8 +92,20 @@ def factures(request: HttpRequest) -> HttpResponse:
                 getattr(f.prenotification, "etat", "") != "prevu"  # type: ignore[attr-defined]
                 for f in a_regler
             ),
+            "annees_attestations": annees_avec_paiements(famille),
         },
     )
+
+
+@login_required
+@fonctionnalite_requise(FACTURES)
+def attestation_pdf(request: HttpRequest, annee: int) -> HttpResponse:
+    """L'attestation de frais de garde d'une année où la famille a payé ; 404 sinon."""
+    famille = famille_courante(request)
+    if annee not in annees_avec_paiements(famille):
+        raise Http404
+    attestation = attestation_frais_garde(famille=famille, annee=annee)
+    return reponse_pdf(pdf_attestation(attestation), attestation.nom_fichier)
 
 
 @login_required

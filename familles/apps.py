@@ -6,15 +6,30 @@ class FamillesConfig(AppConfig):
     verbose_name = "Familles"
 
     def ready(self) -> None:
-        from portail.noyau.registre import Branchement, EntreeMenu, TypeDemande, brancher
+        from portail.noyau.registre import (
+            RUBRIQUE_COMPTE,
+            RUBRIQUE_ENFANTS,
+            BlocAccueil,
+            Branchement,
+            EntreeMenu,
+            TypeDemande,
+            brancher,
+        )
 
         from . import conservation, demo
+        from .selectors import responsable_accueil
         from .services import (
             TypeRenseignement,
             renseignement_appliquer,
             renseignement_valeur_actuelle,
         )
 
+        # Historique : « Mon compte » (le dossier famille) ou « Mes enfants ».
+        des_enfants = {
+            TypeRenseignement.ENFANTS,
+            TypeRenseignement.AUTORISATIONS,
+            TypeRenseignement.SANITAIRE,
+        }
         brancher(
             Branchement(
                 application=self.label,
@@ -24,10 +39,12 @@ class FamillesConfig(AppConfig):
                         libelle=libelle,
                         appliquer=renseignement_appliquer,
                         valeur_actuelle=renseignement_valeur_actuelle,
+                        rubrique=RUBRIQUE_ENFANTS if code in des_enfants else RUBRIQUE_COMPTE,
                     )
                     for code, libelle in TypeRenseignement.choices
                 ),
                 menu=(EntreeMenu(10, "Renseignements", "familles:renseignements"),),
+                accueil=(BlocAccueil(1, "familles/accueil_bloc.html", responsable_accueil),),
                 conservation=conservation.regles,
                 demo=demo.charger,
             )

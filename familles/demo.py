@@ -76,6 +76,21 @@ def charger() -> list[str]:
             "classe": "CE1",
         },
     )
+    # Moins de 6 ans au 1er janvier : DUPONT a une attestation de frais de garde.
+    Enfant.objects.get_or_create(
+        famille=dupont,
+        prenom="Léo",
+        defaults={
+            "nom": "DUPONT",
+            "sexe": "M",
+            "date_naissance": date(aujourdhui.year - 4, 3, 14),
+            "ville_naissance": "CARNIN",
+            "cp_naissance": "59112",
+            "adresse_de": jean,
+            "ecole": "École maternelle de Carnin",
+            "classe": "MS",
+        },
+    )
     PersonneAutorisee.objects.get_or_create(
         enfant=lise,
         nom="DURAND",

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from .validators import (
     masquer_bic,
     masquer_iban,
+    nom_banque,
     valider_bic,
     valider_code_postal,
     valider_date_non_future,
@@ -142,6 +143,11 @@ class Famille(models.Model):
     @property
     def bic_masque(self) -> str:
         return masquer_bic(self.bic) if self.bic else ""
+
+    @property
+    def nom_banque(self) -> str:
+        """« Nom banque » (guide de Haisnes), tiré du BIC par schwifty quand il la connaît."""
+        return nom_banque(self.bic)
 
 
 def calculer_age(naissance: date | None, le: date | None = None) -> int | None:

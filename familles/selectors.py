@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 
 from demandes.models import Demande
 from demandes.selectors import demandes_en_attente
@@ -90,3 +91,12 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
         enfants=enfants,
         en_attente=attente,
     )
+
+
+def responsable_accueil(request: HttpRequest, famille: Famille) -> dict:
+    """Le bloc « Responsable » de l'accueil (guide de Haisnes) : civilité, nom, prénom,
+    numéro de famille ; une requête."""
+    responsable = (
+        Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE).order_by("pk").first()
+    )
+    return {"famille": famille, "responsable": responsable}

@@ -117,6 +117,15 @@ def masquer_iban(valeur: str) -> str:
     return " ".join(masque[i : i + 4] for i in range(0, len(masque), 4))
 
 
+def nom_banque(bic: str) -> str:
+    """Le nom de la banque d'un BIC, quand le registre de schwifty la connaît ; sinon ""."""
+    try:
+        noms = BIC(normaliser_iban(bic)).bank_names if bic else []
+    except SchwiftyException:
+        return ""
+    return noms[0] if noms else ""
+
+
 def masquer_bic(valeur: str) -> str:
     compact = normaliser_iban(valeur)
     return compact[:4] + "•" * max(len(compact) - 4, 0)

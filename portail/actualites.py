@@ -7,6 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from pieces.selectors import documents_proposes
+
+from .noyau.configuration import configuration_courante
 from .noyau.memoire import en_memoire
 from .noyau.models import Actualite
 from .noyau.pages import page_famille
@@ -23,7 +26,13 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
 
 @page_famille()
 def infos(request: HttpRequest) -> HttpResponse:
-    return render(request, "portail/infos.html", {"actualites": list(actualites_visibles())})
+    # « Formulaires » (guide de Haisnes) : les documents que la mairie propose de télécharger.
+    formulaires = list(documents_proposes()) if configuration_courante().pieces_actives else []
+    return render(
+        request,
+        "portail/infos.html",
+        {"actualites": list(actualites_visibles()), "formulaires": formulaires},
+    )
 
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:

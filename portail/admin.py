@@ -81,6 +81,11 @@ class ConfigurationForm(forms.ModelForm):
             "pieces_actives",
             "messages_actifs",
             "modes_de_paiement",
+            "signataire_attestations",
+            "accessibilite_statut",
+            "accessibilite_date",
+            "accessibilite_audit",
+            "accessibilite_contenus_non_accessibles",
         )
 
     def clean_logo(self):
@@ -135,6 +140,23 @@ class ConfigurationAdmin(admin.ModelAdmin):
                 ),
                 "description": "Une fonctionnalité coupée disparaît du menu et ses pages "
                 "ne sont plus accessibles.",
+            },
+        ),
+        (
+            "Attestations de frais de garde",
+            {"fields": ("signataire_attestations",)},
+        ),
+        (
+            "Déclaration d'accessibilité (RGAA 4.1)",
+            {
+                "fields": (
+                    "accessibilite_statut",
+                    "accessibilite_date",
+                    "accessibilite_audit",
+                    "accessibilite_contenus_non_accessibles",
+                ),
+                "description": "L'état de conformité est affiché en bas de chaque page ; la "
+                "déclaration est publiée sur /accessibilite/.",
             },
         ),
     )

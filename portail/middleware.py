@@ -17,6 +17,8 @@ CHEMINS_LIBRES = (
     "/admin/",
     "/logo/",
     "/conditions-d-utilisation/",
+    "/accessibilite/",
+    "/plan-du-site/",
 )
 
 

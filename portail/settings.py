@@ -225,6 +225,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "fr"
+# Quelques textes de l'admin Django reformulés en français simple (portail/locale/).
+LOCALE_PATHS = [BASE_DIR / "portail" / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -263,8 +265,22 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail Famille <portail@example.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def adresse_du_portail(environ: dict[str, str] | os._Environ[str]) -> str:
+    """L'adresse des liens des e-mails : PORTAIL_URL (production), sinon celle où
+    ``bin/demarrer`` sert le portail (PORT=127.0.0.1:8001, PORT=8001), sinon :8000."""
+    if environ.get("PORTAIL_URL", "").strip():
+        return environ["PORTAIL_URL"].strip().rstrip("/")
+    port = environ.get("PORT", "").strip() or "127.0.0.1:8000"
+    hote, _, numero = port.rpartition(":")
+    if hote in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 (une adresse à lier, pas liée ici)
+        hote = "localhost"
+    return f"http://{hote}:{numero}"
+
+
 # Adresse publique du portail, pour les liens des e-mails (ex. https://portail.carnin.fr).
-PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://localhost:8000").rstrip("/")
+PORTAIL_URL = adresse_du_portail(os.environ)
 
 # Celery : sans REDIS_URL, les tâches s'exécutent tout de suite dans le processus.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -32,7 +32,11 @@ from .models import (
 )
 from .planning import JOURS_LONGS
 from .selectors import effectifs, reservations_du_jour
-from .services import jours_ouverture_generer, pointage_enregistrer
+from .services import (
+    jours_ouverture_generer,
+    periodes_appliquer_regle_fermeture,
+    pointage_enregistrer,
+)
 
 
 class UniteInline(admin.TabularInline):
@@ -73,11 +77,26 @@ class ActiviteAdmin(admin.ModelAdmin):
         "delai_ajout_jours",
         "delai_suppression_jours",
         "ouverte_vacances",
+        "regle_fermeture",
         "actif",
     )
     list_filter = ("type", "validation", "actif", "ouverte_vacances")
     search_fields = ("nom",)
     inlines = [UniteInline]
+    actions = ["appliquer_regle_fermeture"]
+
+    @admin.action(
+        description="Appliquer la règle de fermeture aux périodes à venir", permissions=["change"]
+    )
+    def appliquer_regle_fermeture(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for activite in queryset:
+            nombre = periodes_appliquer_regle_fermeture(activite=activite)
+            self.message_user(
+                request,
+                f"{activite} : fermeture recalculée pour {nombre} période(s) à venir "
+                f"({activite.get_regle_fermeture_display().lower()}).",
+                messages.SUCCESS,
+            )
 
 
 @admin.action(description="Générer les jours d'ouverture", permissions=["change"])

@@ -7,6 +7,7 @@ class ReservationsConfig(AppConfig):
 
     def ready(self) -> None:
         from portail.noyau.registre import (
+            RUBRIQUE_ENFANTS,
             Branchement,
             EntreeMenu,
             Interrupteur,
@@ -29,6 +30,7 @@ class ReservationsConfig(AppConfig):
                         annuler=services.reservation_annuler,
                         decrire=services.reservation_decrire,
                         ligne_par_ligne=True,
+                        rubrique=RUBRIQUE_ENFANTS,
                     ),
                     TypeDemande(
                         code=absences.TYPE_ABSENCE,
@@ -38,6 +40,11 @@ class ReservationsConfig(AppConfig):
                         annuler=absences.absence_annuler,
                         decrire=absences.absence_decrire,
                         filtre="Absences",
+                        rubrique=RUBRIQUE_ENFANTS,
+                        aide_decision=(
+                            "Accepter = absent excusé, non facturé ; refuser = absent facturé."
+                        ),
+                        documents=absences.certificats_absences,
                     ),
                 ),
                 menu=(

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
-from .models import Activite, Unite
+from .models import Activite, RegleFermeture, Unite
 
 GRANDES_VACANCES = "Vacances d'été"
 MOIS = [
@@ -185,8 +185,16 @@ def dates_ouvertes(
     return resultat
 
 
-def fin_des_reservations(debut_mois: date) -> datetime:
-    """Une période se ferme le 20 du mois précédent à minuit (heure de Paris)."""
+def fin_des_reservations(debut_mois: date, regle: str = RegleFermeture.VINGT) -> datetime | None:
+    """Le dernier instant où une période mensuelle accepte des demandes (heure de Paris) :
+    le 20 du mois précédent à 23:59, ou (règle de Carnin) le dimanche qui précède le lundi
+    de la dernière semaine du mois précédent, à 23:59 ; None sans fermeture."""
     veille_du_mois = debut_mois.replace(day=1) - timedelta(days=1)
-    jour = veille_du_mois.replace(day=20)
+    if regle == RegleFermeture.AUCUNE:
+        return None
+    if regle == RegleFermeture.DERNIERE_SEMAINE:
+        lundi = veille_du_mois - timedelta(days=veille_du_mois.weekday())
+        jour = lundi - timedelta(days=1)
+    else:
+        jour = veille_du_mois.replace(day=20)
     return timezone.make_aware(datetime.combine(jour, time(23, 59)))

@@ -176,7 +176,12 @@ def charger() -> list[str]:
     debut_annee = annee_scolaire(aujourdhui).debut
     lise = Enfant.objects.filter(famille__numero="1001", prenom="Lise").first()
     hugo = Enfant.objects.filter(famille__numero="1002", prenom="Hugo").first()
-    for enfant, activites in ((lise, ACTIVITES.keys()), (hugo, ("CANTINE", "ALSH MERCREDI"))):
+    leo = Enfant.objects.filter(famille__numero="1001", prenom="Léo").first()
+    for enfant, activites in (
+        (lise, ACTIVITES.keys()),
+        (hugo, ("CANTINE", "ALSH MERCREDI")),
+        (leo, ("GARDERIE",)),
+    ):
         if enfant is None:
             continue
         for nom in activites:
@@ -189,5 +194,5 @@ def charger() -> list[str]:
         _reservations_validees_de_lise(lise, unites["CANTINE"]["Repas"], aujourdhui)
     return [
         "Réservations : CANTINE (validation par l'agent), GARDERIE (automatique), "
-        "ALSH MERCREDI (24 places) sur trois mois ; Lise (DUPONT) et Hugo (MARTIN) inscrits"
+        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN) inscrits"
     ]

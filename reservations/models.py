@@ -16,6 +16,17 @@ class Validation(models.TextChoices):
     AUTOMATIQUE = "automatique", "Automatique (dans les règles)"
 
 
+class RegleFermeture(models.TextChoices):
+    """Quand une période mensuelle ferme aux réservations (calculé à sa création)."""
+
+    VINGT = "vingt", "Le 20 du mois précédent à 23:59"
+    DERNIERE_SEMAINE = (
+        "derniere_semaine",
+        "Avant la dernière semaine du mois précédent (fermée dès son lundi)",
+    )
+    AUCUNE = "aucune", "Pas de fermeture (seul le délai compte)"
+
+
 class Activite(models.Model):
     nom = models.CharField("nom", max_length=80, unique=True)
     type = models.CharField("type", max_length=15, choices=TypeActivite.choices)
@@ -39,6 +50,15 @@ class Activite(models.Model):
         help_text="Si coché, les week-ends et jours fériés ne comptent pas dans le délai.",
     )
     ouverte_vacances = models.BooleanField("ouverte pendant les vacances scolaires", default=False)
+    regle_fermeture = models.CharField(
+        "fermeture des périodes",
+        max_length=16,
+        choices=RegleFermeture.choices,
+        default=RegleFermeture.VINGT,
+        help_text="Règle de Carnin : « Les réservations du mois suivant doivent être effectuées "
+        "avant la dernière semaine du mois en cours ». Appliquée aux périodes créées ensuite, "
+        "ou aux périodes à venir par l'action « Appliquer la règle de fermeture ».",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -125,12 +125,28 @@ def demande_accepter(
     reponse_par_defaut = definition.appliquer(demande=demande, lignes=acceptees)
     LigneDemande.objects.bulk_update(lignes, ["statut", "motif"])
     demande.statut = StatutDemande.ACCEPTEE if acceptees else StatutDemande.REFUSEE
-    demande.reponse = (reponse or reponse_par_defaut or "Demande acceptée.").strip()
+    demande.reponse = _avec_motifs(
+        (reponse or reponse_par_defaut or "Demande acceptée.").strip(),
+        [ligne for ligne in lignes if ligne.statut == StatutLigne.REFUSEE],
+    )
     demande.save(
         update_fields=["statut", "traite_le", "traite_par", "traitement_automatique", "reponse"]
     )
     _apres_commit(demande)
     return demande
+
+
+def _avec_motifs(reponse: str, refusees: list[LigneDemande]) -> str:
+    """Ajoute à la réponse le motif de chaque ligne refusée : la famille lit pourquoi
+    (historique, e-mail, accueil), pas seulement « 1 ligne refusée »."""
+    if not refusees:
+        return reponse
+    par_motif: dict[str, list[str]] = {}
+    for ligne in refusees:
+        par_motif.setdefault(ligne.motif.strip() or "sans motif", []).append(ligne.libelle)
+    motifs = " ; ".join(f"{motif} ({', '.join(libelles)})" for motif, libelles in par_motif.items())
+    fin = "" if reponse.endswith((".", "!", "?")) else "."
+    return f"{reponse}{fin} Motif du refus : {motifs}."
 
 
 @transaction.atomic

@@ -29,6 +29,12 @@ class ZoneScolaire(models.TextChoices):
     C = "C", "Zone C"
 
 
+class StatutAccessibilite(models.TextChoices):
+    TOTALEMENT = "totalement", "totalement conforme"
+    PARTIELLEMENT = "partiellement", "partiellement conforme"
+    NON = "non", "non conforme"
+
+
 class Configuration(models.Model):
     """La configuration de la commune : un seul enregistrement, modifié dans l'admin."""
 
@@ -55,6 +61,38 @@ class Configuration(models.Model):
         blank=True,
         default="Vous pouvez régler en mairie par chèque à l'ordre du Trésor public, "
         "en espèces ou par CESU.",
+    )
+
+    signataire_attestations = models.CharField(
+        "signataire des attestations",
+        max_length=160,
+        blank=True,
+        default="Le maire",
+        help_text="Nom et qualité, imprimés sous les attestations de frais de garde.",
+    )
+    accessibilite_statut = models.CharField(
+        "état de conformité au RGAA",
+        max_length=13,
+        choices=StatutAccessibilite.choices,
+        default=StatutAccessibilite.PARTIELLEMENT,
+        help_text="Affiché en bas de chaque page : « Accessibilité : partiellement conforme ».",
+    )
+    accessibilite_date = models.DateField(
+        "déclaration d'accessibilité établie le",
+        null=True,
+        blank=True,
+        help_text="Vide : la date de mise en service de cette version du portail.",
+    )
+    accessibilite_audit = models.TextField(
+        "résultats de l'audit d'accessibilité",
+        blank=True,
+        help_text="Collez ici le résumé de votre audit RGAA. Vide : la déclaration décrit les "
+        "contrôles automatiques du portail.",
+    )
+    accessibilite_contenus_non_accessibles = models.TextField(
+        "contenus non accessibles",
+        blank=True,
+        help_text="Un contenu par ligne. Vide : ceux que le portail connaît (PDF, etc.).",
     )
 
     class Meta:

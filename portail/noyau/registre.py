@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 # --- Ce qu'une application peut apporter ---------------------------------------------------
 
 
+RUBRIQUE_COMPTE = "compte"
+RUBRIQUE_ENFANTS = "enfants"
+
+
 @dataclass(frozen=True)
 class TypeDemande:
     """Un type de demande, appliqué par l'application qui possède les données.
@@ -61,6 +65,13 @@ class TypeDemande:
     ligne_par_ligne: bool = False
     # Libellé du filtre dans l'historique (par défaut : libelle).
     filtre: str = ""
+    # Rubrique de l'historique : RUBRIQUE_COMPTE (« Mon compte ») ou RUBRIQUE_ENFANTS.
+    rubrique: str = ""
+    # Pour l'agent, sur la page de confirmation et la page de la demande (« Accepter = … »).
+    aide_decision: str = ""
+    # Les documents à ouvrir par l'agent, pour des demandes de ce type, en une requête :
+    # documents(demandes) -> {id de demande: [(libellé, adresse)]}.
+    documents: Callable[..., dict[int, list[tuple[str, str]]]] | None = None
 
     @property
     def libelle_filtre(self) -> str:

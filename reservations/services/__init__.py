@@ -10,9 +10,16 @@ from .absences import (
     absence_declarer,
     absence_decrire,
     absence_refuser,
+    certificats_absences,
     libelle_jour,
 )
-from .calendrier import BilanAnnee, BilanGeneration, annee_preparer, jours_ouverture_generer
+from .calendrier import (
+    BilanAnnee,
+    BilanGeneration,
+    annee_preparer,
+    jours_ouverture_generer,
+    periodes_appliquer_regle_fermeture,
+)
 from .pointage import pointage_enregistrer
 from .rappels import rappels_fermeture_envoyer
 from .reservations import (
@@ -47,11 +54,13 @@ __all__ = [
     "absence_decrire",
     "absence_refuser",
     "annee_preparer",
+    "certificats_absences",
     "jours_ouverture_generer",
     "libelle_jour",
     "libelle_ligne",
     "lignes_recap",
     "nom_activite",
+    "periodes_appliquer_regle_fermeture",
     "pointage_enregistrer",
     "rappels_fermeture_envoyer",
     "reservation_annuler",

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from demandes.services import Ligne, demande_creer
@@ -169,3 +170,19 @@ def absence_decrire(*, lignes: list) -> dict[int, str]:
             else "Aucun certificat joint"
         )
     return infos
+
+
+def certificats_absences(demandes: list) -> dict[int, list[tuple[str, str]]]:
+    """Pour l'agent : le lien du certificat de chaque demande d'absence (une requête)."""
+    return {
+        absence.demande_id: [
+            (
+                f"Télécharger le certificat ({absence.certificat_nom or 'fichier joint'})",
+                reverse("admin:reservations_absence_certificat", args=[absence.pk]),
+            )
+        ]
+        for absence in Absence.objects.filter(
+            demande_id__in=[d.pk for d in demandes], certificat__gt=""
+        )
+        if absence.demande_id is not None
+    }

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ..calendrier import (
     annee_scolaire,
@@ -99,6 +100,23 @@ def jours_ouverture_generer(*, periode: Periode, zone: str | None = None) -> Bil
     return bilan
 
 
+@transaction.atomic
+def periodes_appliquer_regle_fermeture(
+    *, activite: Activite, aujourdhui: date | None = None
+) -> int:
+    """Recalcule la fermeture des périodes à venir de l'activité selon sa règle."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    periodes = list(
+        Periode.objects.select_for_update().filter(activite=activite, date_debut__gt=aujourdhui)
+    )
+    for periode in periodes:
+        periode.reservable_jusqu_au = fin_des_reservations(
+            periode.date_debut, activite.regle_fermeture
+        )
+        periode.save(update_fields=["reservable_jusqu_au"])  # une par une : historisée
+    return len(periodes)
+
+
 @dataclass
 class BilanAnnee:
     debut: date
@@ -130,7 +148,9 @@ def annee_preparer(*, annee: str, essai: bool = False, zone: str | None = None) 
                     "nom": nom_periode(activite, debut_mois, fin_mois),
                     "affichee_du": (debut_mois.replace(day=1) - timedelta(days=1)).replace(day=1),
                     "affichee_au": fin_mois,
-                    "reservable_jusqu_au": fin_des_reservations(debut_mois),
+                    "reservable_jusqu_au": fin_des_reservations(
+                        debut_mois, activite.regle_fermeture
+                    ),
                 },
             )
             periode.activite = activite  # unités déjà chargées

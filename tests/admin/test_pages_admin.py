@@ -165,7 +165,7 @@ def test_enregistrer_un_reglement_sans_mode_par_defaut(client, donnees_demo):
     texte = client.get(url).content.decode()
     facture = Facture.objects.get(numero="CA000153")
     # Chaque facture se reconnaît à sa famille et à son montant.
-    assert f"CA000153 — {facture.famille} — 17,00 €" in texte
+    assert f"CA000153 — {facture.famille} — reste 17,00 € sur 17,00 €" in texte
     assert 'type="date"' in texte
     avant = Reglement.objects.count()
     reponse = client.post(

@@ -187,3 +187,39 @@ def test_menu_et_bloc_d_accueil(client_parent, famille, agent):
 def test_bloc_d_accueil_sans_demande(client_parent):
     texte = _texte(client_parent.get(reverse("portail:accueil")))
     assert "Aucune demande en attente de traitement." in texte
+
+
+def test_historique_filtre_mon_compte_mes_enfants_et_acceptees_refusees(
+    client_parent, famille, agent
+):
+    compte = demande_famille(famille, type="responsable", resume="Nouvelle adresse de Jean")
+    enfant = demande_famille(famille, type="sanitaire", resume="Allergie de Lise")
+    absence = demande_famille(famille, type="absence", resume="Absence de Lise le 20/11")
+    demande_refuser(demande=enfant, agent=agent, motif="Certificat du médecin manquant.")
+    Demande.objects.filter(pk=compte.pk).update(
+        statut=StatutDemande.ACCEPTEE,
+        traite_le=datetime(2026, 11, 3, 9, tzinfo=PARIS),
+        reponse="1 renseignement modifié",
+    )
+    Demande.objects.filter(pk=enfant.pk).update(
+        cree_le=datetime(2026, 11, 1, 9, tzinfo=PARIS),
+        traite_le=datetime(2026, 11, 4, 9, tzinfo=PARIS),
+    )
+
+    texte = _texte(client_parent.get(HISTORIQUE, {"rubrique": "compte"}))
+    assert "Nouvelle adresse de Jean" in texte
+    assert "Allergie de Lise" not in texte and "Absence de Lise" not in texte
+    texte = _texte(client_parent.get(HISTORIQUE, {"rubrique": "enfants"}))
+    assert "Allergie de Lise" in texte and "Absence de Lise" in texte
+    assert "Nouvelle adresse de Jean" not in texte
+
+    texte = _texte(client_parent.get(HISTORIQUE, {"statut": "refusee"}))
+    assert '<h2 class="h5">Demandes refusées</h2>' in texte
+    for entete in ("Date de la demande", "Date du refus", "Motif du refus"):
+        assert f">{entete}</th>" in texte
+    assert "<td>Allergie de Lise</td><td>01/11/2026</td><td>04/11/2026</td>" in texte
+    assert "Certificat du médecin manquant." in texte and "Nouvelle adresse" not in texte
+    texte = _texte(client_parent.get(HISTORIQUE, {"statut": "acceptee", "rubrique": "compte"}))
+    assert ">Date d'acceptation</th>" in texte and "03/11/2026" in texte
+    assert "Nouvelle adresse de Jean" in texte and "Allergie" not in texte
+    assert absence.statut == StatutDemande.EN_ATTENTE

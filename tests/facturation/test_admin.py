@@ -1,6 +1,10 @@
-from datetime import date
+import html
+import re
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 
 from facturation.models import Facture, Reglement
@@ -139,3 +143,68 @@ def test_plain_agent_cannot_reach_billing_but_regisseur_can(client, db, famille,
         "Lancer la facturation"
         in client.get(reverse("admin:facturation_regie_changelist")).content.decode()
     )
+
+
+def test_billing_a_month_not_over_asks_for_confirmation_and_defaults_to_a_trial(
+    client_agent, admin_user_portail, famille, cantine
+):
+    regie, repas = cantine
+    ReservationFactory(enfant=famille.enfants.get(), unite=repas, date=date(2026, 12, 3))
+    url = reverse("admin:facturation_regie_changelist")
+    base = {"action": "facturer", "_selected_action": [regie.pk], "confirmer": "1"}
+    avertissement = (
+        "Le mois de décembre 2026 n'est pas terminé : les absences déclarées après la "
+        "facturation ne seront pas déduites."
+    )
+    with time_machine.travel(datetime(2026, 12, 15, 10, tzinfo=ZoneInfo("Europe/Paris"))):
+        client_agent.force_login(admin_user_portail)  # session du jour simulé
+        page = client_agent.post(url, {"action": "facturer", "_selected_action": [regie.pk]})
+        assert re.search(r'<input[^>]*name="essai"[^>]*checked', page.content.decode())
+        refus = html.unescape(client_agent.post(url, {**base, "mois": "2026-12"}).content.decode())
+        assert avertissement in refus and "Facturer quand même" in refus
+        assert not Facture.objects.exists()
+        essai = client_agent.post(url, {**base, "mois": "2026-12", "essai": "on"}, follow=True)
+        assert avertissement in html.unescape(essai.content.decode())
+        assert not Facture.objects.exists()
+        client_agent.post(url, {**base, "mois": "2026-12", "mois_en_cours": "on"})
+        assert Facture.objects.get().total == Decimal("3.40")
+
+
+def test_admin_writes_amounts_in_euros_and_offers_only_invoices_left_to_pay(
+    client_agent, famille, cantine
+):
+    regie, repas = cantine
+    payee = facturer_jours(famille, repas, [date(2026, 9, 1)])
+    reglement_enregistrer(famille=famille, regie=regie, montant="3.40", mode="cheque")
+    due = facturer_jours(famille, repas, [date(2026, 10, 1), date(2026, 10, 2)])
+    liste = html.unescape(
+        client_agent.get(reverse("admin:facturation_facture_changelist")).content.decode()
+    )
+    assert "6,80\xa0€" in liste or "6,80 €" in liste
+    assert ">6.80<" not in liste and ">6,80<" not in liste
+    fiche = html.unescape(
+        client_agent.get(
+            reverse("admin:facturation_reglement_change", args=[Reglement.objects.get().pk])
+        ).content.decode()
+    )
+    assert re.search(r"3,40\s€", fiche)
+    formulaire = client_agent.get(reverse("admin:facturation_reglement_enregistrer"))
+    texte = html.unescape(formulaire.content.decode())
+    assert due.numero in texte and payee.numero not in texte
+    assert re.search(rf"{due.numero} — .* — reste 6,80\s€ sur 6,80\s€", texte)
+
+
+def test_admin_generic_wording_is_plain_french(client_agent, famille, cantine):
+    facturer_jours(famille, cantine[1], [date(2026, 9, 1)])
+    facturer_jours(famille, cantine[1], [date(2026, 10, 1)])
+    url = reverse("admin:facturation_facture_changelist")
+    page = html.unescape(client_agent.get(url, {"q": "CA000001"}).content.decode())
+    assert "sur 2 au total" in page and "(2 résultats)" not in page
+    regie = html.unescape(
+        client_agent.get(
+            reverse("admin:facturation_regie_change", args=[cantine[0].pk])
+        ).content.decode()
+    )
+    # Le texte du bouton est dans le JSON des lignes : « é » y est écrit \u00e9.
+    assert "Ajouter une ligne (Activit\\u00e9 factur\\u00e9e)" in regie
+    assert "Ajouter un objet" not in regie

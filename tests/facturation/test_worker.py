@@ -1,15 +1,28 @@
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from demandes.models import Demande
 from demandes.services import demande_accepter
+from facturation.models import ActiviteFacturee
+from facturation.services import facturation_lancer, reglement_enregistrer
+from reservations.models import EtatReservation
+from tests.factories import EnfantFactory
 
-from .factories import facturer_jours, regie_cantine
+from .factories import (
+    ActiviteFactory,
+    ReservationFactory,
+    TarifFactory,
+    UniteFactory,
+    facturer_jours,
+    regie_cantine,
+)
 
 
 @pytest.mark.worker
@@ -57,3 +70,35 @@ def test_rejected_debit_is_announced_by_a_real_worker(celery_worker_reel, famill
     [message] = celery_worker_reel.attendre_emails(1, delai=60)
     assert message.destinataires == [famille.email]
     assert f.numero in message.sujet and "rejeté" in message.sujet
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_attestations_command_emails_each_certificate_by_a_real_worker(
+    celery_worker_reel, famille, configuration
+):
+    regie, _repas = regie_cantine()
+    activite = ActiviteFactory(nom="GARDERIE", type="periscolaire")
+    ActiviteFacturee.objects.create(activite=activite, regie=regie, eligible_frais_garde=True)
+    matin = UniteFactory(activite=activite, nom="Matin")
+    TarifFactory(unite=matin, prix=Decimal("1.50"))
+    leo = EnfantFactory(famille=famille, prenom="Léo", date_naissance=date(2022, 3, 14))
+    for jour in (12, 13):
+        ReservationFactory(
+            enfant=leo, unite=matin, date=date(2026, 1, jour), etat=EtatReservation.PRESENT
+        )
+    facturation_lancer(mois=date(2026, 1, 1))
+    reglement_enregistrer(
+        famille=famille, regie=regie, montant="3.00", mode="cheque", jour=date(2026, 2, 1)
+    )
+
+    call_command("attestations", "--annee", "2026", "--envoyer", stdout=io.StringIO())
+    assert mail.outbox == []  # publié sur Redis, envoyé par le worker
+    (message,) = celery_worker_reel.attendre_emails(1, delai=60)
+    assert message.destinataires == [famille.email]
+    assert "attestation de frais de garde 2026" in message.sujet
+    nom, type_mime, contenu = message.pieces_jointes[0]
+    assert nom == f"attestation-frais-de-garde-2026-{famille.numero}.pdf"
+    assert type_mime == "application/pdf"
+    texte = "".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages)
+    assert "Léo DUPONT" in texte and "3,00 €" in texte

@@ -98,3 +98,23 @@ def test_numero_fiscal():
     valider_numero_fiscal("1234567890123")
     with pytest.raises(ValidationError, match="13 chiffres"):
         valider_numero_fiscal("9234567890123")
+
+
+def test_nom_banque_tire_du_bic_par_schwifty():
+    from familles.validators import nom_banque
+
+    assert nom_banque("BNPAFRPP") == "BNP PARIBAS"
+    assert nom_banque("bnpa fr pp") == "BNP PARIBAS"
+    assert nom_banque("") == ""
+    assert nom_banque("ZZZZ") == ""  # BIC invalide : rien plutôt qu'une erreur
+
+
+def test_mon_compte_affiche_le_nom_de_la_banque(client_parent, famille):
+    import html
+
+    from django.urls import reverse
+
+    famille.bic = "BNPAFRPP"
+    famille.save()
+    texte = html.unescape(client_parent.get(reverse("familles:mon_compte")).content.decode())
+    assert '<dt class="col-sm-5">Nom banque</dt><dd class="col-sm-7 mb-0">BNP PARIBAS</dd>' in texte

@@ -33,6 +33,18 @@ def test_fiche_pre_remplie_contient_l_enfant_et_son_dossier(client_parent, famil
     assert f"Famille n° {famille.numero}" in texte
 
 
+def test_champ_vide_donne_une_ligne_a_remplir_jamais_aucun(client_parent, lise):
+    lise.allergies = ""
+    lise.regime_alimentaire = ""
+    lise.save()
+    texte = _texte(client_parent.get(reverse("pieces:fiche_inscription", args=[lise.pk])))
+    assert "Allergies" in texte and "Régime alimentaire" in texte
+    assert "Aucune" not in texte and "Aucun" not in texte
+    lignes = texte.splitlines()
+    # La ligne de l'intitulé ne porte aucune valeur : elle reste à remplir.
+    assert "Allergies" in lignes and "Régime alimentaire" in lignes
+
+
 def test_fiche_vierge(client_parent):
     reponse = client_parent.get(reverse("pieces:fiche_inscription_vierge"))
     assert reponse.status_code == 200

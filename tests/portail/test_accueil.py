@@ -49,3 +49,17 @@ def test_pages_de_compte_sans_requete_superflue(client, famille, django_assert_m
     client.logout()
     with django_assert_max_num_queries(0):
         assert client.get(reverse("account_login")).status_code == 200
+
+
+def test_accueil_bloc_responsable_civilite_nom_prenom_numero_de_famille(client_parent, famille):
+    import html
+
+    texte = html.unescape(client_parent.get("/").content.decode())
+    bloc = texte.split('id="bloc-responsable">Responsable</h2>')[1].split("</section>")[0]
+    for intitule, valeur in (
+        ("Civilité", "Monsieur"),
+        ("Nom", "DUPONT"),
+        ("Prénom", "Jean"),
+        ("N° Famille", famille.numero),
+    ):
+        assert f'<dt class="col-6">{intitule}</dt><dd class="col-6">{valeur}</dd>' in bloc

@@ -65,12 +65,28 @@ def test_accueil_sans_info_n_affiche_pas_le_bloc(client_parent):
 def test_page_infos_en_nombre_fixe_de_requetes(
     client_parent, nombre, django_assert_max_num_queries
 ):
+    from pieces.models import DocumentTelechargeable
+
     for i in range(nombre):
         _actualite(f"Info {i}", date(2020, 1, 1))
+        DocumentTelechargeable.objects.create(titre=f"Formulaire {i}", fichier="documents/f.pdf")
     client_parent.get(reverse("portail:infos"))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert client_parent.get(reverse("portail:infos")).status_code == 200
 
 
 def test_page_infos_demande_une_connexion(client, configuration):
     assert client.get(reverse("portail:infos")).status_code == 302
+
+
+def test_page_infos_liste_les_formulaires_a_telecharger(client_parent):
+    from pieces.models import DocumentTelechargeable
+
+    document = DocumentTelechargeable.objects.create(
+        titre="Fiche sanitaire", description="À rendre en septembre", fichier="documents/f.pdf"
+    )
+    DocumentTelechargeable.objects.create(titre="Ancien", fichier="documents/g.pdf", actif=False)
+    texte = client_parent.get(reverse("portail:infos")).content.decode()
+    lien = reverse("pieces:document", args=[document.pk])
+    assert f'<a href="{lien}">Fiche sanitaire</a> — À rendre en septembre' in texte
+    assert "Ancien" not in texte

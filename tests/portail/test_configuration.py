@@ -33,6 +33,8 @@ def test_configuration_modifiee_dans_l_admin_et_utilisee_partout(client_agent, c
         "zone_scolaire": "B",
         "reservations_actives": "on",
         "modes_de_paiement": "En mairie.",
+        "accessibilite_statut": "non",
+        "signataire_attestations": "Anne MAIRE, maire",
         "logo": SimpleUploadedFile("logo.png", _png(), content_type="image/png"),
     }
     reponse = client_agent.post(url, donnees)
@@ -41,6 +43,8 @@ def test_configuration_modifiee_dans_l_admin_et_utilisee_partout(client_agent, c
     page = reponse.content.decode()
     assert "Haisnes" in page, (reponse.status_code, reponse.headers)
     assert "mairie@haisnes.example.fr" in page
+    assert ">Accessibilité : non conforme</a>" in page
+    assert Configuration.objects.get().signataire_attestations == "Anne MAIRE, maire"
     assert 'src="/logo/?v=' in page
     logo = client.get(reverse("portail:logo"))
     assert logo.status_code == 200

@@ -41,9 +41,12 @@ def test_martin_premiere_connexion_jusqu_a_l_accueil(page):
     verifier_accessibilite(page)
     verifier_largeur_mobile(page)
 
-    # Au clavier, à 375 px : le menu s'ouvre et « Se déconnecter » ramène au site de la commune.
+    # Au clavier, à 375 px : le menu s'ouvre ; le nom ouvre le menu du compte, dont
+    # « Se déconnecter » ramène au site de la commune.
     page.set_viewport_size({"width": 375, "height": 800})
     page.get_by_role("button", name="Ouvrir le menu").press("Enter")
+    expect(page.get_by_role("link", name="Accueil", exact=True)).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Claire MARTIN")).press("Enter")
     bouton = page.get_by_role("button", name="Se déconnecter")
     expect(bouton).to_be_visible()
     page.route("https://www.example.fr/**", lambda route: route.fulfill(body="Site de la commune"))
@@ -86,6 +89,7 @@ def test_dupont_oublie_son_mot_de_passe_puis_le_change(page):
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Bienvenue Jean DUPONT")).to_be_visible()
 
+    page.get_by_role("button", name=re.compile("^Jean DUPONT")).click()
     page.get_by_role("link", name="Gestion du compte").click()
     expect(page.get_by_role("heading", name="Gestion du compte")).to_be_visible()
     verifier_accessibilite(page)

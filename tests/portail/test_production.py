@@ -236,3 +236,34 @@ def test_env_example_chaque_variable_une_fois_et_utilisee():
     ).read_text()
     inutiles = sorted(nom for nom in listees if nom not in lues)
     assert inutiles == [], f"Variables que rien ne lit : {inutiles}"
+
+
+def test_les_liens_des_emails_suivent_le_port_de_bin_demarrer():
+    from portail.settings import adresse_du_portail
+
+    assert adresse_du_portail({}) == "http://127.0.0.1:8000"
+    assert adresse_du_portail({"PORT": "127.0.0.1:8001"}) == "http://127.0.0.1:8001"
+    assert adresse_du_portail({"PORT": "8002"}) == "http://localhost:8002"
+    assert adresse_du_portail({"PORT": "0.0.0.0:8003"}) == "http://localhost:8003"
+    production = {"PORTAIL_URL": "https://portail.carnin.fr/", "PORT": "8001"}
+    assert adresse_du_portail(production) == "https://portail.carnin.fr"
+
+
+def test_un_email_de_demande_traitee_lien_vers_le_port_du_serveur():
+    env = {k: v for k, v in os.environ.items() if k != "PORTAIL_URL"}
+    env["PORT"] = "127.0.0.1:8001"
+    resultat = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'portail.settings'); django.setup(); from django.conf import settings; "
+            "print(settings.PORTAIL_URL)",
+        ],
+        cwd=RACINE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resultat.stdout.strip() == "http://127.0.0.1:8001", resultat.stderr

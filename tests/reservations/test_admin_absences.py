@@ -82,3 +82,15 @@ def test_le_groupe_agent_pointe_et_telecharge_le_certificat(client, agent, absen
     url = f"{reverse('admin:reservations_pointage')}?unite={unite.pk}&jour=2026-11-20"
     assert "Absence en cours de traitement" in client.get(url).content.decode()
     assert client.get(reverse("admin:reservations_effectifs")).status_code == 200
+
+
+def test_la_confirmation_dit_ce_que_veut_dire_accepter_et_lie_le_certificat(client_agent, absence):
+    lien = reverse("admin:reservations_absence_certificat", args=[absence.pk])
+    aide = "Accepter = absent excusé, non facturé ; refuser = absent facturé."
+    for nom in ("admin:demandes_demande_accepter", "admin:demandes_demande_change"):
+        contenu = html.unescape(
+            client_agent.get(reverse(nom, args=[absence.demande_id])).content.decode()
+        )
+        assert aide in contenu, nom
+        assert f'href="{lien}">Télécharger le certificat (certificat.pdf)</a>' in contenu, nom
+    assert client_agent.get(lien).status_code == 200

@@ -70,7 +70,10 @@ def test_l_agent_refuse_une_ligne_la_place_est_liberee(famille, cantine, agent):
     (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:3]))
     ligne = demande.lignes.get(libelle__contains="10/11/2026")
     demande = demande_accepter(demande=demande, agent=agent, lignes_refusees={ligne.pk: "Complet"})
-    assert demande.reponse == "2 réservations validées, 1 ligne refusée"
+    assert demande.reponse == (
+        "2 réservations validées, 1 ligne refusée. Motif du refus : Complet "
+        "(Ajout de la réservation du 10/11/2026 (Repas))."
+    )
     assert Reservation.objects.get(date=date(2026, 11, 10)).etat == EtatReservation.REFUSEE
     assert Reservation.objects.filter(etat=EtatReservation.RESERVEE).count() == 2
     ligne.refresh_from_db()
@@ -279,7 +282,10 @@ def test_toutes_les_lignes_refusees_une_a_une(famille, cantine, agent):
     refus = {ligne.pk: "Complet" for ligne in demande.lignes.all()}
     demande = demande_accepter(demande=demande, agent=agent, lignes_refusees=refus)
     assert demande.statut == StatutDemande.REFUSEE
-    assert demande.reponse == "Aucune réservation validée, 2 lignes refusées"
+    assert demande.reponse == (
+        "Aucune réservation validée, 2 lignes refusées. Motif du refus : Complet (Ajout de la "
+        "réservation du 09/11/2026 (Repas), Ajout de la réservation du 10/11/2026 (Repas))."
+    )
     assert set(Reservation.objects.values_list("etat", flat=True)) == {EtatReservation.REFUSEE}
 
 
@@ -289,3 +295,31 @@ def test_periode_masquee_refusee_par_le_service(famille, cantine):
     cantine.periode.save()
     with pytest.raises(ValidationError, match="n'est pas ouverte aux réservations"):
         _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:1]))
+
+
+def test_le_motif_d_un_refus_de_ligne_est_dans_l_historique_l_email_et_l_accueil(
+    famille, cantine, agent, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    lise = famille.enfants.get()
+    (demande,) = _demander(famille, cantine.periode, _choix(lise, cantine.repas, JOURS_LISE[:3]))
+    lignes = list(demande.lignes.filter(libelle__regex="(10|12)/11/2026"))
+    refus = {lignes[0].pk: "Sortie scolaire", lignes[1].pk: "Sortie scolaire"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        demande = demande_accepter(
+            demande=demande, agent=agent, reponse="Bonne rentrée !", lignes_refusees=refus
+        )
+    attendu = (
+        "Motif du refus : Sortie scolaire (Ajout de la réservation du 10/11/2026 (Repas), "
+        "Ajout de la réservation du 12/11/2026 (Repas))."
+    )
+    assert demande.reponse == f"Bonne rentrée ! {attendu}"
+    (message,) = mail.outbox
+    assert attendu in message.body
+    client.force_login(famille.compte)
+    assert attendu in client.get(reverse("demandes:historique")).content.decode()
+    accueil = client.get(reverse("portail:accueil")).content.decode()
+    assert "Dernières réponses de la mairie" in accueil and attendu in accueil

@@ -40,7 +40,11 @@ def test_demo_idempotente_avec_reservations_validees_de_lise(db):
     assert journee.capacite == 24
     assert set(journee.incompatibles.values_list("nom", flat=True)) == {"Matin", "Après-midi"}
     assert Periode.objects.filter(activite__nom="CANTINE").count() == 3
-    assert set(Inscription.objects.values_list("enfant__prenom", flat=True)) == {"Lise", "Hugo"}
+    assert set(Inscription.objects.values_list("enfant__prenom", flat=True)) == {
+        "Lise",
+        "Hugo",
+        "Léo",
+    }
 
     debut = timezone.localdate().replace(day=1)
     lise = Reservation.objects.filter(enfant__prenom="Lise", date__gte=debut)

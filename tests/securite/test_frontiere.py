@@ -113,13 +113,18 @@ URLS_DE_FAMILLE = [
     "pieces:fiche_inscription_vierge",
 ]
 # Vues dont l'URL porte un paramètre qui n'est pas une ligne de famille.
-URLS_DE_FAMILLE_PARAMETREES = {
+URLS_DE_FAMILLE_PARAMETREES: dict[str, dict[str, object]] = {
     "familles:modifier_famille": {"bloc": "fiscales"},
+    # L'année d'une attestation : seulement celles où la famille connectée a payé
+    # (facturation/test_attestations.py : une autre famille reçoit 404).
+    "facturation:attestation_pdf": {"annee": 2026},
 }
 
 # Pages qui ne sont pas celles d'une famille, et pourquoi.
 URLS_HORS_FAMILLE = {
     "portail:conditions": "conditions d'utilisation, lisibles avant la connexion",
+    "portail:accessibilite": "déclaration d'accessibilité, publique",
+    "portail:plan_du_site": "plan du site, public (les liens mènent à la connexion)",
     "portail:logo": "logo de la commune, affiché sur la page de connexion",
     "portail:sante": "supervision : état de la base et du broker, sans donnée",
     "facturation:paiement_notification": "appel serveur à serveur de PayFiP, "
