@@ -25,10 +25,22 @@ def identifiant(index: int) -> str:
 
 
 @transaction.atomic
-def creer(nombre: int) -> None:
+def creer(
+    nombre: int,
+    *,
+    enfants: int = 0,
+    factures: int = 6,
+    demandes: int = 8,
+    messages: int = 6,
+    pieces: int = 0,
+    debut: int = 0,
+) -> list:
+    """``nombre`` familles (numéros B``debut``…) ; ``enfants`` : par famille (0 : 1 à 3
+    selon la famille). Renvoie les familles."""
     from demandes.models import Demande, Direction, Message, StatutDemande
     from facturation.models import Facture, LigneFacture, Regie, Reglement
     from familles.models import Enfant, Famille, Qualite, Responsable, Role
+    from pieces.models import Piece, StatutPiece, TypePiece
     from portail.noyau.configuration import configuration_courante
     from portail.noyau.models import User
     from reservations.models import (
@@ -55,7 +67,7 @@ def creer(nombre: int) -> None:
             cgu_version=version,
             cgu_acceptees_le=maintenant,
         )
-        for i in range(nombre)
+        for i in range(debut, debut + nombre)
     )
     familles = Famille.objects.bulk_create(
         Famille(
@@ -67,7 +79,7 @@ def creer(nombre: int) -> None:
             ville="CARNIN",
             email=compte.email,
         )
-        for i, compte in enumerate(comptes)
+        for i, compte in enumerate(comptes, start=debut)
     )
     responsables = Responsable.objects.bulk_create(
         Responsable(
@@ -92,7 +104,8 @@ def creer(nombre: int) -> None:
             adresse_de=responsable,
         )
         for i, (famille, responsable) in enumerate(zip(familles, responsables, strict=True))
-        for rang, prenom in enumerate(PRENOMS[: 1 + i % 3])
+        for rang in range(enfants or 1 + i % 3)
+        for prenom in [PRENOMS[rang % len(PRENOMS)] + ("" if rang < len(PRENOMS) else "-Marie")]
     )
     activites = list(Activite.objects.prefetch_related("unites"))
     Inscription.objects.bulk_create(
@@ -120,11 +133,11 @@ def creer(nombre: int) -> None:
     regie = Regie.objects.get(prefixe="CA")
     numero = Facture.objects.filter(regie=regie).order_by("-numero_ordre").first()
     ordre = (numero.numero_ordre if numero else 0) + 1
-    factures = []
+    a_creer = []
     for famille in familles:
-        for mois in range(1, 7):
+        for mois in range(1, factures + 1):
             fin = (debut_mois - timedelta(days=1)).replace(day=28) - timedelta(days=31 * (mois - 1))
-            factures.append(
+            a_creer.append(
                 Facture(
                     regie=regie,
                     famille=famille,
@@ -138,7 +151,7 @@ def creer(nombre: int) -> None:
                 )
             )
             ordre += 1
-    factures = Facture.objects.bulk_create(factures)
+    creees = Facture.objects.bulk_create(a_creer)
     enfant_par_famille = {e.famille_id: e for e in enfants}
     LigneFacture.objects.bulk_create(
         LigneFacture(
@@ -150,14 +163,14 @@ def creer(nombre: int) -> None:
             prix_unitaire=Decimal("3.40"),
             montant=Decimal("3.40"),
         )
-        for facture in factures
+        for facture in creees
         for jour in range(5)
     )
     Regie.objects.filter(pk=regie.pk).update(prochain_numero_facture=ordre)
     numero_reglement = regie.prochain_numero_reglement
     reglements = []
     for famille in familles:
-        for rang in range(5):  # toutes payées sauf la plus récente
+        for rang in range(factures - 1):  # toutes payées sauf la plus récente
             reglements.append(
                 Reglement(
                     regie=regie,
@@ -183,7 +196,7 @@ def creer(nombre: int) -> None:
             traite_le=None if rang == 0 else maintenant,
         )
         for famille in familles
-        for rang in range(8)
+        for rang in range(demandes)
     )
     Message.objects.bulk_create(
         Message(
@@ -195,5 +208,19 @@ def creer(nombre: int) -> None:
             lu_le=None if rang == 0 else maintenant,
         )
         for famille in familles
-        for rang in range(6)
+        for rang in range(messages)
     )
+    types = list(TypePiece.objects.filter(actif=True))
+    Piece.objects.bulk_create(
+        Piece(
+            famille=famille,
+            enfant=enfant_par_famille[famille.pk],
+            type=types[rang % len(types)],
+            fichier=f"pieces/banc-{famille.pk}-{rang}.pdf",
+            nom_fichier=f"piece-{rang}.pdf",
+            statut=StatutPiece.VALIDEE if rang else StatutPiece.EN_ATTENTE,
+        )
+        for famille in familles
+        for rang in range(pieces if types else 0)
+    )
+    return familles
