@@ -94,7 +94,7 @@ def creer(
         )
         for famille in familles
     )
-    enfants = Enfant.objects.bulk_create(
+    les_enfants = Enfant.objects.bulk_create(
         Enfant(
             famille=famille,
             nom=famille.nom,
@@ -110,7 +110,7 @@ def creer(
     activites = list(Activite.objects.prefetch_related("unites"))
     Inscription.objects.bulk_create(
         Inscription(enfant=enfant, activite=activite, date_debut=debut_annee)
-        for enfant in enfants
+        for enfant in les_enfants
         for activite in activites
     )
     # Le mois en cours : chaque jour d'ouverture de la première unité de chaque activité.
@@ -127,7 +127,7 @@ def creer(
             date=jour,
             etat=EtatReservation.PRESENT if jour < aujourdhui else EtatReservation.RESERVEE,
         )
-        for enfant in enfants
+        for enfant in les_enfants
         for unite_id, jour in ouverts
     )
     regie = Regie.objects.get(prefixe="CA")
@@ -152,7 +152,7 @@ def creer(
             )
             ordre += 1
     creees = Facture.objects.bulk_create(a_creer)
-    enfant_par_famille = {e.famille_id: e for e in enfants}
+    enfant_par_famille = {e.famille_id: e for e in les_enfants}
     LigneFacture.objects.bulk_create(
         LigneFacture(
             facture=facture,

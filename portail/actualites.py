@@ -24,13 +24,19 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
 
 @page_famille()
 def infos(request: HttpRequest) -> HttpResponse:
-    return render(request, "portail/infos.html", {"actualites": list(actualites_visibles())})
+    le = timezone.localdate()
+    actualites = en_memoire(
+        ("actualites", le), lambda: list(actualites_visibles(le)), modeles=[Actualite]
+    )
+    return render(request, "portail/infos.html", {"actualites": actualites})
 
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:
     le = timezone.localdate()
     actualites = en_memoire(
-        ("actualites_accueil", le), lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1])
+        ("actualites_accueil", le),
+        lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1]),
+        modeles=[Actualite],
     )
     if not actualites:
         return None
