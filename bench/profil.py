@@ -28,6 +28,12 @@ def main() -> None:
     parser.add_argument("--email", default="jean.dupont@example.fr")
     parser.add_argument("--fois", type=int, default=40, help="requêtes mesurées par page")
     parser.add_argument("--modules", type=int, default=10, help="modules affichés par page")
+    parser.add_argument(
+        "--pile",
+        type=int,
+        default=0,
+        help="les N fonctions au plus long temps cumulé (middlewares, processeurs de contexte…)",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(RACINE))
@@ -79,6 +85,17 @@ def main() -> None:
         total = sum(par_module.values()) or 1.0
         for module, duree in par_module.most_common(args.modules):
             print(f"    {module:<55} {duree / total:6.1%}")
+        if args.pile:
+            # Temps cumulé par fonction, en ms par requête : la pile de middlewares, la
+            # session, le compte, les processeurs de contexte, la vue et le gabarit.
+            cumules = sorted(
+                pstats.Stats(profil).stats.items(),  # type: ignore[attr-defined]
+                key=lambda item: item[1][3],
+                reverse=True,
+            )
+            for (fichier, ligne, nom), stats in cumules[: args.pile]:
+                court = fichier.split("site-packages/")[-1].replace(str(RACINE) + "/", "")
+                print(f"    {stats[3] / args.fois * 1000:6.2f} ms  {court}:{ligne}({nom})")
 
 
 if __name__ == "__main__":
