@@ -9,10 +9,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from familles.models import Enfant
-from portail.noyau.memoire import en_memoire
+from portail.noyau.memoire import en_memoire, suivre
 from reservations.models import Activite, Inscription
 
 from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece
+
+# Les types exigés et leurs activités, gardés par processus (portail.noyau.memoire).
+MODELES_TYPES = suivre(TypePiece, Activite)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     types = en_memoire(
         "pieces:types_actifs",
         lambda: list(TypePiece.objects.filter(actif=True).prefetch_related("activites")),
-        modeles=[TypePiece, Activite],
+        modeles=MODELES_TYPES,
     )
     if not types:
         return []

@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .noyau.memoire import en_memoire
+from .noyau.memoire import en_memoire, suivre
 from .noyau.models import Actualite
 from .noyau.pages import page_famille
 from .noyau.registre import BlocAccueil, EntreeMenu, ajouter_bloc_accueil, ajouter_menu
 
 NOMBRE_ACCUEIL = 3
+MODELES = suivre(Actualite)
 
 
 def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
@@ -26,7 +27,7 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
 def infos(request: HttpRequest) -> HttpResponse:
     le = timezone.localdate()
     actualites = en_memoire(
-        ("actualites", le), lambda: list(actualites_visibles(le)), modeles=[Actualite]
+        ("actualites", le), lambda: list(actualites_visibles(le)), modeles=MODELES
     )
     return render(request, "portail/infos.html", {"actualites": actualites})
 
@@ -36,7 +37,7 @@ def bloc_accueil(request: HttpRequest, famille) -> dict | None:
     actualites = en_memoire(
         ("actualites_accueil", le),
         lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1]),
-        modeles=[Actualite],
+        modeles=MODELES,
     )
     if not actualites:
         return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .memoire import en_memoire, oublier_donnees_communes
+from .memoire import en_memoire, oublier_donnees_communes, suivre
 from .models import Configuration
 
 # Les interrupteurs de la configuration (noms des champs booléens de Configuration).
@@ -20,10 +20,13 @@ INTERRUPTEURS = (
 )
 
 
+MODELES = suivre(Configuration)
+
+
 def configuration_courante() -> Configuration:
     """La configuration de la commune : lue en base une fois par processus, relue après
     chaque enregistrement (``portail.noyau.memoire``)."""
-    return en_memoire("configuration", _lire_configuration, modeles=[Configuration])
+    return en_memoire("configuration", _lire_configuration, modeles=MODELES)
 
 
 def _lire_configuration() -> Configuration:

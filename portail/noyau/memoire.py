@@ -2,8 +2,9 @@
 
 La configuration, les actualités, les types de pièces exigées sont les mêmes pour toutes les
 familles et changent rarement : chaque processus les calcule une fois et les garde. Chaque
-copie est déclarée avec les modèles qu'elle lit (``modeles=``) : l'enregistrement ou la
-suppression d'une ligne de l'un d'eux (admin, service, shell) l'invalide.
+copie est déclarée avec les modèles qu'elle lit (``suivre(...)`` au chargement du module,
+puis ``modeles=``) : l'enregistrement ou la suppression d'une ligne de l'un d'eux (admin,
+service, shell) l'invalide.
 
 Plusieurs processus (gunicorn, Celery) : l'invalidation change un jeton de version dans le
 cache partagé (Redis), tout de suite et encore après le commit (un autre processus a pu
@@ -78,7 +79,10 @@ def _a_l_enregistrement(**kwargs: Any) -> None:
     oublier_donnees_communes()
 
 
-def _suivre(modeles: Iterable[type[models.Model]]) -> None:
+def suivre(*modeles: type[models.Model]) -> tuple[type[models.Model], ...]:
+    """Déclare, au chargement du module qui garde une copie, les modèles qui l'invalident :
+    leurs signaux sont branchés dans chaque processus (gunicorn, Celery, shell), même dans
+    celui qui enregistre sans avoir jamais lu la copie."""
     for modele in modeles:
         if modele in _modeles_suivis:
             continue
@@ -89,6 +93,7 @@ def _suivre(modeles: Iterable[type[models.Model]]) -> None:
         for champ in modele._meta.many_to_many:
             through = getattr(modele, champ.name).through
             m2m_changed.connect(_a_l_enregistrement, sender=through, dispatch_uid=uid)
+    return modeles
 
 
 def en_memoire(
@@ -99,7 +104,7 @@ def en_memoire(
 
     Le résultat est partagé entre les requêtes (et les fils) du processus : il ne doit
     pas être modifié par l'appelant."""
-    _suivre(modeles)
+    suivre(*modeles)
     jeton = _jeton()
     trouve = _copies.get(cle)
     if trouve is not None and trouve[0] == jeton:

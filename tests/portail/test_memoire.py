@@ -128,3 +128,12 @@ def test_les_adresses_du_menu_sont_celles_de_reverse(client_parent):
     for entree in MENU:
         assert entree.url == reverse(entree.url_name)
         assert f'href="{reverse(entree.url_name)}"' in page
+
+
+def test_les_modeles_communs_sont_suivis_des_le_demarrage():
+    """Un processus qui enregistre une actualité sans l'avoir jamais lue (l'admin d'un
+    autre processus gunicorn, un shell) change aussi le jeton."""
+    from pieces.models import TypePiece
+    from reservations.models import Activite
+
+    assert {Configuration, Actualite, TypePiece, Activite} <= memoire._modeles_suivis
