@@ -5,9 +5,9 @@ et modules où passe le temps (cProfile).
 
 À lancer sur une base où la démo est chargée (``manage.py demo``), avec les réglages de
 production (DEBUG=0) ; le parent est celui de la démo (jean.dupont@example.fr) ou
-``--email``. Rien n'est écrit en base hors la session du parent. Les pages sont calculées
-à chaque requête (PORTAIL_CACHE_PAGES_SECONDES=0) : c'est leur coût qui est profilé ;
-``--avec-cache`` profile au contraire une page resservie depuis le cache.
+``--email`` (les familles du banc, ``bench/familles_banc.py`` : banc0002@example.fr a 3
+enfants). Rien n'est écrit en base hors la session du parent. Chaque page est calculée à
+chaque requête : c'est le coût d'une première visite.
 """
 
 import argparse
@@ -28,10 +28,13 @@ def main() -> None:
     parser.add_argument("--email", default="jean.dupont@example.fr")
     parser.add_argument("--fois", type=int, default=40, help="requêtes mesurées par page")
     parser.add_argument("--modules", type=int, default=10, help="modules affichés par page")
-    parser.add_argument("--avec-cache", action="store_true", help="pages resservies du cache")
+    parser.add_argument(
+        "--pile",
+        type=int,
+        default=0,
+        help="les N fonctions au plus long temps cumulé (middlewares, processeurs de contexte…)",
+    )
     args = parser.parse_args()
-    if not args.avec_cache:
-        os.environ["PORTAIL_CACHE_PAGES_SECONDES"] = "0"
 
     sys.path.insert(0, str(RACINE))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portail.settings")
@@ -82,6 +85,17 @@ def main() -> None:
         total = sum(par_module.values()) or 1.0
         for module, duree in par_module.most_common(args.modules):
             print(f"    {module:<55} {duree / total:6.1%}")
+        if args.pile:
+            # Temps cumulé par fonction, en ms par requête : la pile de middlewares, la
+            # session, le compte, les processeurs de contexte, la vue et le gabarit.
+            cumules = sorted(
+                pstats.Stats(profil).stats.items(),  # type: ignore[attr-defined]
+                key=lambda item: item[1][3],
+                reverse=True,
+            )
+            for (fichier, ligne, nom), stats in cumules[: args.pile]:
+                court = fichier.split("site-packages/")[-1].replace(str(RACINE) + "/", "")
+                print(f"    {stats[3] / args.fois * 1000:6.2f} ms  {court}:{ligne}({nom})")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from familles.models import Enfant, Responsable
 from portail.noyau.famille import get_for_famille
-from portail.noyau.memoire import en_memoire
-from reservations.models import Inscription
+from portail.noyau.memoire import en_memoire, suivre
+from reservations.models import Activite, Inscription
 
 from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece
+
+# Les types exigés et leurs activités, gardés par processus (portail.noyau.memoire).
+MODELES_TYPES = suivre(TypePiece, Activite)
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,15 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     """Les pièces exigées au vu des inscriptions en cours ou à venir des enfants, sans pièce
     validée et encore valable à la date ``le`` (aujourd'hui par défaut).
 
-    4 requêtes (types, leurs activités : gardés quelques secondes en mémoire hors des tests,
-    inscriptions, pièces), 5 si une pièce par enfant est
+    4 requêtes (types, leurs activités : gardés en mémoire jusqu'au prochain enregistrement
+    d'un type ou d'une activité ; inscriptions, pièces), 5 si une pièce par enfant est
     exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
     le = le or timezone.localdate()
     # Les types exigés sont ceux de la commune, les mêmes pour chaque famille (2 requêtes).
     types = en_memoire(
         "pieces:types_actifs",
         lambda: list(TypePiece.objects.filter(actif=True).prefetch_related("activites")),
+        modeles=MODELES_TYPES,
     )
     if not types:
         return []
@@ -117,8 +121,6 @@ def documents_proposes() -> QuerySet[DocumentTelechargeable]:
 
 
 def choix_activites() -> list[tuple[str, str]]:
-    from reservations.models import Activite
-
     return [
         (str(pk), nom) for pk, nom in Activite.objects.filter(actif=True).values_list("pk", "nom")
     ]

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from pieces.selectors import documents_proposes
 
-from .noyau.configuration import configuration_courante
-from .noyau.memoire import en_memoire
+from .noyau.interrupteurs import fonctionnalite_active
+from .noyau.memoire import en_memoire, suivre
 from .noyau.models import Actualite
 from .noyau.pages import page_famille
 
 NOMBRE_ACCUEIL = 3
+MODELES = suivre(Actualite)
 
 
 def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
@@ -26,19 +27,25 @@ def actualites_visibles(le: date | None = None) -> QuerySet[Actualite]:
 
 @page_famille()
 def infos(request: HttpRequest) -> HttpResponse:
+    le = timezone.localdate()
+    actualites = en_memoire(
+        ("actualites", le), lambda: list(actualites_visibles(le)), modeles=MODELES
+    )
     # « Formulaires » (guide de Haisnes) : les documents que la mairie propose de télécharger.
-    formulaires = list(documents_proposes()) if configuration_courante().pieces_actives else []
+    formulaires = list(documents_proposes()) if fonctionnalite_active("pieces_actives") else []
     return render(
         request,
         "portail/infos.html",
-        {"actualites": list(actualites_visibles()), "formulaires": formulaires},
+        {"actualites": actualites, "formulaires": formulaires},
     )
 
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:
     le = timezone.localdate()
     actualites = en_memoire(
-        ("actualites_accueil", le), lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1])
+        ("actualites_accueil", le),
+        lambda: list(actualites_visibles(le)[: NOMBRE_ACCUEIL + 1]),
+        modeles=MODELES,
     )
     if not actualites:
         return None

@@ -340,10 +340,6 @@ CACHES = {
     )
 }
 
-# Configuration de la commune gardée en mémoire de chaque processus quelques secondes (une
-# modification dans l'admin s'applique partout après ce délai) ; 0 dans les tests.
-CONFIGURATION_CACHE_LOCAL_SECONDES = 0 if TESTING else 10
-
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
 # aussi en base pour survivre à un redémarrage de Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

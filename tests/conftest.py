@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from portail.noyau.memoire import vider_memoire
 from portail.noyau.models import Configuration
 
 from .factories import MOT_DE_PASSE, EnfantFactory, FamilleFactory, ResponsableFactory, UserFactory
@@ -36,6 +37,7 @@ def _reglages_de_test(settings, tmp_path) -> None:
     }
     settings.MEDIA_ROOT = str(tmp_path / "prive")
     cache.clear()
+    vider_memoire()  # données de la commune d'un test précédent (base annulée depuis)
 
 
 @pytest.fixture(autouse=True)

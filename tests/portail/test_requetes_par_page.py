@@ -1,0 +1,83 @@
+"""Chaque page du menu des parents en au plus 10 requêtes SQL, quelle que soit la famille.
+
+La commune de la démo ; une petite famille (DUPONT : 1 enfant, 3 factures, quelques
+demandes) et une grosse (8 enfants inscrits à toutes les activités et réservés tout le
+mois, 36 factures, 40 demandes, 60 messages, 20 pièces). Une requête par ligne (N+1)
+dépasserait 10 sur la grosse famille.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from bench.familles_banc import creer
+from familles.models import Famille
+
+MAX_REQUETES = 10
+
+PAGES = [
+    "portail:accueil",
+    "familles:renseignements",
+    "familles:mon_compte",
+    "familles:mes_enfants",
+    "reservations:index",
+    "reservations:planning",
+    "facturation:factures",
+    "facturation:reglements",
+    "facturation:releve",
+    "pieces:liste",
+    "demandes:historique",
+    "demandes:messages",
+    "portail:infos",
+]
+
+
+@pytest.fixture
+def familles(db):
+    call_command("demo", stdout=StringIO())
+    petite = Famille.objects.get(numero="1001")
+    [grosse] = creer(1, enfants=8, factures=36, demandes=40, messages=60, pieces=20)
+    return {"petite": petite, "grosse": grosse}
+
+
+def _adresse(client, nom: str) -> str:
+    """L'adresse de la page (le planning redirige vers le premier enfant, mois en cours)."""
+    adresse = reverse(nom)
+    reponse = client.get(adresse)
+    if reponse.status_code == 302:
+        adresse = reponse.url
+    return adresse
+
+
+@pytest.mark.parametrize("nom", PAGES)
+def test_page_du_menu_en_requetes_bornees(client, familles, nom, django_assert_max_num_queries):
+    nombres = {}
+    for taille, famille in familles.items():
+        client.force_login(famille.compte)
+        adresse = _adresse(client, nom)
+        assert client.get(adresse).status_code == 200  # caches de la commune remplis
+        with django_assert_max_num_queries(MAX_REQUETES) as requetes:
+            reponse = client.get(adresse)
+        assert reponse.status_code == 200, f"{taille} : {adresse}"
+        nombres[taille] = len(requetes.captured_queries)
+    # Le nombre ne dépend pas de la taille de la famille (à une requête près : une pièce
+    # exigée de chaque enfant, un bloc de l'accueil qui n'a rien à montrer).
+    assert nombres["grosse"] <= nombres["petite"] + 1, nombres
+
+
+def test_la_grosse_famille_est_grosse(familles):
+    grosse = familles["grosse"]
+    assert grosse.enfants.count() == 8
+    assert grosse.factures.count() == 36
+    assert grosse.demandes.count() == 40
+    assert grosse.messages.count() == 60
+    assert grosse.enfants.first().reservations.count() >= 15
+
+
+def test_une_autre_famille_ne_voit_pas_le_planning_de_la_grosse(client, familles):
+    client.force_login(familles["grosse"].compte)
+    adresse = _adresse(client, "reservations:planning")
+    client.force_login(familles["petite"].compte)
+    assert client.get(adresse).status_code == 404
