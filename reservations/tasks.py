@@ -3,7 +3,7 @@ from django.conf import settings
 
 from portail.noyau.emails import envoyer_email
 
-from .models import RappelPeriode
+from .models import RappelPeriode, Reservation
 from .services import rappels_fermeture_envoyer
 
 
@@ -38,6 +38,29 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
             "famille": famille,
             "periode": periode,
             "enfants": enfants,
+            "adresse_portail": settings.PORTAIL_URL,
+        },
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
+    """Prévient la famille : place attribuée depuis la liste d'attente, ou liste close."""
+    reservation = (
+        Reservation.objects.select_related("enfant__famille__compte", "unite__activite")
+        .filter(pk=reservation_id)
+        .first()
+    )
+    if reservation is None:
+        return 0
+    famille = reservation.enfant.famille
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="liste_attente",
+        contexte={
+            "reservation": reservation,
+            "attribuee": evenement == "attribuee",
             "adresse_portail": settings.PORTAIL_URL,
         },
     )
