@@ -1,6 +1,8 @@
 """Admin des suspensions levées : un régisseur laisse réserver une famille malgré ses
 impayés (règle « Suspendre les nouvelles réservations… » de la configuration)."""
 
+from datetime import date
+
 from django.contrib import admin
 
 from portail.noyau.formats import format_montant
@@ -23,8 +25,6 @@ class LeveeSuspensionAdmin(admin.ModelAdmin):
     def impayes(self, obj: LeveeSuspension) -> str:
         if not obj.pk:
             return "—"
-        from datetime import date
-
         return format_montant(impayes_echus(obj.famille, echus_avant=date.max))
 
     def save_model(self, request, obj, form, change) -> None:

@@ -85,11 +85,7 @@ def _reglement(aujourdhui: date) -> str:
         AcceptationReglement.objects.get_or_create(
             reglement=reglement,
             famille=dupont,
-            defaults={
-                "compte": dupont.compte,
-                "adulte": "Jean DUPONT",
-                "accepte_le": timezone.now(),
-            },
+            defaults={"compte": dupont.compte, "adulte": "Jean DUPONT"},
         )
     return f"règlement intérieur {annee} publié (accepté par DUPONT, pas par MARTIN)"
 
