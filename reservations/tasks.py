@@ -4,13 +4,20 @@ from django.conf import settings
 from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode, Reservation
-from .services import rappels_fermeture_envoyer
+from .services import attentes_fermer_dans_le_delai, rappels_fermeture_envoyer
 
 
 @shared_task
 def rappeler_fermeture_periodes() -> int:
     """Tâche quotidienne (Celery beat) : rappels avant la fermeture des périodes."""
     return rappels_fermeture_envoyer()
+
+
+@shared_task
+def fermer_listes_attente() -> int:
+    """Tâche quotidienne (Celery beat) : les listes d'attente entrées dans le délai sont
+    closes et les familles prévenues."""
+    return attentes_fermer_dans_le_delai()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

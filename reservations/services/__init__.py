@@ -21,6 +21,7 @@ from .attente import (
     attente_donner,
     attente_fermer,
     attente_quitter,
+    attentes_fermer_dans_le_delai,
     reservations_retirer,
     texte_rang,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "attente_donner",
     "attente_fermer",
     "attente_quitter",
+    "attentes_fermer_dans_le_delai",
     "certificats_absences",
     "jours_ouverture_generer",
     "libelle_jour",

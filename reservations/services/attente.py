@@ -229,3 +229,32 @@ def reservations_retirer(*, reservations: Iterable[Reservation], agent: Any) -> 
         nombre += 1
     attente_attribuer(cles=liberees)
     return nombre
+
+
+@transaction.atomic
+def attentes_fermer_dans_le_delai(*, maintenant: datetime | None = None) -> int:
+    """Tâche quotidienne : les listes d'attente des jours entrés dans le délai d'ajout sont
+    closes et leurs familles prévenues (la place ne sera plus attribuée automatiquement).
+    Renvoie le nombre de listes closes."""
+    maintenant = maintenant or timezone.now()
+    aujourdhui = timezone.localdate(maintenant)
+    cles = {
+        (r.unite_id, r.date): r.unite
+        for r in Reservation.objects.filter(
+            etat=EtatReservation.LISTE_ATTENTE, date__gte=aujourdhui
+        ).select_related("unite__activite")
+    }
+    a_fermer = sorted(
+        (unite_id, jour)
+        for (unite_id, jour), unite in cles.items()
+        if maintenant >= date_limite(unite.activite, jour)
+    )
+    unites = _verrouiller(u for u, _ in a_fermer)
+    nombre = 0
+    for unite_id, jour in a_fermer:
+        jour_ouvert = JourOuverture.objects.filter(unite_id=unite_id, date=jour).first()
+        if jour_ouvert is None or jour_ouvert.attente_fermee:
+            continue
+        _fermer(unites[unite_id], jour, _file(unites[unite_id], jour))
+        nombre += 1
+    return nombre

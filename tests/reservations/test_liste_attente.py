@@ -206,3 +206,23 @@ def test_grille_en_nombre_fixe_de_requetes(famille, autre_famille, alsh, django_
         grille = grille_periode(periode=alsh.periode, enfants=enfants, maintenant=timezone.now())
     (case,) = [c for c in grille.cases_a_cocher() if c.jour == MERCREDI and c.unite == alsh.journee]
     assert case.libelle == "1er sur la liste d'attente"
+
+
+def test_la_tache_de_nuit_ferme_les_listes_entrees_dans_le_delai(
+    famille, autre_famille, alsh, django_capture_on_commit_callbacks
+):
+    from reservations.tasks import fermer_listes_attente
+
+    reserver(autre_famille, alsh)
+    inscrire_attente(famille, alsh)
+    assert fermer_listes_attente() == 0  # le 26/10, le 18/11 est loin du délai
+    with (
+        time_machine.travel(a_paris(MERCREDI.replace(day=12)), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert fermer_listes_attente() == 1
+        assert fermer_listes_attente() == 0  # une seule fois
+    assert JourOuverture.objects.get(unite=alsh.journee, date=MERCREDI).attente_fermee
+    assert [m.subject for m in mail.outbox if "close" in m.subject] == [
+        "Carnin (test) : liste d'attente close pour le 18/11/2026"
+    ]
