@@ -112,10 +112,25 @@ def attente_attribuer(
             if maintenant >= date_limite(unite.activite, jour):
                 _fermer(unite, jour, file)
                 continue
-            for reservation in file[:libres]:
+            for reservation in file:
+                if libres <= 0:
+                    break
+                if _incompatible(reservation):
+                    continue  # reste sur la liste : l'enfant a pris une unité exclusive
                 _attribuer(reservation)
                 attribuees += 1
+                libres -= 1
         return attribuees
+
+
+def _incompatible(reservation: Reservation) -> bool:
+    """L'enfant a déjà ce jour-là une unité exclusive de celle attendue (Matin / Journée)."""
+    return Reservation.objects.filter(
+        enfant_id=reservation.enfant_id,
+        date=reservation.date,
+        unite__in=reservation.unite.incompatibles.all(),
+        etat__in=(*ETATS_OCCUPANT_UNE_PLACE, EtatReservation.ABSENT_EXCUSE),
+    ).exists()
 
 
 def _fermer(unite: Unite, jour: date, file: list[Reservation]) -> None:

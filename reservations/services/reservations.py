@@ -137,6 +137,17 @@ def _verifier_attentes(ctx: Contexte, attentes: list[Choix], maintenant: datetim
             erreurs.append(f"Le {nom} n'est pas complet : réservez-le directement.")
         elif (choix.unite_id, choix.date) in ctx.attentes_fermees:
             erreurs.append(f"La liste d'attente du {nom} est close.")
+        else:
+            conflits = [
+                ctx.unites_par_id[u].nom
+                for u in sorted(ctx.incompatibles.get(choix.unite_id, set()))
+                if est_active(ctx.reservation(Choix(choix.enfant_id, u, choix.date)))
+            ]
+            if conflits:
+                erreurs.append(
+                    f"Le {choix.date:%d/%m/%Y}, {unite.nom} ne peut pas être réservé avec "
+                    f"{', '.join(conflits)} : choisissez l'un ou l'autre."
+                )
     return erreurs
 
 

@@ -226,3 +226,29 @@ def test_la_tache_de_nuit_ferme_les_listes_entrees_dans_le_delai(
     assert [m.subject for m in mail.outbox if "close" in m.subject] == [
         "Carnin (test) : liste d'attente close pour le 18/11/2026"
     ]
+
+
+def test_unite_exclusive_ni_inscription_ni_attribution(famille, autre_famille, alsh):
+    reserver(autre_famille, alsh)
+    lise = famille.enfants.get()
+    Reservation.objects.create(
+        enfant=lise, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
+    )
+    with pytest.raises(ValidationError, match="ne peut pas être réservé avec Matin"):
+        inscrire_attente(famille, alsh)
+    # Inscrite avant de prendre le Matin : la place libérée va au foyer suivant.
+    Reservation.objects.filter(enfant=lise, unite=alsh.matin).delete()
+    inscrire_attente(famille, alsh)
+    bernard = troisieme_famille(alsh)
+    inscrire_attente(bernard, alsh)
+    Reservation.objects.create(
+        enfant=lise, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
+    )
+    alsh.journee.capacite = 2
+    alsh.journee.save()
+    assert attente_apres_capacite(unites=[alsh.journee]) == 1
+    assert attente_de(bernard, alsh).etat == EtatReservation.RESERVEE
+    assert (
+        Reservation.objects.get(enfant=lise, unite=alsh.journee).etat
+        == EtatReservation.LISTE_ATTENTE
+    )
