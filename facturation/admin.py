@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from portail.noyau.formats import format_montant
 from portail.noyau.pdf import reponse_pdf
 
+from . import admin_suspension  # noqa: F401  (suspensions levées)
 from .forms import AvoirForm, FacturationForm, ReglementForm
 from .models import (
     ActiviteFacturee,

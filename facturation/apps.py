@@ -20,6 +20,7 @@ class FacturationConfig(AppConfig):
         from .prelevement import demandes as prelevement_demandes
         from .prelevement.services import recevoir_coordonnees_bancaires
         from .services import demandes
+        from .services.suspension import regle_impayes
 
         # familles ne connaît pas la facturation : l'acceptation de coordonnées bancaires
         # (avec ou sans prélèvement) est annoncée par un signal, les mandats suivent ici.
@@ -59,6 +60,7 @@ class FacturationConfig(AppConfig):
                         30, "facturation/accueil_bloc.html", views.contexte_accueil, views.FACTURES
                     ),
                 ),
+                regles_reservation=(regle_impayes,),
                 # Factures et règlements ne sont jamais purgés : aucune règle de conservation.
                 demo=demo.charger,
                 interrupteurs=(

@@ -568,6 +568,35 @@ class OperationSimulee(models.Model):
 
 
 # Les modèles du prélèvement SEPA vivent dans leur sous-module (ré-exportés ici).
+class LeveeSuspension(models.Model):
+    """Un régisseur a levé, pour une famille, la suspension des réservations pour impayés."""
+
+    famille = models.OneToOneField(
+        "familles.Famille",
+        verbose_name="famille",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    motif = models.CharField("motif", max_length=200, blank=True)
+    levee_le = models.DateTimeField("levée le", auto_now_add=True)
+    levee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="levée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "suspension levée"
+        verbose_name_plural = "suspensions levées (réservations malgré les impayés)"
+        ordering = ["-levee_le"]
+
+    def __str__(self) -> str:
+        return f"Suspension levée — famille {self.famille_id}"
+
+
 from .prelevement.models import LotPrelevement as LotPrelevement  # noqa: E402
 from .prelevement.models import Mandat as Mandat  # noqa: E402
 from .prelevement.models import OperationPrelevement as OperationPrelevement  # noqa: E402

@@ -156,3 +156,13 @@ def annees_du_releve(famille: Any, aujourdhui: date) -> list[int]:
     courante = annee_scolaire(aujourdhui).rentree
     debut = annee_scolaire(premiere).rentree if premiere else courante
     return list(range(courante, min(debut, courante) - 1, -1))
+
+
+def impayes_echus(famille: Any, *, echus_avant: date) -> Decimal:
+    """Le reste à payer des factures dont l'échéance est passée avant ce jour ; une requête."""
+    total = (
+        Facture.objects.impayees()
+        .filter(famille=famille, echeance__lt=echus_avant)
+        .aggregate(s=Sum("reste"))["s"]
+    )
+    return total or ZERO

@@ -44,6 +44,7 @@ from .services import (
     paiement_verifier,
     reglement_demander_recu,
 )
+from .services.suspension import message_suspension, montant_suspendant
 
 # Les interrupteurs de la facturation (déclarés dans apps.py).
 FACTURES = "factures_actives"
@@ -61,7 +62,9 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
         .order_by("date", "numero_ordre")
     )
     prevus = [p for p in prenotifications(famille, impayees).values() if p.etat == "prevu"]
+    montant = montant_suspendant(famille)
     return {
+        "suspension": message_suspension(montant) if montant is not None else "",
         "prochain_prelevement": min(prevus, key=lambda p: p.date) if prevus else None,
         "solde": solde_famille(famille),
         "impayees": impayees,

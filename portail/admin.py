@@ -143,6 +143,16 @@ class ConfigurationAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "Réservations et impayés",
+            {
+                "fields": ("impayes_seuil", "impayes_jours"),
+                "description": "Au-delà du seuil, les nouvelles réservations d'une famille "
+                "sont refusées (ses réservations et annulations restent possibles) ; un "
+                "régisseur peut lever la suspension d'une famille (Facturation → Suspensions "
+                "levées).",
+            },
+        ),
+        (
             "Attestations de frais de garde",
             {"fields": ("signataire_attestations",)},
         ),

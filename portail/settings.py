@@ -314,6 +314,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reservations.tasks.rappeler_fermeture_periodes",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Listes d'attente des jours entrés dans le délai : closes, familles prévenues.
+    "fermer-listes-attente": {
+        "task": "reservations.tasks.fermer_listes_attente",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "expirer-mots-de-passe-temporaires": {
         "task": "familles.tasks.expirer_mots_de_passe_temporaires",
         "schedule": crontab(hour=2, minute=30),

@@ -2,6 +2,7 @@
 
 import csv
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from django.utils.html import format_html
 
 from portail.noyau.fichiers import reponse_fichier
 
+from .admin_attente import vue_liste_attente
 from .models import (
     ETATS_POINTAGE,
     Absence,
@@ -33,9 +35,12 @@ from .models import (
 from .planning import JOURS_LONGS
 from .selectors import effectifs, reservations_du_jour
 from .services import (
+    attente_apres_capacite,
+    attente_attribuer,
     jours_ouverture_generer,
     periodes_appliquer_regle_fermeture,
     pointage_enregistrer,
+    reservations_retirer,
 )
 
 
@@ -84,6 +89,19 @@ class ActiviteAdmin(admin.ModelAdmin):
     search_fields = ("nom",)
     inlines = [UniteInline]
     actions = ["appliquer_regle_fermeture"]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        # Une capacité augmentée donne les places nouvelles aux listes d'attente.
+        if formset.model is Unite:
+            changees = [o for o, champs in formset.changed_objects if "capacite" in champs]
+            nombre = attente_apres_capacite(unites=changees)
+            if nombre:
+                self.message_user(
+                    request,
+                    f"{nombre} place(s) attribuée(s) depuis la liste d'attente.",
+                    messages.SUCCESS,
+                )
 
     @admin.action(
         description="Appliquer la règle de fermeture aux périodes à venir", permissions=["change"]
@@ -200,6 +218,18 @@ class ReservationAdmin(admin.ModelAdmin):
     def famille(self, obj: Reservation) -> str:
         return str(obj.enfant.famille)
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Une réservation passée par l'agent à un état qui libère la place : la liste
+        # d'attente du jour la reçoit dans la même transaction.
+        attente_attribuer(cles=[(obj.unite_id, obj.date)])
+
+    def delete_model(self, request, obj) -> None:
+        reservations_retirer(reservations=[obj], agent=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        reservations_retirer(reservations=list(queryset), agent=request.user)
+
     def get_urls(self):
         return [
             path(
@@ -211,6 +241,11 @@ class ReservationAdmin(admin.ModelAdmin):
                 "effectifs/",
                 self.admin_site.admin_view(self.vue_effectifs),
                 name="reservations_effectifs",
+            ),
+            path(
+                "attente/<int:unite_id>/<str:jour>/",
+                self.admin_site.admin_view(partial(vue_liste_attente, self)),
+                name="reservations_liste_attente",
             ),
             *super().get_urls(),
         ]
@@ -311,7 +346,15 @@ class ReservationAdmin(admin.ModelAdmin):
         reponse.write("\ufeff")  # BOM : Excel lit l'UTF-8 et les accents
         ecrivain = csv.writer(reponse, delimiter=";")
         ecrivain.writerow(
-            ["Date", "Jour", "Activité", "Unité", "Enfants attendus", "Demandes en attente"]
+            [
+                "Date",
+                "Jour",
+                "Activité",
+                "Unité",
+                "Enfants attendus",
+                "Demandes en attente",
+                "Liste d'attente",
+            ]
         )
         for jour, ligne in tableau.lignes:
             for unite, effectif in zip(tableau.unites, ligne, strict=True):
@@ -323,6 +366,7 @@ class ReservationAdmin(admin.ModelAdmin):
                         unite.nom,
                         effectif.attendus,
                         effectif.en_attente,
+                        effectif.liste_attente,
                     ]
                 )
         return reponse

@@ -12,6 +12,7 @@ from familles.models import Enfant
 from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.models import User
 
+from . import demo_attente
 from .models import (
     Activite,
     EtatReservation,
@@ -194,5 +195,6 @@ def charger() -> list[str]:
         _reservations_validees_de_lise(lise, unites["CANTINE"]["Repas"], aujourdhui)
     return [
         "Réservations : CANTINE (validation par l'agent), GARDERIE (automatique), "
-        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN) inscrits"
+        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN) inscrits",
+        demo_attente.charger(),
     ]

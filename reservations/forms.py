@@ -27,6 +27,11 @@ class GrilleForm(forms.Form):
     affiche = forms.MultipleChoiceField(
         required=False, error_messages={"invalid_choice": CHOIX_INCONNU}
     )
+    # « Liste d'attente » d'un jour complet : seules les cases proposées sont acceptées.
+    a = forms.MultipleChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Ce jour n'a pas de liste d'attente ouverte."},
+    )
     st = forms.MultipleChoiceField(
         required=False,
         error_messages={"invalid_choice": "Ce jour de la semaine-type n'existe pas."},
@@ -47,9 +52,16 @@ class GrilleForm(forms.Form):
         cles = [(c.cle, c.cle) for c in grille.cases_a_cocher() if c.ouverte]
         cast(forms.MultipleChoiceField, self.fields["c"]).choices = cles
         cast(forms.MultipleChoiceField, self.fields["affiche"]).choices = cles
+        cast(forms.MultipleChoiceField, self.fields["a"]).choices = [
+            (c.cle, c.cle) for c in grille.cases_a_cocher() if c.attente_possible
+        ]
         cast(forms.MultipleChoiceField, self.fields["st"]).choices = [
             (cle, cle) for _, _, unites in grille.semaine_type for cle, _ in unites
         ]
+
+    def attentes(self) -> list[Choix]:
+        """Les jours complets où le parent demande la liste d'attente."""
+        return [Choix.depuis_cle(cle) for cle in sorted(set(self.cleaned_data["a"]))]
 
     def changements(self) -> tuple[list[Choix], list[Choix]]:
         """Ajouts : cases cochées qui n'étaient pas prises ; suppressions : cases prises,

@@ -161,6 +161,9 @@ class JourOuverture(models.Model):
         Unite, verbose_name="unité", on_delete=models.CASCADE, related_name="jours"
     )
     date = models.DateField("date")
+    # Fermée par un agent, ou dans le délai quand une place s'est libérée : la place libérée
+    # ne va plus à la liste d'attente, et personne ne s'y inscrit plus.
+    attente_fermee = models.BooleanField("liste d'attente fermée", default=False)
 
     class Meta:
         verbose_name = "jour d'ouverture"
@@ -231,6 +234,8 @@ class EtatReservation(models.TextChoices):
     ABSENT_EXCUSE = "absent_excuse", "Absent excusé"
     ABSENT_FACTURE = "absent_facture", "Absent facturé"
     PRESENT = "present", "Présent"
+    # Sur la liste d'attente d'un jour complet : n'occupe pas de place (rang_attente).
+    LISTE_ATTENTE = "liste_attente", "Liste d'attente"
 
 
 # États qui occupent une place (capacité) et qui peuvent être facturés.
@@ -280,6 +285,11 @@ class Reservation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # L'ordre sur la liste d'attente (état « Liste d'attente ») : le plus petit passe en
+    # premier ; le rang affiché est la position dans cet ordre (services/attente.py).
+    rang_attente = models.PositiveIntegerField(
+        "ordre sur la liste d'attente", null=True, blank=True
     )
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
     history = HistoricalRecords()
@@ -381,3 +391,69 @@ class RappelPeriode(models.Model):
 
     def __str__(self) -> str:
         return f"Rappel {self.periode} — famille {self.famille_id}"
+
+
+def chemin_reglement(instance: "ReglementInterieur", nom: str) -> str:
+    return f"reglements/{uuid.uuid4().hex}.pdf"
+
+
+class ReglementInterieur(models.Model):
+    """Le règlement intérieur d'une année scolaire : à accepter avant de réserver."""
+
+    annee_scolaire = models.CharField(
+        "année scolaire", max_length=9, help_text="Par exemple « 2026-2027 »."
+    )
+    version = models.CharField("version", max_length=20)
+    publie_le = models.DateField("date")
+    fichier = models.FileField("document (PDF)", upload_to=chemin_reglement, max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "règlement intérieur"
+        verbose_name_plural = "règlements intérieurs"
+        ordering = ["-annee_scolaire", "-publie_le", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee_scolaire", "version"], name="reglement_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Règlement intérieur {self.annee_scolaire} (version {self.version})"
+
+
+class AcceptationReglement(models.Model):
+    """Un adulte de la famille a accepté une version du règlement intérieur."""
+
+    reglement = models.ForeignKey(
+        ReglementInterieur,
+        verbose_name="règlement",
+        on_delete=models.CASCADE,
+        related_name="acceptations",
+    )
+    famille = models.ForeignKey(
+        "familles.Famille", verbose_name="famille", on_delete=models.CASCADE, related_name="+"
+    )
+    compte = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adulte = models.CharField("accepté par", max_length=160)
+    accepte_le = models.DateTimeField("accepté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "acceptation du règlement intérieur"
+        verbose_name_plural = "acceptations du règlement intérieur"
+        ordering = ["-accepte_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reglement", "famille"], name="acceptation_reglement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reglement} — {self.adulte}"

@@ -45,6 +45,7 @@ ABSENT_FACTURE = Etat("absent_facture", "AF", "Absent facturé")
 DEMANDE = Etat("demandee", "?", "Demande en attente")
 REFUSEE = Etat("refusee", "✗", "Réservation refusée")
 ABSENCE_DEMANDEE = Etat("absence_demandee", "A?", "Absence en cours de traitement")
+LISTE_ATTENTE = Etat("liste_attente", "LA", "Liste d'attente")
 FERMETURE = Etat("fermeture", "F", "Fermeture")
 FERIE = Etat("ferie", "JF", "Jour férié")
 PETITES_VACANCES = Etat("petites_vacances", "PV", "Petites vacances")
@@ -61,6 +62,7 @@ LEGENDE = [
     DEMANDE,
     REFUSEE,
     ABSENCE_DEMANDEE,
+    LISTE_ATTENTE,
     FERMETURE,
     FERIE,
     PETITES_VACANCES,
@@ -75,6 +77,7 @@ PAR_ETAT_RESERVATION = {
     EtatReservation.DEMANDEE: DEMANDE,
     EtatReservation.REFUSEE: REFUSEE,
     EtatReservation.ABSENCE_DEMANDEE: ABSENCE_DEMANDEE,
+    EtatReservation.LISTE_ATTENTE: LISTE_ATTENTE,
 }
 
 

@@ -109,6 +109,9 @@ class Contexte:
     inscriptions: dict[int, list[tuple[date, date | None]]]
     reservations: dict[tuple[int, int, date], Reservation]
     occupation: dict[tuple[int, date], int]
+    # Les listes d'attente : (unité, jour) → enfants dans l'ordre ; et les listes closes.
+    attentes: dict[tuple[int, date], list[int]] = field(default_factory=dict)
+    attentes_fermees: set[tuple[int, date]] = field(default_factory=set)
     unites_par_id: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -123,11 +126,21 @@ class Contexte:
     def reservation(self, choix: Choix) -> Reservation | None:
         return self.reservations.get((choix.enfant_id, choix.unite_id, choix.date))
 
+    def rang_attente(self, choix: Choix) -> int:
+        """Le rang de l'enfant sur la liste d'attente du jour (1 = le premier), ou 0."""
+        file = self.attentes.get((choix.unite_id, choix.date), [])
+        return file.index(choix.enfant_id) + 1 if choix.enfant_id in file else 0
+
     def places_restantes(self, unite_id: int, jour: date) -> int | None:
         unite = self.unites_par_id[unite_id]
         if unite.capacite is None:
             return None
         return max(unite.capacite - self.occupation.get((unite_id, jour), 0), 0)
+
+
+def texte_rang(rang: int) -> str:
+    """1 → « 1er sur la liste d'attente », 2 → « 2e sur la liste d'attente »."""
+    return f"{rang}{'er' if rang == 1 else 'e'} sur la liste d'attente"
 
 
 def est_active(reservation: Reservation | None) -> bool:

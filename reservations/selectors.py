@@ -37,6 +37,7 @@ from .regles import (
     periode_ouverte,
     raison_blocage,
     suppression_en_attente,
+    texte_rang,
 )
 
 
@@ -88,11 +89,14 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
     activite = periode.activite
     debut, fin = periode.date_debut, periode.date_fin
     unites = list(Unite.objects.filter(activite=activite).prefetch_related("incompatibles"))
-    ouvertures = set(
-        JourOuverture.objects.filter(
-            unite__activite=activite, date__range=(debut, fin)
-        ).values_list("unite_id", "date")
-    )
+    ouvertures: set[tuple[int, date]] = set()
+    attentes_fermees: set[tuple[int, date]] = set()
+    for unite_id, jour, fermee in JourOuverture.objects.filter(
+        unite__activite=activite, date__range=(debut, fin)
+    ).values_list("unite_id", "date", "attente_fermee"):
+        ouvertures.add((unite_id, jour))
+        if fermee:
+            attentes_fermees.add((unite_id, jour))
     fermetures: dict[date, str] = {}
     for jour, motif in (
         Fermeture.objects.filter(date__range=(debut, fin))
@@ -122,6 +126,19 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
         .values("unite_id", "date")
         .annotate(n=Count("id"))
     }
+    attentes: dict[tuple[int, date], list[int]] = defaultdict(list)
+    if any(r.etat == EtatReservation.LISTE_ATTENTE for r in reservations.values()):
+        # Les rangs, seulement si un des enfants est sur une liste (une requête de plus).
+        for unite_id, jour, enfant_id in (
+            Reservation.objects.filter(
+                unite__activite=activite,
+                date__range=(debut, fin),
+                etat=EtatReservation.LISTE_ATTENTE,
+            )
+            .order_by("rang_attente", "id")
+            .values_list("unite_id", "date", "enfant_id")
+        ):
+            attentes[(unite_id, jour)].append(enfant_id)
     return Contexte(
         periode=periode,
         unites=unites,
@@ -131,6 +148,8 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
         inscriptions=dict(inscriptions),
         reservations=reservations,
         occupation=occupation,
+        attentes=dict(attentes),
+        attentes_fermees=attentes_fermees,
     )
 
 
@@ -150,6 +169,11 @@ class CaseACocher:
     statut: str = ""  # classe CSS : reservee, demandee, refusee, bloquee…
     libelle: str = ""  # texte lisible sans la couleur : « ✓ Réservé », « Délai dépassé »…
     refusee: bool = False
+    # Jour complet : « Liste d'attente » à cocher (champ « a ») au lieu de la case.
+    attente_possible: bool = False
+    attente_cochee: bool = False
+    # Déjà sur la liste : la réservation « Liste d'attente », pour « Quitter la liste ».
+    attente_id: int | None = None
 
 
 @dataclass
@@ -187,6 +211,13 @@ class Grille:
 def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> CaseACocher:
     case_a_cocher = CaseACocher(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
     reservation = ctx.reservation(choix)
+    if reservation is not None and reservation.etat == EtatReservation.LISTE_ATTENTE:
+        case_a_cocher.statut = "attente"
+        case_a_cocher.libelle = texte_rang(ctx.rang_attente(choix))
+        if (choix.unite_id, choix.date) in ctx.attentes_fermees:
+            case_a_cocher.libelle += " (liste close)"
+        case_a_cocher.attente_id = reservation.pk
+        return case_a_cocher
     case_a_cocher.active = est_active(reservation)
     case_a_cocher.cochee = case_a_cocher.active
     raison = raison_blocage(ctx, choix, maintenant, suppression=case_a_cocher.active)
@@ -213,6 +244,8 @@ def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: dateti
         restantes = ctx.places_restantes(choix.unite_id, choix.date)
         if restantes == 0:
             raison = "Complet"
+            if (choix.unite_id, choix.date) not in ctx.attentes_fermees:
+                case_a_cocher.attente_possible = True
     if raison:
         case_a_cocher.statut = "bloquee"
         case_a_cocher.libelle = f"Réservation refusée — {raison.lower()}" if refusee else raison
@@ -304,6 +337,9 @@ def reservations_du_jour(*, unite: Unite, jour: date):
 class Effectif:
     attendus: int = 0
     en_attente: int = 0
+    # Foyers sur la liste d'attente (jour complet).
+    liste_attente: int = 0
+    unite_id: int = 0
 
 
 @dataclass
@@ -329,6 +365,7 @@ def effectifs(*, debut: date, fin: date, activite: Activite | None = None) -> Ta
         .annotate(
             attendus=Count("id", filter=Q(etat__in=ETATS_ATTENDUS)),
             en_attente=Count("id", filter=Q(etat=EtatReservation.DEMANDEE)),
+            liste_attente=Count("id", filter=Q(etat=EtatReservation.LISTE_ATTENTE)),
         )
     }
     ouverts = set(
@@ -345,9 +382,14 @@ def effectifs(*, debut: date, fin: date, activite: Activite | None = None) -> Ta
         for unite in unites:
             compte = comptes.get((jour, unite.pk))
             ligne.append(
-                Effectif(attendus=compte["attendus"], en_attente=compte["en_attente"])
+                Effectif(
+                    attendus=compte["attendus"],
+                    en_attente=compte["en_attente"],
+                    liste_attente=compte["liste_attente"],
+                    unite_id=unite.pk,
+                )
                 if compte
-                else Effectif()
+                else Effectif(unite_id=unite.pk)
             )
         lignes.append((jour, ligne))
     return TableauEffectifs(unites=unites, lignes=lignes)
@@ -396,3 +438,29 @@ def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
         .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
         .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))
     )
+
+
+# --- Liste d'attente (admin) -------------------------------------------------------------
+
+
+@dataclass
+class ListeAttente:
+    inscrits: list[Reservation]
+    fermee: bool
+    occupees: int
+    places_libres: int | None
+
+
+def liste_attente_du_jour(*, unite: Unite, jour: date) -> ListeAttente:
+    """Les foyers en attente d'un jour, dans l'ordre, et les places (3 requêtes)."""
+    inscrits = list(
+        Reservation.objects.filter(unite=unite, date=jour, etat=EtatReservation.LISTE_ATTENTE)
+        .select_related("enfant__famille", "demande")
+        .order_by("rang_attente", "id")
+    )
+    fermee = JourOuverture.objects.filter(unite=unite, date=jour, attente_fermee=True).exists()
+    occupees = Reservation.objects.filter(
+        unite=unite, date=jour, etat__in=ETATS_OCCUPANT_UNE_PLACE
+    ).count()
+    libres = None if unite.capacite is None else max(unite.capacite - occupees, 0)
+    return ListeAttente(inscrits=inscrits, fermee=fermee, occupees=occupees, places_libres=libres)

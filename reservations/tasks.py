@@ -3,14 +3,21 @@ from django.conf import settings
 
 from portail.noyau.emails import envoyer_email
 
-from .models import RappelPeriode
-from .services import rappels_fermeture_envoyer
+from .models import RappelPeriode, Reservation
+from .services import attentes_fermer_dans_le_delai, rappels_fermeture_envoyer
 
 
 @shared_task
 def rappeler_fermeture_periodes() -> int:
     """Tâche quotidienne (Celery beat) : rappels avant la fermeture des périodes."""
     return rappels_fermeture_envoyer()
+
+
+@shared_task
+def fermer_listes_attente() -> int:
+    """Tâche quotidienne (Celery beat) : les listes d'attente entrées dans le délai sont
+    closes et les familles prévenues."""
+    return attentes_fermer_dans_le_delai()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -38,6 +45,29 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
             "famille": famille,
             "periode": periode,
             "enfants": enfants,
+            "adresse_portail": settings.PORTAIL_URL,
+        },
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
+    """Prévient la famille : place attribuée depuis la liste d'attente, ou liste close."""
+    reservation = (
+        Reservation.objects.select_related("enfant__famille__compte", "unite__activite")
+        .filter(pk=reservation_id)
+        .first()
+    )
+    if reservation is None:
+        return 0
+    famille = reservation.enfant.famille
+    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    return envoyer_email(
+        destinataires=[destinataire],
+        gabarit="liste_attente",
+        contexte={
+            "reservation": reservation,
+            "attribuee": evenement == "attribuee",
             "adresse_portail": settings.PORTAIL_URL,
         },
     )

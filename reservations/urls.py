@@ -8,6 +8,21 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("reserver/", views.reserver, name="reserver"),
     path("imprimer/", views.imprimer, name="imprimer"),
+    path(
+        "attente/<int:reservation_id>/quitter/",
+        views.attente_quitter_vue,
+        name="attente_quitter",
+    ),
+    path(
+        "reglement/<int:reglement_id>/accepter/",
+        views.reglement_accepter_vue,
+        name="reglement_accepter",
+    ),
+    path(
+        "reglement/<int:reglement_id>/",
+        views.reglement_document,
+        name="reglement_document",
+    ),
     path("planning/", views_planning.planning, name="planning"),
     path(
         "planning/<int:enfant_id>/<int:annee>/<int:mois>/",

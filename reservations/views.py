@@ -8,18 +8,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from familles.models import Enfant
+from portail.noyau import registre
 from portail.noyau.famille import famille_courante
+from portail.noyau.fichiers import reponse_fichier
 from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import GrilleForm
-from .models import Periode, Validation
+from .models import Periode, ReglementInterieur, Validation
 from .selectors import (
     Grille,
     accueil_reservations,
@@ -27,7 +32,14 @@ from .selectors import (
     grille_periode,
     periode_pour_famille,
 )
-from .services import lignes_recap, reservation_demander, reservation_verifier
+from .services import (
+    attente_quitter,
+    lignes_recap,
+    reglement_a_accepter,
+    reglement_accepter,
+    reservation_demander,
+    reservation_verifier,
+)
 
 # L'interrupteur des réservations en ligne et du planning (déclaré dans apps.py).
 RESERVATIONS = "reservations_actives"
@@ -101,6 +113,7 @@ def reserver(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 ajouts, suppressions = form.changements()
+                attentes = form.attentes()
                 try:
                     if action == "envoyer":
                         ctx = reservation_verifier(
@@ -108,9 +121,10 @@ def reserver(request: HttpRequest) -> HttpResponse:
                             periode=periode,
                             ajouts=ajouts,
                             suppressions=suppressions,
+                            attentes=attentes,
                             maintenant=maintenant,
                         )
-                        recap = lignes_recap(ctx, ajouts, suppressions)
+                        recap = lignes_recap(ctx, ajouts, suppressions, attentes)
                         return render(
                             request,
                             "reservations/reservation_recap.html",
@@ -120,6 +134,7 @@ def reserver(request: HttpRequest) -> HttpResponse:
                                 "url_grille": url_grille,
                                 "recap": [(e, recap[e.pk]) for e in enfants if e.pk in recap],
                                 "coches": form.cleaned_data["c"],
+                                "attentes": form.cleaned_data["a"],
                                 "affichees": form.cleaned_data["affiche"],
                             },
                         )
@@ -128,6 +143,7 @@ def reserver(request: HttpRequest) -> HttpResponse:
                         periode=periode,
                         ajouts=ajouts,
                         suppressions=suppressions,
+                        attentes=attentes,
                         commentaire=form.cleaned_data["commentaire"],
                         auteur=request.user,
                         maintenant=maintenant,
@@ -145,6 +161,9 @@ def reserver(request: HttpRequest) -> HttpResponse:
                             "validation de la mairie : suivez-la dans l'historique des demandes.",
                         )
                     return redirect(url_grille)
+    attentes_cochees = set(request.POST.getlist("a"))
+    for case_a_cocher in grille.cases_a_cocher():
+        case_a_cocher.attente_cochee = case_a_cocher.cle in attentes_cochees
     return render(
         request,
         "reservations/reservation_grille.html",
@@ -154,8 +173,70 @@ def reserver(request: HttpRequest) -> HttpResponse:
             "url_grille": url_grille,
             "enfants": enfants,
             "semaine_cochee": set(request.POST.getlist("st")),
+            "reglement": reglement_a_accepter(famille=famille, periode=periode),
+            "suspensions": [
+                m
+                for regle in registre.regles_reservation()
+                if (m := regle(famille=famille, maintenant=maintenant))
+            ],
         },
     )
+
+
+def _retour(request: HttpRequest) -> str:
+    suite = request.POST.get("suite", "")
+    if suite and url_has_allowed_host_and_scheme(
+        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return suite
+    return reverse("reservations:index")
+
+
+@login_required
+@fonctionnalite_requise(RESERVATIONS)
+@require_POST
+def attente_quitter_vue(request: HttpRequest, reservation_id: int) -> HttpResponse:
+    """« Quitter la liste d'attente » (404 pour la réservation d'une autre famille)."""
+    reservation = attente_quitter(famille=famille_courante(request), reservation_id=reservation_id)
+    messages.success(
+        request,
+        f"{reservation.enfant.prenom} a quitté la liste d'attente du "
+        f"{reservation.date:%d/%m/%Y} ({reservation.unite.nom}).",
+    )
+    return redirect(_retour(request))
+
+
+@login_required
+@fonctionnalite_requise(RESERVATIONS)
+@require_POST
+def reglement_accepter_vue(request: HttpRequest, reglement_id: int) -> HttpResponse:
+    famille = famille_courante(request)
+    reglement = get_object_or_404(ReglementInterieur, pk=reglement_id)
+    if request.POST.get("accepte") != "oui":
+        messages.error(
+            request,
+            f"Cochez « J'ai lu et j'accepte le règlement intérieur {reglement.annee_scolaire} » "
+            "pour réserver.",
+        )
+        return redirect(_retour(request))
+    utilisateur = request.user
+    adulte = utilisateur.get_full_name() or str(utilisateur)  # type: ignore[union-attr]
+    reglement_accepter(famille=famille, reglement=reglement, compte=utilisateur, adulte=adulte)
+    messages.success(
+        request,
+        f"Vous avez accepté le règlement intérieur {reglement.annee_scolaire} "
+        f"(version {reglement.version}).",
+    )
+    return redirect(_retour(request))
+
+
+@login_required
+@fonctionnalite_requise(RESERVATIONS)
+def reglement_document(request: HttpRequest, reglement_id: int) -> HttpResponseBase:
+    """Le PDF du règlement intérieur, pour les familles connectées (fichier privé)."""
+    famille_courante(request)
+    reglement = get_object_or_404(ReglementInterieur, pk=reglement_id)
+    return reponse_fichier(reglement.fichier, f"reglement-interieur-{reglement.annee_scolaire}.pdf")
 
 
 @login_required

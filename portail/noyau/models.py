@@ -56,6 +56,22 @@ class Configuration(models.Model):
     paiement_en_ligne_actif = models.BooleanField("paiement en ligne (PayFiP)", default=False)
     pieces_actives = models.BooleanField("pièces justificatives", default=True)
     messages_actifs = models.BooleanField("boîte de réception", default=True)
+    # « Suspendre les nouvelles réservations au-delà de X € d'impayés échus depuis N jours »
+    # (vide : jamais) ; lu par facturation, consulté par reservations à travers le registre.
+    impayes_seuil = models.DecimalField(
+        "suspendre les nouvelles réservations au-delà de (€ d'impayés échus)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vide : les impayés ne suspendent jamais les réservations.",
+    )
+    impayes_jours = models.PositiveIntegerField(
+        "échus depuis (jours)",
+        default=30,
+        help_text="Seules les factures dont l'échéance est passée depuis ce nombre de jours "
+        "comptent.",
+    )
     modes_de_paiement = models.TextField(
         "comment payer (affiché quand le paiement en ligne est coupé)",
         blank=True,

@@ -141,6 +141,10 @@ class Branchement:
     # Charge la démonstration (idempotent) et renvoie les lignes à afficher (comptes…).
     demo: Callable[[], list[str] | None] | None = None
     interrupteurs: tuple[Interrupteur, ...] = ()
+    # Les règles qu'une nouvelle réservation doit respecter, déclarées par l'application
+    # qui en possède les données (les impayés : facturation) : regle(*, famille, maintenant)
+    # -> str, le refus en français, ou "" si la famille peut réserver.
+    regles_reservation: tuple[Callable[..., str], ...] = ()
 
 
 # --- Le registre ----------------------------------------------------------------------------
@@ -259,6 +263,10 @@ def regles_conservation() -> list["RegleConservation"]:
         if branchement.conservation is not None
         for regle in branchement.conservation()
     ]
+
+
+def regles_reservation() -> list[Callable[..., str]]:
+    return [regle for b in _BRANCHEMENTS.values() for regle in b.regles_reservation]
 
 
 def chargeurs_demo() -> list[Callable[[], list[str] | None]]:

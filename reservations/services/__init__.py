@@ -13,6 +13,18 @@ from .absences import (
     certificats_absences,
     libelle_jour,
 )
+from .attente import (
+    ATTENTE,
+    attente_apres_capacite,
+    attente_attribuer,
+    attente_deplacer,
+    attente_donner,
+    attente_fermer,
+    attente_quitter,
+    attentes_fermer_dans_le_delai,
+    reservations_retirer,
+    texte_rang,
+)
 from .calendrier import (
     BilanAnnee,
     BilanGeneration,
@@ -20,8 +32,15 @@ from .calendrier import (
     jours_ouverture_generer,
     periodes_appliquer_regle_fermeture,
 )
+from .decrire import reservation_decrire
 from .pointage import pointage_enregistrer
 from .rappels import rappels_fermeture_envoyer
+from .reglement import (
+    reglement_a_accepter,
+    reglement_accepter,
+    reglement_en_vigueur,
+    reglement_message,
+)
 from .reservations import (
     AJOUT,
     SUPPRESSION,
@@ -30,9 +49,9 @@ from .reservations import (
     libelle_ligne,
     lignes_recap,
     nom_activite,
+    regles_nouvelles_reservations,
     reservation_annuler,
     reservation_appliquer,
-    reservation_decrire,
     reservation_demander,
     reservation_refuser,
     reservation_verifier,
@@ -41,6 +60,7 @@ from .reservations import (
 
 __all__ = [
     "AJOUT",
+    "ATTENTE",
     "SUPPRESSION",
     "TYPE_ABSENCE",
     "TYPE_DEMANDE",
@@ -54,6 +74,13 @@ __all__ = [
     "absence_decrire",
     "absence_refuser",
     "annee_preparer",
+    "attente_apres_capacite",
+    "attente_attribuer",
+    "attente_deplacer",
+    "attente_donner",
+    "attente_fermer",
+    "attente_quitter",
+    "attentes_fermer_dans_le_delai",
     "certificats_absences",
     "jours_ouverture_generer",
     "libelle_jour",
@@ -63,11 +90,18 @@ __all__ = [
     "periodes_appliquer_regle_fermeture",
     "pointage_enregistrer",
     "rappels_fermeture_envoyer",
+    "reglement_a_accepter",
+    "reglement_accepter",
+    "reglement_en_vigueur",
+    "reglement_message",
+    "regles_nouvelles_reservations",
     "reservation_annuler",
     "reservation_appliquer",
     "reservation_decrire",
     "reservation_demander",
     "reservation_refuser",
     "reservation_verifier",
+    "reservations_retirer",
     "resume_demande",
+    "texte_rang",
 ]

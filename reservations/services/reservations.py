@@ -21,9 +21,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from demandes.models import Demande, LigneDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
+from portail.noyau import registre
 
 from ..models import (
-    ETATS_OCCUPANT_UNE_PLACE,
     EtatReservation,
     Periode,
     Reservation,
@@ -33,14 +33,14 @@ from ..models import (
 from ..regles import (
     Choix,
     Contexte,
-    date_limite,
     est_active,
     periode_affichee,
     raison_blocage,
     suppression_en_attente,
-    texte_limite,
 )
 from ..selectors import charger_contexte
+from .attente import ATTENTE, attente_attribuer, prochain_rang
+from .reglement import reglement_message
 
 TYPE_DEMANDE = "reservations"
 AJOUT = "ajout"
@@ -62,6 +62,8 @@ def nom_activite(nom: str) -> str:
 
 
 def libelle_ligne(action: str, jour: date, unite: Unite) -> str:
+    if action == ATTENTE:
+        return f"Inscription sur liste d'attente du {jour:%d/%m/%Y} ({unite.nom})"
     quoi = "Ajout" if action == AJOUT else "Suppression"
     return f"{quoi} de la réservation du {jour:%d/%m/%Y} ({unite.nom})"
 
@@ -93,12 +95,15 @@ class LigneRecap:
 
 
 def lignes_recap(
-    ctx: Contexte, ajouts: Iterable[Choix], suppressions: Iterable[Choix]
+    ctx: Contexte,
+    ajouts: Iterable[Choix],
+    suppressions: Iterable[Choix],
+    attentes: Iterable[Choix] = (),
 ) -> dict[int, list[LigneRecap]]:
     """Les lignes du récapitulatif, par enfant, dans l'ordre des jours puis des unités."""
     ordre = {u.pk: i for i, u in enumerate(ctx.unites)}
     lignes: dict[int, list[LigneRecap]] = defaultdict(list)
-    for action, choix_liste in ((AJOUT, ajouts), (SUPPRESSION, suppressions)):
+    for action, choix_liste in ((AJOUT, ajouts), (SUPPRESSION, suppressions), (ATTENTE, attentes)):
         for choix in choix_liste:
             unite = ctx.unites_par_id[choix.unite_id]
             lignes[choix.enfant_id].append(LigneRecap(action, choix, unite))
@@ -107,17 +112,60 @@ def lignes_recap(
     return dict(lignes)
 
 
+def _verifier_attentes(ctx: Contexte, attentes: list[Choix], maintenant: datetime) -> list[str]:
+    """Une inscription sur liste d'attente : un jour complet, dans les règles d'un ajout,
+    dont la liste n'est pas close, où l'enfant n'est pas déjà."""
+    erreurs = []
+    for choix in attentes:
+        unite = ctx.unites_par_id.get(choix.unite_id)
+        if unite is None:
+            erreurs.append("Cette unité n'appartient pas à l'activité de la période.")
+            continue
+        nom = f"{choix.date:%d/%m/%Y} ({unite.nom})"
+        reservation = ctx.reservation(choix)
+        if est_active(reservation) or (
+            reservation is not None and reservation.etat == EtatReservation.LISTE_ATTENTE
+        ):
+            erreurs.append(f"Le {nom} est déjà réservé, demandé ou sur la liste d'attente.")
+            continue
+        raison = raison_blocage(ctx, choix, maintenant)
+        if raison:
+            erreurs.append(
+                f"Impossible de s'inscrire sur la liste d'attente du {nom} : {raison.lower()}."
+            )
+        elif ctx.places_restantes(choix.unite_id, choix.date) != 0:
+            erreurs.append(f"Le {nom} n'est pas complet : réservez-le directement.")
+        elif (choix.unite_id, choix.date) in ctx.attentes_fermees:
+            erreurs.append(f"La liste d'attente du {nom} est close.")
+        else:
+            conflits = [
+                ctx.unites_par_id[u].nom
+                for u in sorted(ctx.incompatibles.get(choix.unite_id, set()))
+                if est_active(ctx.reservation(Choix(choix.enfant_id, u, choix.date)))
+            ]
+            if conflits:
+                erreurs.append(
+                    f"Le {choix.date:%d/%m/%Y}, {unite.nom} ne peut pas être réservé avec "
+                    f"{', '.join(conflits)} : choisissez l'un ou l'autre."
+                )
+    return erreurs
+
+
 def _verifier(
-    ctx: Contexte, ajouts: list[Choix], suppressions: list[Choix], maintenant: datetime
+    ctx: Contexte,
+    ajouts: list[Choix],
+    suppressions: list[Choix],
+    maintenant: datetime,
+    attentes: list[Choix] | None = None,
 ) -> list[str]:
     """Toutes les raisons de refuser ces changements (liste vide : tout est permis)."""
-    erreurs: list[str] = []
+    erreurs: list[str] = _verifier_attentes(ctx, attentes or [], maintenant)
 
     def nom(choix: Choix) -> str:
         unite = ctx.unites_par_id.get(choix.unite_id)
         return f"{choix.date:%d/%m/%Y} ({unite.nom if unite else '?'})"
 
-    if set(ajouts) & set(suppressions):
+    if set(ajouts) & set(suppressions) or set(attentes or []) & (set(ajouts) | set(suppressions)):
         erreurs.append("Un même jour ne peut pas être à la fois ajouté et supprimé.")
     for choix in ajouts:
         if choix.unite_id not in ctx.unites_par_id:
@@ -196,25 +244,74 @@ def _controler_periode(periode: Periode, maintenant: datetime) -> None:
         raise ValidationError("Cette période n'est pas ouverte aux réservations.")
 
 
+def regles_nouvelles_reservations(
+    *, famille: Any, periode: Periode, maintenant: datetime
+) -> list[str]:
+    """Ce qui empêche la famille de faire de nouvelles réservations sur cette période : le
+    règlement intérieur de l'année à accepter, et les règles déclarées au registre par les
+    autres applications (impayés). Les suppressions restent toujours possibles."""
+    erreurs = [
+        message
+        for regle in registre.regles_reservation()
+        if (message := regle(famille=famille, maintenant=maintenant))
+    ]
+    message = reglement_message(famille=famille, periode=periode)
+    if message:
+        erreurs.append(message)
+    return erreurs
+
+
+def _controler(
+    *,
+    famille: Any,
+    periode: Periode,
+    ajouts: list[Choix],
+    suppressions: list[Choix],
+    attentes: list[Choix],
+    maintenant: datetime,
+    verrouiller: bool,
+) -> tuple[list[Enfant], Contexte]:
+    _controler_periode(periode, maintenant)
+    if not ajouts and not suppressions and not attentes:
+        raise ValidationError("Vous n'avez rien modifié : cochez ou décochez au moins un jour.")
+    enfants = _enfants_de_la_famille(famille, [*ajouts, *suppressions, *attentes])
+    if ajouts or attentes:
+        erreurs = regles_nouvelles_reservations(
+            famille=famille, periode=periode, maintenant=maintenant
+        )
+        if erreurs:
+            raise ValidationError(erreurs)
+    if verrouiller:
+        list(
+            Unite.objects.select_for_update().filter(activite_id=periode.activite_id).order_by("pk")
+        )
+    ctx = charger_contexte(periode, enfants)
+    erreurs = _verifier(ctx, ajouts, suppressions, maintenant, attentes)
+    if erreurs:
+        raise ValidationError(erreurs)
+    return enfants, ctx
+
+
 def reservation_verifier(
     *,
     famille: Any,
     periode: Periode,
     ajouts: list[Choix],
     suppressions: list[Choix],
+    attentes: list[Choix] | None = None,
     maintenant: datetime | None = None,
 ) -> Contexte:
     """Contrôle les changements sans rien écrire (page de récapitulatif) ; renvoie le
     contexte chargé, ou lève ValidationError avec chaque raison en français."""
-    maintenant = maintenant or timezone.now()
-    _controler_periode(periode, maintenant)
-    if not ajouts and not suppressions:
-        raise ValidationError("Vous n'avez rien modifié : cochez ou décochez au moins un jour.")
-    enfants = _enfants_de_la_famille(famille, [*ajouts, *suppressions])
-    ctx = charger_contexte(periode, enfants)
-    erreurs = _verifier(ctx, ajouts, suppressions, maintenant)
-    if erreurs:
-        raise ValidationError(erreurs)
+    _, ctx = _controler(
+        famille=famille,
+        periode=periode,
+        ajouts=ajouts,
+        suppressions=suppressions,
+        attentes=attentes or [],
+        maintenant=maintenant or timezone.now(),
+        verrouiller=False,
+    )
     return ctx
 
 
@@ -225,6 +322,7 @@ def reservation_demander(
     periode: Periode,
     ajouts: list[Choix],
     suppressions: list[Choix],
+    attentes: list[Choix] | None = None,
     commentaire: str = "",
     auteur: Any = None,
     maintenant: datetime | None = None,
@@ -237,23 +335,24 @@ def reservation_demander(
     acceptée aussitôt par le même service que l'agent.
     """
     maintenant = maintenant or timezone.now()
-    _controler_periode(periode, maintenant)
-    if not ajouts and not suppressions:
-        raise ValidationError("Vous n'avez rien modifié : cochez ou décochez au moins un jour.")
-    enfants = _enfants_de_la_famille(famille, [*ajouts, *suppressions])
-    list(Unite.objects.select_for_update().filter(activite_id=periode.activite_id).order_by("pk"))
-    ctx = charger_contexte(periode, enfants)
-    erreurs = _verifier(ctx, ajouts, suppressions, maintenant)
-    if erreurs:
-        raise ValidationError(erreurs)
+    attentes = attentes or []
+    enfants, ctx = _controler(
+        famille=famille,
+        periode=periode,
+        ajouts=ajouts,
+        suppressions=suppressions,
+        attentes=attentes,
+        maintenant=maintenant,
+        verrouiller=True,
+    )
 
-    recap = lignes_recap(ctx, ajouts, suppressions)
+    recap = lignes_recap(ctx, ajouts, suppressions, attentes)
     demandes = []
     for enfant in enfants:
         lignes = recap.get(enfant.pk, [])
         if not lignes:
             continue
-        nb_ajouts = sum(1 for lr in lignes if lr.action == AJOUT)
+        nb_ajouts = sum(1 for lr in lignes if lr.action != SUPPRESSION)
         demande = demande_creer(
             famille=famille,
             type=TYPE_DEMANDE,
@@ -263,7 +362,7 @@ def reservation_demander(
                     libelle=lr.libelle,
                     champ=lr.unite.nom,
                     ancienne_valeur="Réservé" if lr.action == SUPPRESSION else "Non réservé",
-                    nouvelle_valeur="Non réservé" if lr.action == SUPPRESSION else "Réservé",
+                    nouvelle_valeur=_NOUVELLE_VALEUR[lr.action],
                     donnees={
                         "action": lr.action,
                         "enfant": enfant.pk,
@@ -283,35 +382,57 @@ def reservation_demander(
         a_creer, a_modifier = [], []
         for lr in lignes:
             reservation = ctx.reservation(lr.choix)
-            if lr.action == AJOUT and reservation is None:
+            # Le rang sur la liste d'attente est donné ici, l'unité verrouillée.
+            rang = prochain_rang(lr.unite.pk, lr.choix.date) if lr.action == ATTENTE else None
+            etat = (
+                EtatReservation.LISTE_ATTENTE if lr.action == ATTENTE else EtatReservation.DEMANDEE
+            )
+            if lr.action != SUPPRESSION and reservation is None:
                 a_creer.append(
                     Reservation(
                         enfant=enfant,
                         unite=lr.unite,
                         date=lr.choix.date,
-                        etat=EtatReservation.DEMANDEE,
+                        etat=etat,
+                        rang_attente=rang,
                         demande=demande,
                     )
                 )
             elif reservation is not None:
                 # Un jour refusé redemandé redevient « demandé » ; un jour à supprimer
                 # reste réservé, la demande en attente le signale.
-                if lr.action == AJOUT:
-                    reservation.etat = EtatReservation.DEMANDEE
+                if lr.action != SUPPRESSION:
+                    reservation.etat = etat
+                    reservation.rang_attente = rang
                 reservation.demande = demande
                 reservation.modifiee_le = maintenant
                 a_modifier.append(reservation)
+            if rang is not None:
+                # Deux enfants inscrits le même jour : le second après le premier.
+                if a_creer:
+                    bulk_create_with_history(a_creer, Reservation)
+                    a_creer = []
+                if a_modifier:
+                    bulk_update_with_history(
+                        a_modifier, Reservation, ["etat", "demande", "rang_attente", "modifiee_le"]
+                    )
+                    a_modifier = []
         if a_creer:
             bulk_create_with_history(a_creer, Reservation)
         if a_modifier:
-            bulk_update_with_history(a_modifier, Reservation, ["etat", "demande", "modifiee_le"])
+            bulk_update_with_history(
+                a_modifier, Reservation, ["etat", "demande", "rang_attente", "modifiee_le"]
+            )
         demandes.append(demande)
 
     if periode.activite.validation == Validation.AUTOMATIQUE:
         for i, demande in enumerate(demandes):
             lignes_demande = recap[demande.donnees["enfant"]]
             nb_ajouts = sum(1 for lr in lignes_demande if lr.action == AJOUT)
-            texte = _texte_reponse(nb_ajouts, len(lignes_demande) - nb_ajouts, 0)
+            nb_attentes = sum(1 for lr in lignes_demande if lr.action == ATTENTE)
+            texte = _texte_reponse(
+                nb_ajouts, len(lignes_demande) - nb_ajouts - nb_attentes, 0, nb_attentes
+            )
             demandes[i] = demande_accepter(
                 demande=demande,
                 automatique=True,
@@ -320,15 +441,24 @@ def reservation_demander(
     return demandes
 
 
-def _texte_reponse(ajouts: int, suppressions: int, refusees: int) -> str:
+_NOUVELLE_VALEUR = {AJOUT: "Réservé", SUPPRESSION: "Non réservé", ATTENTE: "Liste d'attente"}
+
+
+def _texte_reponse(ajouts: int, suppressions: int, refusees: int, attentes: int = 0) -> str:
     parties = []
     if ajouts:
         parties.append(_pluriel(ajouts, "réservation validée", "réservations validées"))
     if suppressions:
         parties.append(_pluriel(suppressions, "suppression validée", "suppressions validées"))
+    if attentes:
+        parties.append(
+            _pluriel(
+                attentes, "inscription sur liste d'attente", "inscriptions sur liste d'attente"
+            )
+        )
     if refusees:
         parties.append(_pluriel(refusees, "ligne refusée", "lignes refusées"))
-    if not ajouts and not suppressions:
+    if not ajouts and not suppressions and not attentes:
         parties.insert(0, "Aucune réservation validée")
     return ", ".join(parties)
 
@@ -356,12 +486,26 @@ def reservation_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> st
     acceptees = {ligne.pk for ligne in lignes}
     toutes = list(LigneDemande.objects.filter(demande=demande))
     reservations = _reservations_de(demande)
-    a_modifier, a_supprimer = [], []
-    nb_ajouts = nb_suppressions = nb_refusees = 0
+    a_modifier: list[Any] = []
+    a_supprimer: list[Any] = []
+    liberees: set[tuple[int, date]] = set()
+    nb_ajouts = nb_suppressions = nb_refusees = nb_attentes = 0
     for ligne in toutes:
         cle = (ligne.donnees.get("unite"), date.fromisoformat(ligne.donnees.get("date", "")))
         reservation = reservations.get(cle)  # type: ignore[arg-type]
         action = ligne.donnees.get("action")
+        if action == ATTENTE:
+            # L'inscription est faite à la demande ; une place déjà attribuée reste acquise.
+            if ligne.pk in acceptees:
+                nb_attentes += 1
+            else:
+                nb_refusees += 1
+                if reservation and reservation.etat == EtatReservation.LISTE_ATTENTE:
+                    reservation.etat = EtatReservation.REFUSEE
+                    reservation.rang_attente = None
+                    reservation.modifiee_le = timezone.now()
+                    a_modifier.append(reservation)
+            continue
         if ligne.pk in acceptees:
             if action == AJOUT:
                 _changee(reservation, EtatReservation.DEMANDEE, ligne)
@@ -372,6 +516,7 @@ def reservation_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> st
             else:
                 _changee(reservation, EtatReservation.RESERVEE, ligne)
                 a_supprimer.append(reservation)
+                liberees.add(cle)  # type: ignore[arg-type]
                 nb_suppressions += 1
         else:
             nb_refusees += 1
@@ -379,75 +524,43 @@ def reservation_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> st
                 reservation.etat = EtatReservation.REFUSEE
                 reservation.modifiee_le = timezone.now()
                 a_modifier.append(reservation)
+                liberees.add(cle)  # type: ignore[arg-type]
     if a_modifier:
-        bulk_update_with_history(a_modifier, Reservation, ["etat", "modifiee_le"])
+        bulk_update_with_history(a_modifier, Reservation, ["etat", "rang_attente", "modifiee_le"])
     for reservation in a_supprimer:
         reservation.delete()  # une par une : l'historique garde la trace de chacune
-    return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees)
+    # Les places libérées vont aux listes d'attente, dans la même transaction.
+    attente_attribuer(cles=liberees)
+    return _texte_reponse(nb_ajouts, nb_suppressions, nb_refusees, nb_attentes)
 
 
 def reservation_refuser(*, demande: Demande) -> None:
     """Crochet ``refuser`` : refus de toute la demande (par un agent ou automatique) ; les
     places gardées sont libérées et les jours marqués « refusée ». Les réservations dont la
     suppression était demandée restent réservées."""
-    gardees = [r for r in _reservations_de(demande).values() if r.etat == EtatReservation.DEMANDEE]
+    gardees = [
+        r
+        for r in _reservations_de(demande).values()
+        if r.etat in (EtatReservation.DEMANDEE, EtatReservation.LISTE_ATTENTE)
+    ]
+    liberees = {(r.unite_id, r.date) for r in gardees if r.etat == EtatReservation.DEMANDEE}
     for reservation in gardees:
         reservation.etat = EtatReservation.REFUSEE
+        reservation.rang_attente = None
         reservation.modifiee_le = timezone.now()
     if gardees:
-        bulk_update_with_history(gardees, Reservation, ["etat", "modifiee_le"])
+        bulk_update_with_history(gardees, Reservation, ["etat", "rang_attente", "modifiee_le"])
+    attente_attribuer(cles=liberees)
 
 
 def reservation_annuler(*, demande: Demande) -> None:
     """Crochet ``annuler`` : la famille supprime sa demande en attente (demande_annuler) ;
     les jours demandés sont simplement retirés, sans trace de refus au planning. Les
     réservations dont la suppression était demandée restent réservées."""
+    liberees = set()
     for reservation in _reservations_de(demande).values():
-        if reservation.etat == EtatReservation.DEMANDEE:
+        if reservation.etat in (EtatReservation.DEMANDEE, EtatReservation.LISTE_ATTENTE):
+            if reservation.etat == EtatReservation.DEMANDEE:
+                liberees.add((reservation.unite_id, reservation.date))
             reservation.delete()  # une par une : l'historique garde la trace de chacune
-
-
-def reservation_decrire(*, lignes: list[LigneDemande]) -> dict[int, str]:
-    """Crochet ``decrire`` : pour l'agent, ligne par ligne, les places occupées ce jour et
-    le délai (2 requêtes)."""
-    cles = {}
-    actions = {ligne.pk: ligne.donnees.get("action") for ligne in lignes}
-    for ligne in lignes:
-        try:
-            cles[ligne.pk] = (
-                int(ligne.donnees["unite"]),
-                date.fromisoformat(ligne.donnees["date"]),
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    unites = Unite.objects.select_related("activite").in_bulk({u for u, _ in cles.values()})
-    occupation: Counter = Counter()
-    if cles:
-        for unite_id, jour in Reservation.objects.filter(
-            unite_id__in=unites.keys(),
-            date__in={j for _, j in cles.values()},
-            etat__in=ETATS_OCCUPANT_UNE_PLACE,
-        ).values_list("unite_id", "date"):
-            occupation[(unite_id, jour)] += 1
-    maintenant = timezone.now()
-    infos = {}
-    for ligne_id, (unite_id, jour) in cles.items():
-        unite = unites.get(unite_id)
-        if unite is None:
-            continue
-        suppression = actions.get(ligne_id) == SUPPRESSION
-        occupees = occupation[(unite_id, jour)]
-        if unite.capacite is None:
-            texte = f"{_pluriel(occupees, 'enfant inscrit', 'enfants inscrits')}, pas de limite"
-        else:
-            restantes = max(unite.capacite - occupees, 0)
-            texte = (
-                f"{_pluriel(occupees, 'place occupée', 'places occupées')} sur "
-                f"{unite.capacite} (demandes en attente comprises), "
-                f"{_pluriel(restantes, 'place restante', 'places restantes')}"
-            )
-        limite = date_limite(unite.activite, jour, suppression=suppression)
-        if maintenant >= limite:
-            texte += f" — hors délai (possible {texte_limite(limite)})"
-        infos[ligne_id] = texte
-    return infos
+    attente_attribuer(cles=liberees)

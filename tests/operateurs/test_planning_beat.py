@@ -26,6 +26,7 @@ def taches():
 def test_le_planning_nomme_de_vraies_taches_avec_leurs_arguments(taches):
     assert {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} == {
         "reservations.tasks.rappeler_fermeture_periodes",
+        "reservations.tasks.fermer_listes_attente",
         "familles.tasks.expirer_mots_de_passe_temporaires",
         "facturation.tasks.verifier_paiements_en_cours",
         "portail.noyau.tasks.purger_donnees",

@@ -35,6 +35,7 @@ def test_configuration_modifiee_dans_l_admin_et_utilisee_partout(client_agent, c
         "modes_de_paiement": "En mairie.",
         "accessibilite_statut": "non",
         "signataire_attestations": "Anne MAIRE, maire",
+        "impayes_jours": "30",
         "logo": SimpleUploadedFile("logo.png", _png(), content_type="image/png"),
     }
     reponse = client_agent.post(url, donnees)

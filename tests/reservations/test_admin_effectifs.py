@@ -80,11 +80,19 @@ def test_page_et_csv_des_effectifs(client_agent, donnees):
     texte = csv_reponse.content.decode("utf-8-sig")
     lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
     assert lignes == [
-        ["Date", "Jour", "Activité", "Unité", "Enfants attendus", "Demandes en attente"],
-        ["16/11/2026", "lundi", "CANTINE", "Repas", "3", "1"],
-        ["16/11/2026", "lundi", "CANTINE", "Goûter", "0", "0"],
-        ["17/11/2026", "mardi", "CANTINE", "Repas", "1", "0"],
-        ["17/11/2026", "mardi", "CANTINE", "Goûter", "1", "0"],
+        [
+            "Date",
+            "Jour",
+            "Activité",
+            "Unité",
+            "Enfants attendus",
+            "Demandes en attente",
+            "Liste d'attente",
+        ],
+        ["16/11/2026", "lundi", "CANTINE", "Repas", "3", "1", "0"],
+        ["16/11/2026", "lundi", "CANTINE", "Goûter", "0", "0", "0"],
+        ["17/11/2026", "mardi", "CANTINE", "Repas", "1", "0", "0"],
+        ["17/11/2026", "mardi", "CANTINE", "Goûter", "1", "0", "0"],
     ]
 
 

@@ -40,7 +40,9 @@ def test_demo_idempotente_avec_reservations_validees_de_lise(db):
     assert journee.capacite == 24
     assert set(journee.incompatibles.values_list("nom", flat=True)) == {"Matin", "Après-midi"}
     assert Periode.objects.filter(activite__nom="CANTINE").count() == 3
-    assert set(Inscription.objects.values_list("enfant__prenom", flat=True)) == {
+    # Les foyers 9001 à 9024 remplissent un mercredi de l'ALSH (liste d'attente).
+    inscrits = Inscription.objects.exclude(enfant__famille__numero__startswith="90")
+    assert set(inscrits.values_list("enfant__prenom", flat=True)) == {
         "Lise",
         "Hugo",
         "Léo",

@@ -57,6 +57,20 @@ def reservation(famille: Famille) -> Reservation:
     )
 
 
+def attente(famille: Famille) -> Reservation:
+    """Une inscription sur la liste d'attente d'un jour."""
+    return cast(
+        Reservation,
+        ReservationFactory(
+            enfant=enfant(famille),
+            unite=cantine(),
+            date=date(2026, 11, 23),
+            etat="liste_attente",
+            rang_attente=1,
+        ),
+    )
+
+
 def absence(famille: Famille) -> Absence:
     absence = Absence(
         reservation=reservation(famille),

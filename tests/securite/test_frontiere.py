@@ -72,6 +72,11 @@ URLS_DE_LIGNE = [
         lambda f: {"enfant_id": objets.enfant(f).pk, "annee": 2026, "mois": 11},
     ),
     UrlDeLigne("reservations:absence_declarer", _pk(objets.reservation, "reservation_id")),
+    UrlDeLigne(
+        "reservations:attente_quitter",
+        _pk(objets.attente, "reservation_id"),
+        post_seulement=True,
+    ),
     UrlDeLigne("reservations:absence_certificat", _pk(objets.absence, "absence_id"), fichier=True),
     UrlDeLigne("facturation:facture_pdf", _pk(objets.facture), fichier=True),
     UrlDeLigne("facturation:facture_recevoir", _pk(objets.facture), post_seulement=True),
@@ -135,6 +140,10 @@ URLS_HORS_FAMILLE = {
     "facturation:simulateur_ressource": "simulateur PayFiP, 404 hors développement",
     "pieces:fichier_agent": "fichier d'une pièce pour les agents (test_fichiers_agents)",
     "pieces:document": "formulaire vierge de la mairie, pour tout compte connecté",
+    "reservations:reglement_document": "règlement intérieur de la commune, le même pour "
+    "toutes les familles connectées (test_reglement_interieur.py)",
+    "reservations:reglement_accepter": "acceptation du règlement de la commune, enregistrée "
+    "pour la seule famille connectée (test_reglement_interieur.py)",
 }
 
 
