@@ -23,7 +23,7 @@ from .models import (
     Reservation,
     Unite,
 )
-from .regles import date_limite, periode_affichee, periode_ouverte
+from .regles import date_limite, periode_affichee, periode_ouverte, suppression_en_attente
 from .services import absence_declarable
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
@@ -39,10 +39,13 @@ class Etat:
 
 # La légende, dans l'ordre du guide de Haisnes.
 RESERVE = Etat("reservee", "✓", "Réservé")
-PRESENT = Etat("present", "☺", "Présent")
+# « ☺ » : présent sur la journée réservée (le pointage ne porte que sur un jour réservé).
+PRESENT = Etat("present", "☺", "Présent (jour réservé)")
 ABSENT_EXCUSE = Etat("absent_excuse", "AE", "Absent excusé")
 ABSENT_FACTURE = Etat("absent_facture", "AF", "Absent facturé")
 DEMANDE = Etat("demandee", "?", "Demande en attente")
+# Un jour réservé dont la suppression est demandée et pas encore traitée par la mairie.
+EN_TRAITEMENT = Etat("en_traitement", "✓?", "Réservation en cours de traitement")
 REFUSEE = Etat("refusee", "✗", "Réservation refusée")
 ABSENCE_DEMANDEE = Etat("absence_demandee", "A?", "Absence en cours de traitement")
 FERMETURE = Etat("fermeture", "F", "Fermeture")
@@ -59,6 +62,7 @@ LEGENDE = [
     ABSENT_EXCUSE,
     ABSENT_FACTURE,
     DEMANDE,
+    EN_TRAITEMENT,
     REFUSEE,
     ABSENCE_DEMANDEE,
     FERMETURE,
@@ -108,10 +112,12 @@ class LignePlanning:
             etat = case.etat
             if case.url:
                 titre = f"{etat.libelle} : {case.action}"
+                menu = "absence" if case.action == DECLARER else "reserver"
                 aria = f"{etat.libelle} le {case.date:%d/%m/%Y}, {libelle} : {case.action}"
             else:
                 titre = f"{etat.libelle} ({case.detail})" if case.detail else etat.libelle
                 aria = ""
+                menu = ""
             cellules.append(
                 {
                     "code": etat.code,
@@ -121,6 +127,7 @@ class LignePlanning:
                     "libelle": etat.libelle,
                     "titre": titre,
                     "aria": aria,
+                    "menu": menu,
                 }
             )
         return cellules
@@ -177,8 +184,14 @@ def bornes_mois(annee: int, mois: int) -> tuple[date, date]:
     return debut, fin
 
 
-def _url_reserver(reserver: str, enfant_id: int, periode_id: int) -> str:
-    parametres = urlencode({"periode": periode_id, "enfant": enfant_id})
+DECLARER = "déclarer une absence"
+
+
+def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int, jour: date) -> str:
+    # Le jour et l'unité : la page Réservations pré-coche cette case (le service vérifie).
+    parametres = urlencode(
+        {"periode": periode_id, "enfant": enfant_id, "unite": unite_id, "jour": jour.isoformat()}
+    )
     return f"{reserver}?{parametres}"
 
 
@@ -198,7 +211,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
     )
     reservations = list(
         Reservation.objects.filter(enfant=enfant, date__range=(debut, fin)).select_related(
-            "unite__activite"
+            "unite__activite", "demande"
         )
     )
     unites: dict[int, Unite] = {}
@@ -273,11 +286,11 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
             )
             if trouvee is not None and absence_declarable(trouvee):
                 case.url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
-                case.action = "déclarer une absence"
+                case.action = DECLARER
             elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite.pk, jour)
                 if periode_id is not None:
-                    case.url = _url_reserver(reserver, enfant.pk, periode_id)
+                    case.url = _url_reserver(reserver, enfant.pk, periode_id, unite.pk, jour)
                     case.action = "réserver"
             cases.append(case)
         lignes.append(LignePlanning(unite=unite, cases=cases))
@@ -320,6 +333,8 @@ def _case(
     passe: bool,
 ) -> Case:
     if reservation is not None:
+        if suppression_en_attente(reservation):
+            return Case(date=jour, etat=EN_TRAITEMENT)
         return Case(date=jour, etat=PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)])
     if fermeture is not None:
         return Case(date=jour, etat=FERMETURE, detail=fermeture)
