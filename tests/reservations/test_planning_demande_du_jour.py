@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from demandes.models import Demande
 from reservations.models import EtatReservation, Reservation
-from reservations.services import jours_ouverture_generer
+from reservations.regles import Choix
+from reservations.services import jours_ouverture_generer, reservation_demander
 from tests.factories import FamilleFactory
 
 from .factories_planning import InscriptionFactory, PeriodeFactory, ReservationFactory, cantine
@@ -108,3 +110,39 @@ def test_une_autre_famille_ne_peut_pas_demander_le_jour(client, lise):
     client.force_login(autre.compte)
     assert client.get(_lien(lise, "2026-11-27")).status_code == 404
     assert not Demande.objects.exists()
+
+
+def test_legende_distingue_la_reservation_en_cours_de_traitement(client_parent, famille, lise):
+    """Issue 13, point 6 : « Réservation en cours de traitement » (un jour réservé dont la
+    suppression attend la mairie) n'est pas « Demande en attente » (un jour demandé), et
+    « Présent » se dit « présent sur le jour réservé »."""
+    unite = lise.inscriptions.get().activite.unites.get()
+    ReservationFactory(
+        enfant=lise, unite=unite, date=date(2026, 11, 27), etat=EtatReservation.DEMANDEE
+    )
+    ReservationFactory(
+        enfant=lise, unite=unite, date=date(2026, 11, 2), etat=EtatReservation.PRESENT
+    )
+    ReservationFactory(enfant=lise, unite=unite, date=date(2026, 11, 30))
+    reservation_demander(
+        famille=famille,
+        periode=unite.activite.periodes.get(),
+        ajouts=[],
+        suppressions=[Choix(lise.pk, unite.pk, date(2026, 11, 30))],
+        commentaire="",
+        auteur=famille.compte,
+        maintenant=timezone.now(),
+    )
+    url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
+    contenu = client_parent.get(url).content.decode()
+    assert 'data-date="2026-11-30" data-etat="en_traitement"' in contenu
+    assert 'data-date="2026-11-27" data-etat="demandee"' in contenu
+    assert 'data-date="2026-11-20" data-etat="reservee"' in contenu
+    assert 'data-date="2026-11-02" data-etat="present"' in contenu
+    legende = contenu[contenu.index('<h2 class="h5 mt-4">Légende</h2>') :]
+    for libelle in (
+        "Demande en attente",
+        "Réservation en cours de traitement",
+        "Présent (jour réservé)",
+    ):
+        assert libelle in legende
