@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
 from .models import (
@@ -189,10 +188,10 @@ DECLARER = "déclarer une absence"
 
 def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int, jour: date) -> str:
     # Le jour et l'unité : la page Réservations pré-coche cette case (le service vérifie).
-    parametres = urlencode(
-        {"periode": periode_id, "enfant": enfant_id, "unite": unite_id, "jour": jour.isoformat()}
+    # Des entiers et une date ISO : rien à échapper.
+    return (
+        f"{reserver}?periode={periode_id}&enfant={enfant_id}&unite={unite_id}&jour={jour:%Y-%m-%d}"
     )
-    return f"{reserver}?{parametres}"
 
 
 def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
