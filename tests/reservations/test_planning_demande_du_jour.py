@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,3 +148,17 @@ def test_legende_distingue_la_reservation_en_cours_de_traitement(client_parent, 
         "Présent (jour réservé)",
     ):
         assert libelle in legende
+
+
+def test_le_recapitulatif_du_jour_en_un_nombre_fixe_de_requetes(client_parent, lise):
+    def compter() -> int:
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = client_parent.get(_lien(lise, "2026-11-27"))
+        assert reponse.templates[0].name == "reservations/reservation_recap.html"
+        return len(requetes)
+
+    avant = compter()
+    unite = lise.inscriptions.get().activite.unites.get()
+    for jour in (23, 24, 26, 30):
+        ReservationFactory(enfant=lise, unite=unite, date=date(2026, 11, jour))
+    assert compter() == avant
