@@ -107,6 +107,13 @@
       fermer(true);
     }
   });
+  // La grille qui défile ou la fenêtre qui change de taille : le menu ne suit pas, il se ferme.
+  zone.addEventListener("scroll", function () {
+    fermer(false);
+  });
+  window.addEventListener("resize", function () {
+    fermer(false);
+  });
   document.addEventListener("click", function (evenement) {
     if (!menu.hidden && !menu.contains(evenement.target) && !zone.contains(evenement.target)) {
       fermer(false);
