@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
 from .models import (
@@ -23,7 +22,7 @@ from .models import (
     Reservation,
     Unite,
 )
-from .regles import date_limite, periode_affichee, periode_ouverte
+from .regles import date_limite, periode_affichee, periode_ouverte, suppression_en_attente
 from .services import absence_declarable
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
@@ -39,10 +38,13 @@ class Etat:
 
 # La légende, dans l'ordre du guide de Haisnes.
 RESERVE = Etat("reservee", "✓", "Réservé")
-PRESENT = Etat("present", "☺", "Présent")
+# « ☺ » : présent sur la journée réservée (le pointage ne porte que sur un jour réservé).
+PRESENT = Etat("present", "☺", "Présent (jour réservé)")
 ABSENT_EXCUSE = Etat("absent_excuse", "AE", "Absent excusé")
 ABSENT_FACTURE = Etat("absent_facture", "AF", "Absent facturé")
 DEMANDE = Etat("demandee", "?", "Demande en attente")
+# Un jour réservé dont la suppression est demandée et pas encore traitée par la mairie.
+EN_TRAITEMENT = Etat("en_traitement", "✓?", "Réservation en cours de traitement")
 REFUSEE = Etat("refusee", "✗", "Réservation refusée")
 ABSENCE_DEMANDEE = Etat("absence_demandee", "A?", "Absence en cours de traitement")
 LISTE_ATTENTE = Etat("liste_attente", "LA", "Liste d'attente")
@@ -60,6 +62,7 @@ LEGENDE = [
     ABSENT_EXCUSE,
     ABSENT_FACTURE,
     DEMANDE,
+    EN_TRAITEMENT,
     REFUSEE,
     ABSENCE_DEMANDEE,
     LISTE_ATTENTE,
@@ -111,10 +114,12 @@ class LignePlanning:
             etat = case.etat
             if case.url:
                 titre = f"{etat.libelle} : {case.action}"
+                menu = "absence" if case.action == DECLARER else "reserver"
                 aria = f"{etat.libelle} le {case.date:%d/%m/%Y}, {libelle} : {case.action}"
             else:
                 titre = f"{etat.libelle} ({case.detail})" if case.detail else etat.libelle
                 aria = ""
+                menu = ""
             cellules.append(
                 {
                     "code": etat.code,
@@ -124,6 +129,7 @@ class LignePlanning:
                     "libelle": etat.libelle,
                     "titre": titre,
                     "aria": aria,
+                    "menu": menu,
                 }
             )
         return cellules
@@ -180,9 +186,15 @@ def bornes_mois(annee: int, mois: int) -> tuple[date, date]:
     return debut, fin
 
 
-def _url_reserver(reserver: str, enfant_id: int, periode_id: int) -> str:
-    parametres = urlencode({"periode": periode_id, "enfant": enfant_id})
-    return f"{reserver}?{parametres}"
+DECLARER = "déclarer une absence"
+
+
+def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int, jour: date) -> str:
+    # Le jour et l'unité : la page Réservations pré-coche cette case (le service vérifie).
+    # Des entiers et une date ISO : rien à échapper.
+    return (
+        f"{reserver}?periode={periode_id}&enfant={enfant_id}&unite={unite_id}&jour={jour:%Y-%m-%d}"
+    )
 
 
 def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
@@ -201,7 +213,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
     )
     reservations = list(
         Reservation.objects.filter(enfant=enfant, date__range=(debut, fin)).select_related(
-            "unite__activite"
+            "unite__activite", "demande"
         )
     )
     unites: dict[int, Unite] = {}
@@ -276,11 +288,11 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
             )
             if trouvee is not None and absence_declarable(trouvee):
                 case.url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
-                case.action = "déclarer une absence"
+                case.action = DECLARER
             elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite.pk, jour)
                 if periode_id is not None:
-                    case.url = _url_reserver(reserver, enfant.pk, periode_id)
+                    case.url = _url_reserver(reserver, enfant.pk, periode_id, unite.pk, jour)
                     case.action = "réserver"
             cases.append(case)
         lignes.append(LignePlanning(unite=unite, cases=cases))
@@ -323,6 +335,8 @@ def _case(
     passe: bool,
 ) -> Case:
     if reservation is not None:
+        if suppression_en_attente(reservation):
+            return Case(date=jour, etat=EN_TRAITEMENT)
         return Case(date=jour, etat=PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)])
     if fermeture is not None:
         return Case(date=jour, etat=FERMETURE, detail=fermeture)

@@ -1,13 +1,14 @@
 """Pages « Réservations » des parents : enfants et périodes, grille des jours, récapitulatif,
 impression."""
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from portail.noyau.pdf import rendre_pdf, reponse_pdf
 
 from .forms import GrilleForm
 from .models import Periode, ReglementInterieur, Validation
+from .regles import Choix
 from .selectors import (
     Grille,
     accueil_reservations,
@@ -79,6 +81,25 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _demande_du_planning(request: HttpRequest, grille: Grille) -> QueryDict | None:
+    """Le jour et l'unité choisis sur le planning (``?jour=2026-11-27&unite=3``) : les mêmes
+    données qu'un envoi de la grille où seule cette case serait ajoutée (les réservations
+    prises restent cochées, aucune n'est affichée à décocher). Le service vérifie ensuite
+    délai, places et inscription comme pour tout envoi."""
+    if request.method != "GET" or "jour" not in request.GET or len(grille.enfants) != 1:
+        return None
+    try:
+        jour = date.fromisoformat(request.GET["jour"])
+    except ValueError as exc:
+        raise Http404 from exc
+    cle = Choix(grille.enfants[0].enfant.pk, _entier(request.GET.get("unite")), jour).cle
+    donnees = QueryDict(mutable=True)
+    donnees.setlist("c", [c.cle for c in grille.cases_a_cocher() if c.active] + [cle])
+    donnees.setlist("affiche", [cle])
+    donnees["action"] = "envoyer"
+    return donnees
+
+
 def _cocher(grille: Grille, coches: set[str]) -> None:
     """Remet dans la grille les choix du parent (après une erreur ou une semaine-type)."""
     for case_a_cocher in grille.cases_a_cocher():
@@ -94,9 +115,10 @@ def reserver(request: HttpRequest) -> HttpResponse:
     maintenant = timezone.now()
     grille = grille_periode(periode=periode, enfants=enfants, maintenant=maintenant)
     url_grille = _url_grille(periode, enfants)
-    form = GrilleForm(request.POST or None, grille=grille)
-    if request.method == "POST":
-        _cocher(grille, set(request.POST.getlist("c")))
+    donnees = request.POST or _demande_du_planning(request, grille)
+    form = GrilleForm(donnees, grille=grille)
+    if donnees is not None:
+        _cocher(grille, set(donnees.getlist("c")))
         if form.is_valid():
             action = form.cleaned_data["action"]
             if action == "semaine_type":

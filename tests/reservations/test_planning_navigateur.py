@@ -67,6 +67,7 @@ def test_parent_declare_une_absence_depuis_le_planning(page, famille, tmp_path):
     assert case.get_attribute("data-etat") == "reservee"
     expect(case).to_have_css("background-color", "rgb(209, 231, 221)")
     case.get_by_role("link").click()
+    page.get_by_role("menu").get_by_role("menuitem", name="Déclarer une absence").click()
     page.wait_for_url(f"**/reservations/absence/{reservation.pk}/")
     verifier_accessibilite(page)
     verifier_largeur_mobile(page)
