@@ -158,7 +158,12 @@ def _reservations_validees_de_lise(lise: Enfant, repas: Unite, aujourdhui: date)
     )
     Reservation.objects.bulk_create(
         Reservation(
-            enfant=lise, unite=repas, date=jour, etat=EtatReservation.DEMANDEE, demande=demande
+            enfant=lise,
+            famille=lise.famille,
+            unite=repas,
+            date=jour,
+            etat=EtatReservation.DEMANDEE,
+            demande=demande,
         )
         for jour in jours
     )

@@ -109,6 +109,9 @@ class Contexte:
     inscriptions: dict[int, list[tuple[date, date | None]]]
     reservations: dict[tuple[int, int, date], Reservation]
     occupation: dict[tuple[int, date], int]
+    # Le foyer qui regarde ou réserve : un jour réservé par l'autre foyer (garde alternée)
+    # n'est ni à lui ni libre.
+    foyer_id: int | None = None
     unites_par_id: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -122,6 +125,15 @@ class Contexte:
 
     def reservation(self, choix: Choix) -> Reservation | None:
         return self.reservations.get((choix.enfant_id, choix.unite_id, choix.date))
+
+    def autre_foyer(self, reservation: Reservation | None) -> bool:
+        """Ce jour est pris (réservé, demandé…) par l'autre foyer de l'enfant."""
+        return (
+            est_active(reservation)
+            and reservation is not None
+            and self.foyer_id is not None
+            and reservation.famille_id != self.foyer_id
+        )
 
     def places_restantes(self, unite_id: int, jour: date) -> int | None:
         unite = self.unites_par_id[unite_id]

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from familles.services import adresse_famille
 from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode
@@ -16,7 +17,8 @@ def rappeler_fermeture_periodes() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_rappel_periode(*, rappel_id: int) -> int:
     rappel = (
-        RappelPeriode.objects.select_related("periode__activite", "famille__compte")
+        RappelPeriode.objects.select_related("periode__activite", "famille")
+        .prefetch_related("famille__responsables")
         .filter(pk=rappel_id)
         .first()
     )
@@ -30,7 +32,7 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
             actif=True, inscriptions__activite_id=periode.activite_id
         ).order_by("date_naissance", "prenom")
     ]
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    destinataire = adresse_famille(famille)
     return envoyer_email(
         destinataires=[destinataire],
         gabarit="rappel_periode",

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from demandes.models import Demande, LigneDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
+from familles.selectors import enfants_du_foyer
 
 from ..models import (
     ETATS_OCCUPANT_UNE_PLACE,
@@ -124,6 +125,9 @@ def _verifier(
             erreurs.append("Cette unité n'appartient pas à l'activité de la période.")
             continue
         reservation = ctx.reservation(choix)
+        if ctx.autre_foyer(reservation):
+            erreurs.append(f"Le {nom(choix)} est déjà réservé par l'autre foyer.")
+            continue
         if est_active(reservation):
             erreurs.append(f"Le {nom(choix)} est déjà réservé ou demandé.")
             continue
@@ -135,6 +139,9 @@ def _verifier(
             erreurs.append("Cette unité n'appartient pas à l'activité de la période.")
             continue
         reservation = ctx.reservation(choix)
+        if ctx.autre_foyer(reservation):
+            erreurs.append(f"Le {nom(choix)} a été réservé par l'autre foyer : lui seul l'annule.")
+            continue
         if reservation is None or reservation.etat != EtatReservation.RESERVEE:
             erreurs.append(f"Le {nom(choix)} n'est pas une réservation validée à supprimer.")
             continue
@@ -185,7 +192,7 @@ def _verifier(
 
 def _enfants_de_la_famille(famille: Any, choix: Iterable[Choix]) -> list[Enfant]:
     ids = {c.enfant_id for c in choix}
-    enfants = list(Enfant.objects.filter(famille=famille, pk__in=ids).order_by("prenom"))
+    enfants = list(enfants_du_foyer(famille).filter(pk__in=ids).order_by("prenom"))
     if len(enfants) != len(ids):
         raise ValidationError("Un des enfants indiqués n'appartient pas à votre famille.")
     return enfants
@@ -211,7 +218,7 @@ def reservation_verifier(
     if not ajouts and not suppressions:
         raise ValidationError("Vous n'avez rien modifié : cochez ou décochez au moins un jour.")
     enfants = _enfants_de_la_famille(famille, [*ajouts, *suppressions])
-    ctx = charger_contexte(periode, enfants)
+    ctx = charger_contexte(periode, enfants, foyer_id=famille.pk)
     erreurs = _verifier(ctx, ajouts, suppressions, maintenant)
     if erreurs:
         raise ValidationError(erreurs)
@@ -242,7 +249,7 @@ def reservation_demander(
         raise ValidationError("Vous n'avez rien modifié : cochez ou décochez au moins un jour.")
     enfants = _enfants_de_la_famille(famille, [*ajouts, *suppressions])
     list(Unite.objects.select_for_update().filter(activite_id=periode.activite_id).order_by("pk"))
-    ctx = charger_contexte(periode, enfants)
+    ctx = charger_contexte(periode, enfants, foyer_id=famille.pk)
     erreurs = _verifier(ctx, ajouts, suppressions, maintenant)
     if erreurs:
         raise ValidationError(erreurs)
@@ -287,6 +294,7 @@ def reservation_demander(
                 a_creer.append(
                     Reservation(
                         enfant=enfant,
+                        famille=famille,
                         unite=lr.unite,
                         date=lr.choix.date,
                         etat=EtatReservation.DEMANDEE,
@@ -298,13 +306,16 @@ def reservation_demander(
                 # reste réservé, la demande en attente le signale.
                 if lr.action == AJOUT:
                     reservation.etat = EtatReservation.DEMANDEE
+                    reservation.famille = famille  # un jour refusé, repris par ce foyer
                 reservation.demande = demande
                 reservation.modifiee_le = maintenant
                 a_modifier.append(reservation)
         if a_creer:
             bulk_create_with_history(a_creer, Reservation)
         if a_modifier:
-            bulk_update_with_history(a_modifier, Reservation, ["etat", "demande", "modifiee_le"])
+            bulk_update_with_history(
+                a_modifier, Reservation, ["etat", "famille", "demande", "modifiee_le"]
+            )
         demandes.append(demande)
 
     if periode.activite.validation == Validation.AUTOMATIQUE:
