@@ -1,4 +1,5 @@
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -134,9 +135,10 @@ class Famille(models.Model):
     def adresse_complete(self) -> str:
         return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
 
-    @property
+    @cached_property
     def compte(self):  # -> User | None
-        """Le compte du responsable principal (chaque adulte a le sien : Responsable.compte)."""
+        """Le compte du responsable principal (chaque adulte a le sien : Responsable.compte),
+        lu une fois par instance."""
         for responsable in self.responsables.all():
             if responsable.role == Role.RESPONSABLE:
                 return responsable.compte

@@ -102,8 +102,13 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
 
 def responsable_accueil(request: HttpRequest, famille: Famille) -> dict:
     """Le bloc « Responsable » de l'accueil (guide de Haisnes) : civilité, nom, prénom,
-    numéro de famille ; une requête."""
-    responsable = (
-        Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE).order_by("pk").first()
-    )
+    numéro de famille de l'adulte connecté (chacun a son compte), chargé avec le compte :
+    aucune requête."""
+    responsable = getattr(request.user, "responsable", None)
+    if responsable is None or responsable.famille_id != famille.pk:
+        responsable = (
+            Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE)
+            .order_by("pk")
+            .first()
+        )
     return {"famille": famille, "responsable": responsable}

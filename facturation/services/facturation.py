@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -163,6 +163,7 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
                     ).values("famille_id")[:1]
                 ),
                 F("famille_id"),
+                output_field=IntegerField(),
             )
         )
         .annotate(
