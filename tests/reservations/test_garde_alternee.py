@@ -108,7 +108,7 @@ def test_le_planning_montre_le_jour_de_l_autre_foyer_sans_lien(client, foyers, a
     texte = client.get(
         reverse("reservations:planning_mois", args=[hugo.pk, 2026, 11])
     ).content.decode()
-    assert "autre foyer" in texte
+    assert 'data-date="2026-11-18" data-etat="autre_foyer"' in texte
     reservation = Reservation.objects.get(enfant=hugo)
     assert reverse("reservations:absence_declarer", args=[reservation.pk]) not in texte
     assert "BERNARD" not in texte
