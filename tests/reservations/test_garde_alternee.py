@@ -5,12 +5,13 @@ l'autre foyer », sans rien révéler de ce foyer, et ne peut être ni coché ni
 """
 
 from datetime import date
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 from reservations.models import EtatReservation, Reservation
 from reservations.regles import Choix
 from reservations.services import reservation_demander
@@ -23,8 +24,11 @@ MERCREDI = date(2026, 11, 18)
 
 
 def _bernard(hugo: Enfant):
-    bernard = FamilleFactory(
-        numero="1003", nom="BERNARD", adresse="8 rue des Tilleuls", email="paul@example.fr"
+    bernard = cast(
+        Famille,
+        FamilleFactory(
+            numero="1003", nom="BERNARD", adresse="8 rue des Tilleuls", email="paul@example.fr"
+        ),
     )
     ResponsableFactory(famille=bernard, prenom="Paul", nom="BERNARD", telephone_mobile="0622334455")
     hugo.second_foyer = bernard
