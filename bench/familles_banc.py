@@ -73,7 +73,6 @@ def creer(
         Famille(
             numero=f"B{i:05d}",
             nom=f"BANC{i:04d}",
-            compte=compte,
             adresse="12 rue du stade",
             code_postal="59112",
             ville="CARNIN",
@@ -91,8 +90,9 @@ def creer(
             qualite=Qualite.PERE,
             date_naissance=date(1980, 2, 1),
             email=famille.email,
+            compte=compte,
         )
-        for famille in familles
+        for famille, compte in zip(familles, comptes, strict=True)
     )
     les_enfants = Enfant.objects.bulk_create(
         Enfant(
@@ -123,6 +123,7 @@ def creer(
     Reservation.objects.bulk_create(
         Reservation(
             enfant=enfant,
+            famille_id=enfant.famille_id,
             unite_id=unite_id,
             date=jour,
             etat=EtatReservation.PRESENT if jour < aujourdhui else EtatReservation.RESERVEE,
@@ -192,7 +193,7 @@ def creer(
             personne="Parent",
             resume=f"Modification de 1 renseignement ({rang})",
             statut=StatutDemande.EN_ATTENTE if rang == 0 else StatutDemande.ACCEPTEE,
-            cree_par=famille.compte,
+            cree_par=famille.compte,  # le compte du responsable
             traite_le=None if rang == 0 else maintenant,
         )
         for famille in familles

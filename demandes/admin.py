@@ -134,6 +134,7 @@ class DemandeAdmin(admin.ModelAdmin):
         "cree_le",
         "statut_badge",
         "famille_lien",
+        "demandee_par",
         "type_libelle",
         "personne",
         "resume",
@@ -150,7 +151,7 @@ class DemandeAdmin(admin.ModelAdmin):
     )
     search_fields = ("famille__numero", "famille__nom", "personne", "resume")
     search_help_text = "Numéro ou nom de la famille, personne concernée, résumé."
-    list_select_related = ("famille",)
+    list_select_related = ("famille", "cree_par")
     list_per_page = 50
     date_hierarchy = "cree_le"
     # Les demandes en attente d'abord, puis les plus récentes.
@@ -226,6 +227,12 @@ class DemandeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Demande | None = None) -> bool:
         return False
+
+    @admin.display(description="demandée par")
+    def demandee_par(self, obj: Demande) -> str:
+        # Un compte par adulte : « demandé par Jeanne DUPONT ».
+        compte = obj.cree_par
+        return (compte.get_full_name() or compte.username) if compte is not None else "—"
 
     @admin.display(description="famille", ordering="famille__nom")
     def famille_lien(self, obj: Demande) -> str:

@@ -50,7 +50,9 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
     """Une demande de la famille connectée avec ses lignes, ou 404."""
     demande = get_for_famille(
         request,
-        Demande.objects.exclude(statut=StatutDemande.ANNULEE).prefetch_related("lignes"),
+        Demande.objects.exclude(statut=StatutDemande.ANNULEE)
+        .select_related("cree_par")
+        .prefetch_related("lignes"),
         pk=pk,
     )
     demande.libelle_type = libelle_type(demande.type)  # type: ignore[attr-defined]

@@ -163,7 +163,7 @@ def familles_a_attester(annee: int):
         Famille.objects.filter(
             pk__in=Facture.objects.filter(pk__in=payees.values("facture")).values("famille")
         )
-        .select_related("compte")
+        .prefetch_related("responsables")
         .order_by("numero")
     )
 

@@ -50,7 +50,11 @@ def _facture(regie, famille, enfant, ordre, debut, fin, unite, jours, prix) -> F
     )
     for jour in jours:
         reservation, _ = Reservation.objects.get_or_create(
-            enfant=enfant, unite=unite, date=jour, defaults={"etat": EtatReservation.PRESENT}
+            enfant=enfant,
+            famille=enfant.famille,
+            unite=unite,
+            date=jour,
+            defaults={"etat": EtatReservation.PRESENT},
         )
         LigneFacture.objects.create(
             facture=facture,

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from demandes.models import Demande, StatutDemande
 from familles.models import Famille
+from familles.services import adresse_famille
 from portail.noyau.emails import PieceJointe, envoyer_email
 
 from .attestations import attestation_frais_garde, pdf_attestation
@@ -14,14 +15,15 @@ from .services import DUPLICATA, RECU
 def envoyer_document_demande(*, demande_id: int) -> int:
     """Envoie à la famille, en pièce jointe, la facture ou le reçu d'une demande acceptée."""
     demande = (
-        Demande.objects.select_related("famille", "famille__compte")
+        Demande.objects.select_related("famille")
+        .prefetch_related("famille__responsables")
         .filter(pk=demande_id, statut=StatutDemande.ACCEPTEE, type__in=[DUPLICATA, RECU])
         .first()
     )
     if demande is None:
         return 0
     famille = demande.famille
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    destinataire = adresse_famille(famille)
     if demande.type == DUPLICATA:
         facture = Facture.objects.filter(pk=demande.cible_id or 0, famille=famille).first()
         if facture is None:
@@ -45,13 +47,13 @@ def envoyer_document_demande(*, demande_id: int) -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_attestation_frais_garde(*, famille_id: int, annee: int) -> int:
     """Envoie à la famille son attestation de frais de garde de l'année (si elle n'est pas vide)."""
-    famille = Famille.objects.select_related("compte").filter(pk=famille_id).first()
+    famille = Famille.objects.prefetch_related("responsables").filter(pk=famille_id).first()
     if famille is None:
         return 0
     attestation = attestation_frais_garde(famille=famille, annee=annee)
     if attestation.vide:
         return 0
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    destinataire = adresse_famille(famille)
     return envoyer_email(
         destinataires=[destinataire],
         gabarit="attestation_frais_garde",
@@ -72,16 +74,14 @@ def verifier_paiements_en_cours(*, url_site: str) -> int:
 def envoyer_avis_rejet(*, operation_id: int) -> int:
     """Prévient la famille qu'un prélèvement est rejeté et que la facture est à régler."""
     operation = (
-        OperationPrelevement.objects.select_related(
-            "facture", "lot", "mandat", "facture__famille", "facture__famille__compte"
-        )
+        OperationPrelevement.objects.select_related("facture", "lot", "mandat", "facture__famille")
         .filter(pk=operation_id, statut="rejetee")
         .first()
     )
     if operation is None:
         return 0
     famille = operation.facture.famille
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    destinataire = adresse_famille(famille)
     return envoyer_email(
         destinataires=[destinataire],
         gabarit="prelevement_rejet",

@@ -5,10 +5,13 @@ l'ancienne → la nouvelle valeur de chaque champ. Les demandes des familles se 
 l'administration des demandes, qui appelle familles.services.renseignement_appliquer.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable
+from .services import acces_adulte_regler
 
 
 class ResponsableInline(admin.StackedInline):
@@ -19,14 +22,18 @@ class ResponsableInline(admin.StackedInline):
         ("role", "civilite", "qualite"),
         ("nom", "prenom"),
         ("telephone_mobile", "email"),
+        "compte",
     ]
+    raw_id_fields = ["compte"]
 
 
 class EnfantInline(admin.TabularInline):
     model = Enfant
+    fk_name = "famille"
     extra = 0
     show_change_link = True
-    fields = ["prenom", "nom", "date_naissance", "ecole", "classe", "actif"]
+    fields = ["prenom", "nom", "date_naissance", "ecole", "classe", "second_foyer", "actif"]
+    raw_id_fields = ["second_foyer"]
 
 
 class PersonneAutoriseeInline(admin.TabularInline):
@@ -50,7 +57,7 @@ class FamilleAdmin(SimpleHistoryAdmin):
     readonly_fields = ["cree_le"]
     inlines = [ResponsableInline, EnfantInline]
     fieldsets = [
-        (None, {"fields": ["numero", "nom", "compte", "cree_le"]}),
+        (None, {"fields": ["numero", "nom", "cree_le"]}),
         ("Adresse et contact", {"fields": ["adresse", "code_postal", "ville", "email"]}),
         ("Accords", {"fields": ["accepte_email", "accepte_sms"]}),
         ("Informations fiscales", {"fields": ["numero_fiscal", "revenu_fiscal", "nombre_parts"]}),
@@ -70,7 +77,6 @@ class FamilleAdmin(SimpleHistoryAdmin):
             {"fields": ["titulaire_compte", "iban", "bic", "prelevement"]},
         ),
     ]
-    raw_id_fields = ["compte"]
 
     @admin.display(description="IBAN")
     def iban_liste(self, obj: Famille) -> str:
@@ -82,17 +88,39 @@ class ResponsableAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "famille", "role", "qualite", "telephone_mobile", "email"]
     list_filter = ["role", "qualite", "csp"]
     search_fields = ["nom", "prenom", "email", "famille__numero", "famille__nom"]
-    list_select_related = ["famille"]
-    raw_id_fields = ["famille"]
+    list_select_related = ["famille", "compte"]
+    raw_id_fields = ["famille", "compte"]
+    actions = ["desactiver_acces", "reactiver_acces"]
+
+    @admin.action(description="Désactiver l'accès au portail de ces adultes (séparation)")
+    def desactiver_acces(self, request: HttpRequest, queryset: QuerySet[Responsable]) -> None:
+        for responsable in queryset:
+            acces_adulte_regler(responsable=responsable, actif=False)
+        messages.success(request, "Accès désactivé : l'autre adulte du foyer garde le sien.")
+
+    @admin.action(description="Réactiver l'accès au portail de ces adultes")
+    def reactiver_acces(self, request: HttpRequest, queryset: QuerySet[Responsable]) -> None:
+        for responsable in queryset:
+            acces_adulte_regler(responsable=responsable, actif=True)
+        messages.success(request, "Accès réactivé.")
 
 
 @admin.register(Enfant)
 class EnfantAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "famille", "date_naissance", "ecole", "classe", "pai", "actif"]
+    list_display = [
+        "__str__",
+        "famille",
+        "second_foyer",
+        "date_naissance",
+        "ecole",
+        "classe",
+        "pai",
+        "actif",
+    ]
     list_filter = ["actif", "pai", "lunettes", "classe"]
-    search_fields = ["nom", "prenom", "famille__numero", "famille__nom"]
-    list_select_related = ["famille"]
-    raw_id_fields = ["famille", "adresse_de"]
+    search_fields = ["nom", "prenom", "famille__numero", "famille__nom", "second_foyer__numero"]
+    list_select_related = ["famille", "second_foyer"]
+    raw_id_fields = ["famille", "second_foyer", "adresse_de"]
     inlines = [PersonneAutoriseeInline]
 
 

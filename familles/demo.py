@@ -1,4 +1,5 @@
-"""Familles de démonstration : DUPONT (première connexion faite) et MARTIN (à faire)."""
+"""Familles de démonstration : DUPONT (Jean et Jeanne, chacun son compte, première connexion
+faite), MARTIN (Claire, à faire) et BERNARD (Paul), second foyer d'Hugo MARTIN."""
 
 from datetime import date
 
@@ -14,10 +15,10 @@ from .services import Changement, TypeRenseignement, renseignements_demander
 
 
 def _compte_parent(
-    email: str, mot_de_passe: str, numero: str, prenom: str, nom: str, premiere_faite: bool
+    email: str, mot_de_passe: str, identifiant: str, prenom: str, nom: str, premiere_faite: bool
 ) -> User:
     user, cree = User.objects.get_or_create(
-        username=numero, defaults={"email": email, "first_name": prenom, "last_name": nom}
+        username=identifiant, defaults={"email": email, "first_name": prenom, "last_name": nom}
     )
     if cree:
         user.set_password(mot_de_passe)
@@ -38,7 +39,6 @@ def charger() -> list[str]:
         numero="1001",
         defaults={
             "nom": "DUPONT",
-            "compte": dupont_compte,
             "adresse": "12 rue du stade",
             "code_postal": "59112",
             "ville": "CARNIN",
@@ -60,6 +60,31 @@ def charger() -> list[str]:
             "email": "jean.dupont@example.fr",
             "profession": "Technicien",
         },
+    )
+    _lier(jean, dupont_compte)
+    jeanne, _ = Responsable.objects.get_or_create(
+        famille=dupont,
+        role=Role.CONJOINT,
+        defaults={
+            "nom": "DUPONT",
+            "prenom": "Jeanne",
+            "civilite": "MME",
+            "qualite": Qualite.MERE,
+            "date_naissance": date(1982, 6, 3),
+            "telephone_mobile": "06 01 02 03 04",
+            "email": "jeanne.dupont@example.fr",
+        },
+    )
+    _lier(
+        jeanne,
+        _compte_parent(
+            "jeanne.dupont@example.fr",
+            "Demo-Conjoint-2026",
+            "jeanne.dupont@example.fr",
+            "Jeanne",
+            "DUPONT",
+            True,
+        ),
     )
     aujourdhui = timezone.localdate()
     lise, _ = Enfant.objects.get_or_create(
@@ -105,7 +130,6 @@ def charger() -> list[str]:
         numero="1002",
         defaults={
             "nom": "MARTIN",
-            "compte": martin_compte,
             "adresse": "3 place de la mairie",
             "code_postal": "59112",
             "ville": "CARNIN",
@@ -124,7 +148,37 @@ def charger() -> list[str]:
             "email": "claire.martin@example.fr",
         },
     )
-    Enfant.objects.get_or_create(
+    _lier(claire, martin_compte)
+    bernard, _ = Famille.objects.get_or_create(
+        numero="1003",
+        defaults={
+            "nom": "BERNARD",
+            "adresse": "8 rue des Tilleuls",
+            "code_postal": "59112",
+            "ville": "CARNIN",
+            "email": "paul.bernard@example.fr",
+        },
+    )
+    paul, _ = Responsable.objects.get_or_create(
+        famille=bernard,
+        role=Role.RESPONSABLE,
+        defaults={
+            "nom": "BERNARD",
+            "prenom": "Paul",
+            "civilite": "M",
+            "qualite": Qualite.PERE,
+            "date_naissance": date(1983, 4, 22),
+            "telephone_mobile": "06 22 33 44 55",
+            "email": "paul.bernard@example.fr",
+        },
+    )
+    _lier(
+        paul,
+        _compte_parent(
+            "paul.bernard@example.fr", "Demo-Bernard-2026", "1003", "Paul", "BERNARD", True
+        ),
+    )
+    hugo, _ = Enfant.objects.get_or_create(
         famille=martin,
         prenom="Hugo",
         defaults={
@@ -136,11 +190,24 @@ def charger() -> list[str]:
             "classe": "CM1",
         },
     )
+    if hugo.second_foyer_id is None:
+        hugo.second_foyer = bernard  # garde alternée : Hugo vit aussi chez Paul BERNARD
+        hugo.save(update_fields=["second_foyer"])
     return [
         "Famille DUPONT : jean.dupont@example.fr / Demo-Parent-2026 (numéro 1001)",
+        "Famille DUPONT, conjointe : jeanne.dupont@example.fr / Demo-Conjoint-2026",
         "Famille MARTIN : claire.martin@example.fr / Bienvenue-2026 (numéro 1002, "
         "première connexion à faire)",
+        "Famille BERNARD (second foyer d'Hugo) : paul.bernard@example.fr / Demo-Bernard-2026 "
+        "(numéro 1003)",
     ]
+
+
+def _lier(adulte: Responsable, compte: User) -> None:
+    """Chaque adulte a son propre compte (créé une seule fois)."""
+    if adulte.compte_id is None:
+        adulte.compte = compte
+        adulte.save(update_fields=["compte"])
 
 
 def _demande_traitee(famille: Famille, jean: Responsable, compte: User) -> None:

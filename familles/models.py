@@ -1,4 +1,5 @@
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -67,17 +68,15 @@ class Regime(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
+class Role(models.TextChoices):
+    RESPONSABLE = "responsable", "Responsable"
+    CONJOINT = "conjoint", "Conjoint"
+    AUTRE = "autre", "Autre adulte"
+
+
 class Famille(models.Model):
     numero = models.CharField("numéro de famille", max_length=20, unique=True)
     nom = models.CharField("nom de la famille", max_length=120)
-    compte = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name="compte",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="famille",
-    )
     adresse = models.CharField("adresse", max_length=200, blank=True, validators=SANS_BALISE)
     code_postal = models.CharField(
         "code postal", max_length=5, blank=True, validators=[valider_code_postal]
@@ -136,6 +135,15 @@ class Famille(models.Model):
     def adresse_complete(self) -> str:
         return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
 
+    @cached_property
+    def compte(self):  # -> User | None
+        """Le compte du responsable principal (chaque adulte a le sien : Responsable.compte),
+        lu une fois par instance."""
+        for responsable in self.responsables.all():
+            if responsable.role == Role.RESPONSABLE:
+                return responsable.compte
+        return None
+
     @property
     def iban_masque(self) -> str:
         return masquer_iban(self.iban) if self.iban else ""
@@ -181,12 +189,6 @@ class Personne(models.Model):
         return calculer_age(self.date_naissance)
 
 
-class Role(models.TextChoices):
-    RESPONSABLE = "responsable", "Responsable"
-    CONJOINT = "conjoint", "Conjoint"
-    AUTRE = "autre", "Autre adulte"
-
-
 class Responsable(Personne):
     """Un adulte responsable de la famille (le « Responsable » et le « Conjoint » de Haisnes)."""
 
@@ -194,6 +196,15 @@ class Responsable(Personne):
         Famille, verbose_name="famille", on_delete=models.CASCADE, related_name="responsables"
     )
     role = models.CharField("rôle", max_length=12, choices=Role.choices, default=Role.RESPONSABLE)
+    # Un compte par adulte : la frontière du foyer est Responsable.famille du compte connecté.
+    compte = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsable",
+    )
     civilite = models.CharField("civilité", max_length=3, choices=Civilite.choices, blank=True)
     qualite = models.CharField("qualité", max_length=12, choices=Qualite.choices, blank=True)
     situation_familiale = models.CharField(
@@ -254,6 +265,16 @@ class Enfant(Personne):
     famille = models.ForeignKey(
         Famille, verbose_name="famille", on_delete=models.CASCADE, related_name="enfants"
     )
+    # Garde alternée : l'enfant vit aussi dans un second foyer, qui réserve pour lui et
+    # reçoit ses propres factures ; sa fiche (identité, santé) est partagée par les deux.
+    second_foyer = models.ForeignKey(
+        Famille,
+        verbose_name="second foyer (garde alternée)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enfants_accueillis",
+    )
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices, blank=True)
     adresse_de = models.ForeignKey(
         Responsable,
@@ -287,6 +308,16 @@ class Enfant(Personne):
     class Meta:
         verbose_name = "enfant"
         ordering = ["famille", "date_naissance", "prenom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(second_foyer=models.F("famille")),
+                name="second_foyer_distinct",
+            )
+        ]
+
+    def foyers_ids(self) -> set[int]:
+        """Les foyers de l'enfant : le sien et, en garde alternée, le second."""
+        return {self.famille_id} | ({self.second_foyer_id} if self.second_foyer_id else set())
 
     @property
     def adresse_complete(self) -> str:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from demandes.models import Demande
@@ -10,6 +10,13 @@ from demandes.selectors import demandes_en_attente
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
 from .services import TypeRenseignement
+
+
+def enfants_du_foyer(famille: Famille) -> QuerySet[Enfant]:
+    """Les enfants d'un foyer : les siens et ceux qu'il accueille en garde alternée (son
+    « second foyer »). La seule porte vers les enfants qu'un foyer voit et pour qui il réserve."""
+    return Enfant.objects.filter(Q(famille=famille) | Q(second_foyer=famille))
+
 
 _TYPES_FAMILLE = {TypeRenseignement.FISCALES, TypeRenseignement.CAF, TypeRenseignement.BANCAIRES}
 _TYPES_ADULTE = {TypeRenseignement.RESPONSABLE, TypeRenseignement.CONJOINT}
@@ -95,8 +102,13 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
 
 def responsable_accueil(request: HttpRequest, famille: Famille) -> dict:
     """Le bloc « Responsable » de l'accueil (guide de Haisnes) : civilité, nom, prénom,
-    numéro de famille ; une requête."""
-    responsable = (
-        Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE).order_by("pk").first()
-    )
+    numéro de famille de l'adulte connecté (chacun a son compte), chargé avec le compte :
+    aucune requête."""
+    responsable = getattr(request.user, "responsable", None)
+    if responsable is None or responsable.famille_id != famille.pk:
+        responsable = (
+            Responsable.objects.filter(famille=famille, role=Role.RESPONSABLE)
+            .order_by("pk")
+            .first()
+        )
     return {"famille": famille, "responsable": responsable}

@@ -70,10 +70,10 @@ class CompteAdapter(DefaultAccountAdapter):
 
 
 class Authentification(AuthenticationBackend):
-    """Le backend d'allauth, qui charge aussi la famille du compte dans la même requête SQL."""
+    """Le backend d'allauth, qui charge aussi l'adulte et son foyer dans la même requête SQL."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("famille").filter(pk=user_id).first()
+        user = User.objects.select_related("responsable__famille").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

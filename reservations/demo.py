@@ -159,7 +159,12 @@ def _reservations_validees_de_lise(lise: Enfant, repas: Unite, aujourdhui: date)
     )
     Reservation.objects.bulk_create(
         Reservation(
-            enfant=lise, unite=repas, date=jour, etat=EtatReservation.DEMANDEE, demande=demande
+            enfant=lise,
+            famille=lise.famille,
+            unite=repas,
+            date=jour,
+            etat=EtatReservation.DEMANDEE,
+            demande=demande,
         )
         for jour in jours
     )
@@ -168,6 +173,29 @@ def _reservations_validees_de_lise(lise: Enfant, repas: Unite, aujourdhui: date)
     envoyee = timezone.make_aware(datetime.combine(debut - timedelta(days=10), time(20, 5)))
     Demande.objects.filter(pk=demande.pk).update(
         cree_le=envoyee, traite_le=envoyee + timedelta(days=1, hours=-10)
+    )
+
+
+def _jour_de_hugo_chez_martin(hugo: Enfant, repas: Unite, aujourdhui: date) -> None:
+    """Garde alternée : MARTIN a réservé le premier repas du mois prochain pour Hugo ; chez
+    Paul BERNARD, ce jour se voit « Réservé par l'autre foyer ». La CANTINE d'Hugo est
+    facturée au foyer qui réserve (pas de règle FoyerFacture)."""
+    debut = _debut_mois(aujourdhui, 1)
+    premier = (
+        JourOuverture.objects.filter(
+            unite=repas, date__gte=debut, date__lt=_debut_mois(aujourdhui, 2)
+        )
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if premier is None:
+        return
+    Reservation.objects.get_or_create(
+        enfant=hugo,
+        unite=repas,
+        date=premier,
+        defaults={"famille": hugo.famille, "etat": EtatReservation.RESERVEE},
     )
 
 
@@ -193,8 +221,11 @@ def charger() -> list[str]:
             )
     if lise is not None:
         _reservations_validees_de_lise(lise, unites["CANTINE"]["Repas"], aujourdhui)
+    if hugo is not None:
+        _jour_de_hugo_chez_martin(hugo, unites["CANTINE"]["Repas"], aujourdhui)
     return [
         "Réservations : CANTINE (validation par l'agent), GARDERIE (automatique), "
-        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN) inscrits",
+        "ALSH MERCREDI (24 places) sur trois mois ; Lise et Léo (DUPONT), Hugo (MARTIN et "
+        "BERNARD, garde alternée) inscrits ; un repas d'Hugo réservé par MARTIN le mois prochain",
         demo_attente.charger(),
     ]

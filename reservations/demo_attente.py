@@ -67,7 +67,7 @@ def _jour_complet(aujourdhui: date) -> str:
             enfant=enfant,
             unite=journee,
             date=jour,
-            defaults={"etat": EtatReservation.RESERVEE},
+            defaults={"etat": EtatReservation.RESERVEE, "famille": famille},
         )
     return f"ALSH MERCREDI complet le {jour:%d/%m/%Y} (liste d'attente)"
 
@@ -80,7 +80,7 @@ def _reglement(aujourdhui: date) -> str:
         contenu = rendre_pdf("reservations/pdf/reglement_demo.html", {"annee": annee})
         reglement.fichier.save("reglement.pdf", ContentFile(contenu), save=False)
         reglement.save()
-    dupont = Famille.objects.filter(numero="1001").select_related("compte").first()
+    dupont = Famille.objects.filter(numero="1001").first()
     if dupont is not None:
         AcceptationReglement.objects.get_or_create(
             reglement=reglement,

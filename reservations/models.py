@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -272,6 +273,14 @@ class Reservation(models.Model):
     unite = models.ForeignKey(
         Unite, verbose_name="unité", on_delete=models.PROTECT, related_name="reservations"
     )
+    # Garde alternée : le foyer qui a réservé ce jour (celui de l'enfant ou son second foyer).
+    # C'est lui qui le voit, l'annule et, sauf règle de l'activité, le paie.
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="foyer qui a réservé",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     date = models.DateField("date")
     etat = models.CharField(
         "état", max_length=20, choices=EtatReservation.choices, default=EtatReservation.DEMANDEE
@@ -457,3 +466,43 @@ class AcceptationReglement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reglement} — {self.adulte}"
+
+
+class FoyerFacture(models.Model):
+    """Garde alternée : cette activité de l'enfant est toujours facturée à ce foyer.
+
+    Sans règle, chaque réservation est facturée au foyer qui l'a réservée.
+    """
+
+    enfant = models.ForeignKey(
+        "familles.Enfant",
+        verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="foyers_factures",
+    )
+    activite = models.ForeignKey(
+        Activite, verbose_name="activité", on_delete=models.CASCADE, related_name="+"
+    )
+    famille = models.ForeignKey(
+        "familles.Famille",
+        verbose_name="foyer facturé",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "foyer facturé (garde alternée)"
+        verbose_name_plural = "foyers facturés (garde alternée)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "activite"], name="foyer_facture_unique_par_activite"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enfant} — {self.activite} : facturé à {self.famille}"
+
+    def clean(self) -> None:
+        if self.enfant_id and self.famille_id and self.famille_id not in self.enfant.foyers_ids():
+            raise ValidationError("Le foyer facturé doit être l'un des deux foyers de l'enfant.")

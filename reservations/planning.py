@@ -22,7 +22,13 @@ from .models import (
     Reservation,
     Unite,
 )
-from .regles import date_limite, periode_affichee, periode_ouverte, suppression_en_attente
+from .regles import (
+    date_limite,
+    est_active,
+    periode_affichee,
+    periode_ouverte,
+    suppression_en_attente,
+)
 from .services import absence_declarable
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
@@ -55,6 +61,7 @@ GRANDES_VACANCES = Etat("grandes_vacances", "GV", "Grandes vacances")
 OUVERT = Etat("ouvert", "+", "Ouvert, non réservé")
 FERME = Etat("ferme", "", "Pas d'accueil ce jour")
 PASSE = Etat("passe", "", "Jour passé, non réservé")
+AUTRE_FOYER = Etat("autre_foyer", "⇄", "Réservé par l'autre foyer")
 
 LEGENDE = [
     RESERVE,
@@ -71,6 +78,7 @@ LEGENDE = [
     PETITES_VACANCES,
     GRANDES_VACANCES,
     OUVERT,
+    AUTRE_FOYER,
 ]
 PAR_ETAT_RESERVATION = {
     EtatReservation.RESERVEE: RESERVE,
@@ -197,8 +205,10 @@ def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int,
     )
 
 
-def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
-    """Le planning d'un enfant (déjà vérifié comme étant de la famille) pour un mois."""
+def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None) -> Planning:
+    """Le planning d'un enfant (déjà vérifié comme étant de la famille) pour un mois, vu par
+    ce foyer : en garde alternée, les jours de l'autre foyer sont « Réservé par l'autre
+    foyer », sans lien ni détail, et ses absences ne sont pas listées."""
     debut, fin = bornes_mois(annee, mois)
     aujourdhui = timezone.localdate()
     zone = zone_de_la_commune()
@@ -277,6 +287,11 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
         cases = []
         for jour in jours(debut, fin):
             trouvee = par_case.get((unite.pk, jour))
+            if trouvee is not None and foyer_id is not None and trouvee.famille_id != foyer_id:
+                if est_active(trouvee):
+                    cases.append(Case(date=jour, etat=AUTRE_FOYER))
+                    continue
+                trouvee = None  # refusé ou excusé chez l'autre foyer : libre pour celui-ci
             case = _case(
                 jour=jour,
                 reservation=trouvee,
@@ -310,6 +325,7 @@ def planning_mois(*, enfant, annee: int, mois: int) -> Planning:
     ]
     absences = list(
         Absence.objects.filter(reservation__enfant=enfant, reservation__date__range=(debut, fin))
+        .filter(**({"reservation__famille_id": foyer_id} if foyer_id is not None else {}))
         .select_related("reservation__unite__activite", "demande")
         .order_by("reservation__date", "id")
     )

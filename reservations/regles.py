@@ -112,6 +112,9 @@ class Contexte:
     # Les listes d'attente : (unité, jour) → enfants dans l'ordre ; et les listes closes.
     attentes: dict[tuple[int, date], list[int]] = field(default_factory=dict)
     attentes_fermees: set[tuple[int, date]] = field(default_factory=set)
+    # Le foyer qui regarde ou réserve : un jour réservé par l'autre foyer (garde alternée)
+    # n'est ni à lui ni libre.
+    foyer_id: int | None = None
     unites_par_id: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -130,6 +133,15 @@ class Contexte:
         """Le rang de l'enfant sur la liste d'attente du jour (1 = le premier), ou 0."""
         file = self.attentes.get((choix.unite_id, choix.date), [])
         return file.index(choix.enfant_id) + 1 if choix.enfant_id in file else 0
+
+    def autre_foyer(self, reservation: Reservation | None) -> bool:
+        """Ce jour est pris (réservé, demandé…) par l'autre foyer de l'enfant."""
+        return (
+            est_active(reservation)
+            and reservation is not None
+            and self.foyer_id is not None
+            and reservation.famille_id != self.foyer_id
+        )
 
     def places_restantes(self, unite_id: int, jour: date) -> int | None:
         unite = self.unites_par_id[unite_id]

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from familles.models import Enfant, Famille
+from familles.models import Enfant, Famille, Responsable
+from familles.selectors import enfants_du_foyer
 
 from .calendrier import jours
 from .models import (
@@ -61,7 +62,7 @@ class ActiviteProposee:
 def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[ActiviteProposee]]:
     """Les enfants de la famille et, pour chaque activité où l'un d'eux est inscrit, les
     périodes affichées (3 requêtes)."""
-    enfants = list(Enfant.objects.filter(famille=famille, actif=True).order_by("prenom"))
+    enfants = list(enfants_du_foyer(famille).filter(actif=True).order_by("prenom"))
     inscriptions = list(
         Inscription.objects.filter(enfant__in=enfants, activite__actif=True)
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=aujourdhui))
@@ -82,7 +83,9 @@ def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[
     return enfants, list(par_activite.values())
 
 
-def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
+def charger_contexte(
+    periode: Periode, enfants: Iterable[Enfant], foyer_id: int | None = None
+) -> Contexte:
     """Charge les unités, jours ouverts, fermetures, inscriptions, réservations et places
     occupées d'une période pour ces enfants : 7 requêtes, quel que soit leur nombre."""
     enfant_ids = [e.pk for e in enfants]
@@ -150,6 +153,7 @@ def charger_contexte(periode: Periode, enfants: Iterable[Enfant]) -> Contexte:
         occupation=occupation,
         attentes=dict(attentes),
         attentes_fermees=attentes_fermees,
+        foyer_id=foyer_id,
     )
 
 
@@ -211,6 +215,10 @@ class Grille:
 def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: datetime) -> CaseACocher:
     case_a_cocher = CaseACocher(cle=choix.cle, unite=unite, jour=choix.date, ouverte=True)
     reservation = ctx.reservation(choix)
+    if ctx.autre_foyer(reservation):
+        # Garde alternée : ni cochable ni annulable ici, et rien de l'autre foyer n'est montré.
+        case_a_cocher.statut, case_a_cocher.libelle = "autre-foyer", "Réservé par l'autre foyer"
+        return case_a_cocher
     if reservation is not None and reservation.etat == EtatReservation.LISTE_ATTENTE:
         case_a_cocher.statut = "attente"
         case_a_cocher.libelle = texte_rang(ctx.rang_attente(choix))
@@ -257,11 +265,16 @@ def _case_a_cocher(ctx: Contexte, choix: Choix, unite: Unite, maintenant: dateti
 
 
 def grille_periode(
-    *, periode: Periode, enfants: list[Enfant], maintenant: datetime, ctx: Contexte | None = None
+    *,
+    periode: Periode,
+    enfants: list[Enfant],
+    maintenant: datetime,
+    foyer_id: int | None = None,
+    ctx: Contexte | None = None,
 ) -> Grille:
-    """La grille d'une période pour ces enfants : une ligne par jour où une unité est
-    ouverte, une case par unité."""
-    ctx = ctx or charger_contexte(periode, enfants)
+    """La grille d'une période pour ces enfants, vue par ce foyer : une ligne par jour où une
+    unité est ouverte, une case par unité."""
+    ctx = ctx or charger_contexte(periode, enfants, foyer_id=foyer_id)
     jours = sorted({jour for _, jour in ctx.ouvertures})
     libelles = {jour: date_format(jour, "l j F Y") for jour in jours}
     grilles = []
@@ -304,7 +317,7 @@ def periode_pour_famille(periode_id: int, aujourdhui: date) -> Periode | None:
 def enfants_pour_la_grille(*, famille: Famille, periode: Periode, ids: set[int]) -> list[Enfant]:
     """Les enfants choisis, tous de la famille (404 sinon) ; sans choix, ses enfants inscrits
     à l'activité de la période."""
-    enfants = Enfant.objects.filter(famille=famille, actif=True).order_by("prenom")
+    enfants = enfants_du_foyer(famille).filter(actif=True).order_by("prenom")
     if ids:
         choisis = list(enfants.filter(pk__in=ids))
         if len(choisis) != len(ids):
@@ -423,6 +436,7 @@ def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
         enfant__actif=True,
         date_debut__lte=periode.date_fin,
     ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=periode.date_debut))
+    comptes_actifs = Responsable.objects.filter(compte__is_active=True)
     ayant_reserve = Reservation.objects.filter(
         unite__activite_id=periode.activite_id,
         date__range=(periode.date_debut, periode.date_fin),
@@ -432,9 +446,12 @@ def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
         Famille.objects.filter(
             pk__in=inscrites.values("enfant__famille_id"),
             accepte_email=True,
-            compte__is_active=True,
         )
-        .filter(Q(email__gt="") | Q(compte__email__gt=""))
+        .filter(pk__in=comptes_actifs.values("famille_id"))
+        .filter(
+            Q(email__gt="")
+            | Q(pk__in=comptes_actifs.filter(compte__email__gt="").values("famille_id"))
+        )
         .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
         .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))
     )

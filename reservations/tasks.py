@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from familles.services import adresse_famille
 from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode, Reservation
@@ -23,7 +24,8 @@ def fermer_listes_attente() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_rappel_periode(*, rappel_id: int) -> int:
     rappel = (
-        RappelPeriode.objects.select_related("periode__activite", "famille__compte")
+        RappelPeriode.objects.select_related("periode__activite", "famille")
+        .prefetch_related("famille__responsables")
         .filter(pk=rappel_id)
         .first()
     )
@@ -37,7 +39,7 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
             actif=True, inscriptions__activite_id=periode.activite_id
         ).order_by("date_naissance", "prenom")
     ]
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    destinataire = adresse_famille(famille)
     return envoyer_email(
         destinataires=[destinataire],
         gabarit="rappel_periode",
@@ -54,13 +56,13 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
 def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
     """Prévient la famille : place attribuée depuis la liste d'attente, ou liste close."""
     reservation = (
-        Reservation.objects.select_related("enfant__famille__compte", "unite__activite")
+        Reservation.objects.select_related("famille", "enfant", "unite__activite")
         .filter(pk=reservation_id)
         .first()
     )
     if reservation is None:
         return 0
-    famille = reservation.enfant.famille
+    famille = reservation.famille  # le foyer inscrit (garde alternée : celui qui a réservé)
     destinataire = famille.email or (famille.compte.email if famille.compte else "")
     return envoyer_email(
         destinataires=[destinataire],

@@ -113,7 +113,9 @@ def reserver(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     periode, enfants = _periode_et_enfants(request, famille)
     maintenant = timezone.now()
-    grille = grille_periode(periode=periode, enfants=enfants, maintenant=maintenant)
+    grille = grille_periode(
+        periode=periode, enfants=enfants, maintenant=maintenant, foyer_id=famille.pk
+    )
     url_grille = _url_grille(periode, enfants)
     donnees = request.POST or _demande_du_planning(request, grille)
     form = GrilleForm(donnees, grille=grille)
@@ -266,7 +268,9 @@ def reglement_document(request: HttpRequest, reglement_id: int) -> HttpResponseB
 def imprimer(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
     periode, enfants = _periode_et_enfants(request, famille)
-    grille = grille_periode(periode=periode, enfants=enfants, maintenant=timezone.now())
+    grille = grille_periode(
+        periode=periode, enfants=enfants, maintenant=timezone.now(), foyer_id=famille.pk
+    )
     contenu = rendre_pdf(
         "reservations/pdf/reservation_periode.html",
         {"grille": grille, "famille": famille, "imprime_le": timezone.localtime()},

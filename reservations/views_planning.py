@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from familles.models import Enfant
+from familles.selectors import enfants_du_foyer
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
 from portail.noyau.interrupteurs import fonctionnalite_requise
@@ -25,7 +25,9 @@ from .views import RESERVATIONS
 @fonctionnalite_requise(RESERVATIONS)
 def planning(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    enfant = famille.enfants.filter(actif=True).order_by("date_naissance", "prenom").first()
+    enfant = (
+        enfants_du_foyer(famille).filter(actif=True).order_by("date_naissance", "prenom").first()
+    )
     if enfant is None:
         return render(request, "reservations/planning_vide.html")
     aujourdhui = timezone.localdate()
@@ -38,11 +40,8 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
     if not (1 <= mois <= 12 and 2000 <= annee <= 2100):
         raise Http404
     # L'enfant demandé et les onglets des enfants actifs en une requête, bornée à la famille.
-    de_la_famille = list(
-        Enfant.objects.filter(famille=famille_courante(request)).order_by(
-            "date_naissance", "prenom"
-        )
-    )
+    famille = famille_courante(request)
+    de_la_famille = list(enfants_du_foyer(famille).order_by("date_naissance", "prenom"))
     enfant = next((e for e in de_la_famille if e.pk == enfant_id), None)
     if enfant is None:
         raise Http404
@@ -51,7 +50,7 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
         request,
         "reservations/planning.html",
         {
-            "planning": planning_mois(enfant=enfant, annee=annee, mois=mois),
+            "planning": planning_mois(enfant=enfant, annee=annee, mois=mois, foyer_id=famille.pk),
             "enfants": enfants,
             "legende": LEGENDE,
         },
@@ -65,7 +64,7 @@ def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpRespo
     reservation = get_for_famille(
         request,
         Reservation.objects.select_related("enfant", "unite__activite"),
-        champ_famille="enfant__famille",
+        champ_famille="famille",  # le foyer qui a réservé ce jour (garde alternée)
         pk=reservation_id,
     )
     jour = reservation.date
@@ -108,9 +107,7 @@ def absence_declarer_vue(request: HttpRequest, reservation_id: int) -> HttpRespo
 @login_required
 @fonctionnalite_requise(RESERVATIONS)
 def absence_certificat(request: HttpRequest, absence_id: int) -> HttpResponseBase:
-    absence = get_for_famille(
-        request, Absence, champ_famille="reservation__enfant__famille", pk=absence_id
-    )
+    absence = get_for_famille(request, Absence, champ_famille="reservation__famille", pk=absence_id)
     if not absence.certificat:
         raise Http404
     return reponse_fichier(absence.certificat, absence.certificat_nom or "certificat")

@@ -9,6 +9,7 @@ from familles.models import Enfant, Famille, Responsable, Role
 from portail.noyau.models import User
 
 MOT_DE_PASSE = "Test-Parent-2026"
+SANS_VALEUR = object()
 
 
 class UserFactory(DjangoModelFactory):
@@ -28,15 +29,32 @@ class FamilleFactory(DjangoModelFactory):
 
     numero = factory.Sequence(lambda n: f"{5000 + n}")
     nom = factory.Sequence(lambda n: f"FAMILLE{n}")
-    compte = factory.SubFactory(
-        UserFactory,
-        username=factory.SelfAttribute("..numero"),
-        email=factory.LazyAttribute(lambda o: f"famille{o.factory_parent.numero}@example.fr"),
-    )
     adresse = "1 rue de la République"
     code_postal = "59112"
     ville = "CARNIN"
     email = factory.LazyAttribute(lambda o: f"famille{o.numero}@example.fr")
+
+    @classmethod
+    def _create(cls, model_class, *args, compte=SANS_VALEUR, **kwargs):
+        """Chaque famille a son responsable principal et son compte (identifiant : le numéro),
+        sauf ``compte=None`` (famille sans compte) ; ``compte=<User>`` le lie."""
+        famille = super()._create(model_class, *args, **kwargs)
+        if compte is SANS_VALEUR:
+            compte = UserFactory(
+                username=famille.numero, email=f"famille{famille.numero}@example.fr"
+            )
+        Responsable.objects.create(
+            famille=famille,
+            role=Role.RESPONSABLE,
+            nom=famille.nom,
+            prenom="Jean",
+            civilite="M",
+            qualite="pere",
+            date_naissance=date(1980, 2, 1),
+            email=famille.email,
+            compte=compte,
+        )
+        return famille
 
 
 class ResponsableFactory(DjangoModelFactory):
@@ -51,6 +69,19 @@ class ResponsableFactory(DjangoModelFactory):
     qualite = "pere"
     date_naissance = date(1980, 2, 1)
     email = factory.LazyAttribute(lambda o: o.famille.email)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Le responsable principal existe déjà (FamilleFactory) : on le complète."""
+        famille = kwargs["famille"]
+        if kwargs.get("role", Role.RESPONSABLE) == Role.RESPONSABLE:
+            principal = famille.responsables.filter(role=Role.RESPONSABLE).first()
+            if principal is not None:
+                for nom, valeur in kwargs.items():
+                    setattr(principal, nom, valeur)
+                principal.save()
+                return principal
+        return super()._create(model_class, *args, **kwargs)
 
 
 class EnfantFactory(DjangoModelFactory):

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from familles.models import Famille
-from reservations.models import ETATS_FACTURABLES, Reservation
+from reservations.models import ETATS_FACTURABLES, FoyerFacture, Reservation
 
 from ..models import (
     ZERO,
@@ -151,14 +153,33 @@ def _facturer_regie(*, regie: Regie, mois: date, essai: bool, agent: Any) -> Res
             etat__in=ETATS_FACTURABLES,
             ligne_facture__isnull=True,
         )
-        .order_by("enfant__famille__nom", "enfant__famille_id", "enfant_id", "date", "unite__ordre")
+        # Garde alternée : le foyer facturé est celui que la règle de l'activité désigne,
+        # sinon le foyer qui a réservé le jour.
+        .annotate(
+            foyer_facture=Coalesce(
+                Subquery(
+                    FoyerFacture.objects.filter(
+                        enfant_id=OuterRef("enfant_id"), activite_id=OuterRef("unite__activite_id")
+                    ).values("famille_id")[:1]
+                ),
+                F("famille_id"),
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(
+            foyer_nom=Subquery(Famille.objects.filter(pk=OuterRef("foyer_facture")).values("nom")),
+            foyer_quotient=Subquery(
+                Famille.objects.filter(pk=OuterRef("foyer_facture")).values("quotient_familial")
+            ),
+        )
+        .order_by("foyer_nom", "foyer_facture", "enfant_id", "date", "unite__ordre")
         .values_list(
             "id",
             "date",
             "unite_id",
             "enfant_id",
-            "enfant__famille_id",
-            "enfant__famille__quotient_familial",
+            "foyer_facture",
+            "foyer_quotient",
             "unite__nom",
             "unite__activite__nom",
             "enfant__prenom",

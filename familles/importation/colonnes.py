@@ -29,6 +29,8 @@ COLONNES_PERSONNE = (
     "profession",
     "ecole",
     "classe",
+    # Garde alternée : le numéro de famille du second foyer de l'enfant.
+    "second_foyer",
 )
 COLONNES = COLONNES_OBLIGATOIRES + COLONNES_FAMILLE + COLONNES_PERSONNE
 
@@ -103,4 +105,5 @@ CHAMPS_ENFANT = {
     "sexe": "sexe",
     "ecole": "ecole",
     "classe": "classe",
+    "second_foyer": "second_foyer_id",
 }

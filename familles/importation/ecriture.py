@@ -95,9 +95,17 @@ def ecrire(
     champs_adultes: set[str] = set()
     champs_enfants: set[str] = set()
     nb_adultes = nb_enfants = 0
+    # Garde alternée : les seconds foyers cités, du fichier ou déjà dans le portail.
+    seconds = {p.valeurs["second_foyer"] for p in personnes if "second_foyer" in p.valeurs}
+    foyers = {n: f.pk for n, f in existantes.items() if n in seconds}
+    foyers.update(
+        Famille.objects.filter(numero__in=seconds - set(foyers)).values_list("numero", "pk")
+    )
     for personne in personnes:
         famille = existantes[personne.numero]
         v = personne.valeurs
+        if "second_foyer" in v:
+            v = {**v, "second_foyer": foyers[v["second_foyer"]]}
         if personne.type == "enfant":
             nb_enfants += 1
             enfant_existant = enfants.get((famille.pk, v["prenom"].casefold(), v["date_naissance"]))

@@ -114,7 +114,7 @@ CONVERSIONS: dict[str, Callable[[str], Any]] = {
     "telephone_travail": _telephone,
 }
 # Colonnes qui n'ont pas de sens pour un adulte, ou pour un enfant.
-SEULEMENT_ENFANT = {"sexe", "ecole", "classe"}
+SEULEMENT_ENFANT = {"sexe", "ecole", "classe", "second_foyer"}
 SEULEMENT_ADULTE = {
     "civilite",
     "qualite",
@@ -202,6 +202,16 @@ def verifier(
             if type_ligne and type_ligne != "enfant" and nom in SEULEMENT_ENFANT:
                 erreur(numero_ligne, nom, "cette colonne ne concerne que les enfants.")
                 continue
+            if nom == "second_foyer":
+                if not RE_NUMERO.match(brute) or brute == numero:
+                    erreur(
+                        numero_ligne,
+                        nom,
+                        f"« {brute} » n'est pas le numéro d'une autre famille.",
+                    )
+                else:
+                    valeurs[nom] = brute
+                continue
             try:
                 valeurs[nom] = _convertir(nom, brute, type_ligne)
             except ValidationError as exc:
@@ -263,6 +273,19 @@ def verifier(
                 famille.premiere_ligne,
                 "nom_famille",
                 f"aucune ligne de la famille {famille.numero} ne donne le nom de la famille.",
+            )
+    # Le second foyer d'un enfant : une famille du fichier ou déjà dans le portail.
+    seconds = {p.valeurs["second_foyer"] for p in personnes if "second_foyer" in p.valeurs}
+    connus = set(familles) | set(
+        Famille.objects.filter(numero__in=seconds - set(familles)).values_list("numero", flat=True)
+    )
+    for personne in personnes:
+        second = personne.valeurs.get("second_foyer")
+        if second is not None and second not in connus:
+            erreur(
+                personne.ligne,
+                "second_foyer",
+                f"aucune famille n'a le numéro {second}, ni dans le fichier ni dans le portail.",
             )
     bilan.erreurs.sort(key=lambda e: e.ligne)
     return familles, personnes

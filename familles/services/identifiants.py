@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
@@ -20,7 +21,7 @@ from simple_history.utils import bulk_update_with_history
 from portail.noyau.emails import envoyer_email
 from portail.noyau.models import User
 
-from ..models import Famille, Role
+from ..models import Famille, Responsable, Role
 
 # Sans caractères qu'on confond à la lecture (l, 1, I, O, 0).
 MAJUSCULES = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -56,21 +57,44 @@ def adresse_famille(famille: Famille) -> str:
     return ""
 
 
-def familles_a_servir(*, numero: str = "", nouvelles: bool = False) -> QuerySet[Famille]:
-    """Les familles concernées par un envoi d'identifiants.
+def adresse_adulte(responsable: Responsable) -> str:
+    """L'adresse où l'adulte reçoit ses identifiants : celle de son compte, sinon la sienne ;
+    le responsable principal reçoit à défaut à l'adresse du foyer."""
+    if responsable.compte is not None and responsable.compte.email:
+        return responsable.compte.email.lower()
+    if responsable.email:
+        return responsable.email.lower()
+    if responsable.role == Role.RESPONSABLE:
+        return (responsable.famille.email or "").lower()
+    return ""
 
-    - ``numero`` : cette famille seulement (même si son compte sert déjà : nouvel envoi) ;
-    - ``nouvelles`` : les familles sans compte ;
-    - sinon : les familles sans compte et celles dont le compte n'a jamais servi (première
-      connexion pas faite), par exemple parce que leur mot de passe temporaire a expiré.
+
+def identifiant_adulte(responsable: Responsable, adresse: str) -> str:
+    """Le responsable principal se connecte avec le numéro de famille, l'autre adulte avec
+    son adresse e-mail (un identifiant par compte)."""
+    if responsable.role == Role.RESPONSABLE:
+        return responsable.famille.numero.lower()
+    return adresse
+
+
+def familles_a_servir(*, numero: str = "", nouvelles: bool = False) -> QuerySet[Famille]:
+    """Les familles concernées par un envoi d'identifiants (chaque adulte a son compte).
+
+    - ``numero`` : cette famille seulement (même si ses comptes servent déjà : nouvel envoi) ;
+    - ``nouvelles`` : les familles dont un adulte (responsable ou conjoint) n'a pas de compte ;
+    - sinon : celles-là et celles dont un compte n'a jamais servi (première connexion pas
+      faite), par exemple parce que son mot de passe temporaire a expiré.
     """
     familles = Famille.objects.all()
     if numero:
         return familles.filter(numero=numero)
+    adultes = Responsable.objects.filter(role__in=[Role.RESPONSABLE, Role.CONJOINT])
+    sans_compte = adultes.filter(compte__isnull=True)
     if nouvelles:
-        return familles.filter(compte__isnull=True)
+        return familles.filter(pk__in=sans_compte.values("famille_id"))
+    jamais_servi = adultes.filter(compte__doit_changer_mot_de_passe=True, compte__is_active=True)
     return familles.filter(
-        Q(compte__isnull=True) | Q(compte__doit_changer_mot_de_passe=True, compte__is_active=True)
+        Q(pk__in=sans_compte.values("famille_id")) | Q(pk__in=jamais_servi.values("famille_id"))
     )
 
 
@@ -80,12 +104,13 @@ class Preparation:
     compte: User | None
     cree: bool
     adresse: str
+    adulte: Responsable | None = None
 
 
 @dataclass
 class Lot:
     preparees: list[Preparation] = field(default_factory=list)
-    # Une phrase par famille qui ne peut pas recevoir d'identifiants.
+    # Une phrase par adulte qui ne peut pas recevoir d'identifiants.
     ignorees: list[str] = field(default_factory=list)
 
 
@@ -93,51 +118,54 @@ class Lot:
 def comptes_preparer(
     *, famille_ids: list[int], essai: bool = False, seulement_sans_compte: bool = False
 ) -> Lot:
-    """Crée les comptes manquants d'un lot de familles (identifiant = numéro de famille) et
-    met en file l'envoi des identifiants de chaque famille du lot, après validation.
+    """Crée les comptes manquants des adultes d'un lot de familles et met en file l'envoi des
+    identifiants de chacun, après validation.
 
-    Écritures groupées : un nombre fixe de requêtes par lot. Un compte créé n'a pas de mot
-    de passe utilisable tant que le worker n'a pas envoyé les identifiants. Une famille sans
-    adresse, ou en conflit avec un autre compte, est ignorée et citée dans ``Lot.ignorees``.
+    Un compte par adulte (responsable et conjoint) : le responsable principal a pour
+    identifiant le numéro de famille, le conjoint son adresse e-mail. Écritures groupées : un
+    nombre fixe de requêtes par lot. Un compte créé n'a pas de mot de passe utilisable tant
+    que le worker n'a pas envoyé les identifiants. Un adulte sans adresse, ou en conflit avec
+    un autre compte, est ignoré et cité dans ``Lot.ignorees``.
     """
     lot = Lot()
-    verrouillees = list(
-        Famille.objects.select_for_update(of=("self",))
-        .select_related("compte")
-        .prefetch_related("responsables")
-        .filter(pk__in=famille_ids)
-        .order_by("numero")
+    adultes = list(
+        Responsable.objects.select_for_update(of=("self",))
+        .select_related("famille", "compte")
+        .filter(famille_id__in=famille_ids, role__in=[Role.RESPONSABLE, Role.CONJOINT])
+        .order_by("famille__numero", "role", "pk")
     )
-    a_creer: list[tuple[Famille, str]] = []
-    for famille in verrouillees:
-        if seulement_sans_compte and famille.compte is not None:
+    a_creer: list[tuple[Responsable, str, str]] = []
+    for adulte in adultes:
+        famille = adulte.famille
+        if seulement_sans_compte and adulte.compte is not None:
             continue  # compte créé entre-temps (commande lancée deux fois en même temps)
-        # Un compte existant reçoit à son adresse de connexion (celle du mot de passe oublié).
-        adresse = (famille.compte.email if famille.compte else "") or adresse_famille(famille)
+        adresse = adresse_adulte(adulte)
         if not adresse:
-            lot.ignorees.append(
-                f"La famille {famille.numero} n'a pas d'adresse e-mail : renseignez-la d'abord."
-            )
-        elif famille.compte is None:
-            a_creer.append((famille, adresse))
-        elif not famille.compte.is_active:
-            lot.ignorees.append(f"Le compte de la famille {famille.numero} est désactivé.")
+            if adulte.role == Role.RESPONSABLE:
+                lot.ignorees.append(
+                    f"La famille {famille.numero} n'a pas d'adresse e-mail : renseignez-la d'abord."
+                )
+            continue  # un conjoint sans adresse n'a simplement pas de compte
+        if adulte.compte is None:
+            a_creer.append((adulte, adresse, identifiant_adulte(adulte, adresse)))
+        elif not adulte.compte.is_active:
+            lot.ignorees.append(f"Le compte de {adulte} (famille {famille.numero}) est désactivé.")
         else:
-            lot.preparees.append(Preparation(famille, famille.compte, False, adresse))
+            lot.preparees.append(Preparation(famille, adulte.compte, False, adresse, adulte))
 
     identifiants_pris = set(
-        User.objects.filter(username__in=[f.numero.lower() for f, _ in a_creer]).values_list(
+        User.objects.filter(username__in=[i for _, _, i in a_creer]).values_list(
             "username", flat=True
         )
     )
     adresses_prises = set(
         User.objects.annotate(adresse=Lower("email"))
-        .filter(adresse__in=[a for _, a in a_creer])
+        .filter(adresse__in=[a for _, a, _ in a_creer])
         .values_list("adresse", flat=True)
     )
-    nouveaux: list[tuple[Famille, User, str]] = []
-    for famille, adresse in a_creer:
-        identifiant = famille.numero.lower()
+    nouveaux: list[tuple[Responsable, User, str]] = []
+    for adulte, adresse, identifiant in a_creer:
+        famille = adulte.famille
         if identifiant in identifiants_pris:
             lot.ignorees.append(
                 f"Un compte « {identifiant} » existe déjà sans être lié à la famille "
@@ -150,31 +178,29 @@ def comptes_preparer(
                 "compte : chaque compte a sa propre adresse de connexion."
             )
             continue
-        adresses_prises.add(adresse)  # deux familles du lot avec la même adresse
-        responsable = next(
-            (r for r in famille.responsables.all() if r.role == Role.RESPONSABLE), None
-        )
+        adresses_prises.add(adresse)  # deux adultes du lot avec la même adresse
+        identifiants_pris.add(identifiant)
         compte = User(
             username=identifiant,
             email=adresse,
-            first_name=responsable.prenom if responsable else "",
-            last_name=responsable.nom if responsable else famille.nom,
+            first_name=adulte.prenom,
+            last_name=adulte.nom,
             doit_changer_mot_de_passe=True,
         )
         compte.set_unusable_password()
-        nouveaux.append((famille, compte, adresse))
+        nouveaux.append((adulte, compte, adresse))
 
     if essai:
-        lot.preparees += [Preparation(f, None, True, a) for f, _, a in nouveaux]
+        lot.preparees += [Preparation(r.famille, None, True, a, r) for r, _, a in nouveaux]
         return lot
     User.objects.bulk_create([compte for _, compte, _ in nouveaux])
-    for famille, compte, adresse in nouveaux:
-        famille.compte = compte
-        lot.preparees.append(Preparation(famille, compte, True, adresse))
+    for adulte, compte, adresse in nouveaux:
+        adulte.compte = compte
+        lot.preparees.append(Preparation(adulte.famille, compte, True, adresse, adulte))
     if nouveaux:
         bulk_update_with_history(
-            [famille for famille, _, _ in nouveaux],
-            Famille,
+            [adulte for adulte, _, _ in nouveaux],
+            Responsable,
             ["compte"],
             default_change_reason="Compte créé par envoyer_identifiants",
         )
@@ -204,7 +230,7 @@ def identifiants_envoyer(*, compte_id: int) -> int:
     """
     compte = (
         User.objects.select_for_update(of=("self",))
-        .select_related("famille")
+        .select_related("responsable__famille")
         .filter(pk=compte_id, is_active=True)
         .first()
     )
@@ -227,6 +253,7 @@ def identifiants_envoyer(*, compte_id: int) -> int:
         gabarit="identifiants",
         contexte={
             "famille": famille,
+            "adulte": compte.responsable,
             "identifiant": compte.username,
             "mot_de_passe": mot_de_passe,
             "expire_le": expire_le,
@@ -253,3 +280,16 @@ def mots_de_passe_temporaires_expirer() -> int:
         compte.set_unusable_password()
     User.objects.bulk_update(comptes, ["password"])
     return len(comptes)
+
+
+@transaction.atomic
+def acces_adulte_regler(*, responsable: Responsable, actif: bool) -> None:
+    """Coupe ou rend l'accès au portail d'un seul adulte du foyer (une séparation) : le compte
+    de l'autre adulte n'est pas touché. Un compte coupé n'atteint plus rien (le backend ne le
+    charge plus)."""
+    if responsable.compte is None:
+        raise ValidationError(f"{responsable} n'a pas de compte sur le portail.")
+    compte = User.objects.select_for_update().get(pk=responsable.compte.pk)
+    if compte.is_active != actif:
+        compte.is_active = actif
+        compte.save(update_fields=["is_active"])

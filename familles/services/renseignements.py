@@ -25,6 +25,7 @@ from portail.noyau.formats import format_montant
 from ..models import Enfant, Famille, PersonneAutorisee, Responsable, Role
 from ..signaux import coordonnees_bancaires_modifiees
 from ..validators import masquer_bic, masquer_iban
+from .identifiants import comptes_preparer
 
 
 class TypeRenseignement(models.TextChoices):
@@ -492,6 +493,14 @@ def _appliquer_ajout(
     objet = _creer(modele, {"famille": famille, **champs}, agent, raison)
     if action == "ajout_enfant":
         return f"Enfant {objet.prenom} ajouté au dossier."
+    # « Inviter l'autre parent » : le conjoint reçoit son propre compte et ses identifiants
+    # par e-mail (Celery, après validation), comme avec envoyer_identifiants.
+    lot = comptes_preparer(famille_ids=[famille.pk], seulement_sans_compte=True)
+    if any(p.adulte is not None and p.adulte.pk == objet.pk for p in lot.preparees):
+        return (
+            f"Conjoint {objet.prenom} ajouté au dossier ; ses identifiants lui sont envoyés "
+            "par e-mail."
+        )
     return f"Conjoint {objet.prenom} ajouté au dossier."
 
 

@@ -1,7 +1,8 @@
 """La frontière de la famille : tout accès d'un parent à une ligne passe par ici.
 
 Ce module n'importe aucune application métier : la famille du compte est atteinte par la
-relation inverse ``user.famille`` (Famille.compte).
+propriété ``user.famille`` (le foyer de l'adulte : ``Responsable.compte``). Un compte
+désactivé (``is_active`` faux) n'est plus chargé par le backend : il n'atteint rien.
 """
 
 from typing import Any, TypeVar

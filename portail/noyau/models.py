@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +23,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "compte"
         verbose_name_plural = "comptes"
+
+    @property
+    def famille(self) -> Any:
+        """Le foyer de l'adulte de ce compte (Responsable.compte), None pour un agent.
+
+        Le backend d'authentification charge ``responsable__famille`` avec le compte : aucune
+        requête de plus par page.
+        """
+        responsable = getattr(self, "responsable", None)
+        return responsable.famille if responsable is not None else None
 
 
 class ZoneScolaire(models.TextChoices):

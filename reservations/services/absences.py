@@ -47,7 +47,7 @@ def absence_declarer(
     """Déclare l'absence et crée la demande ; la réservation passe en cours de traitement."""
     reservation = (
         Reservation.objects.select_for_update(of=("self",))
-        .select_related("enfant__famille", "unite__activite")
+        .select_related("enfant", "famille", "unite__activite")
         .get(pk=reservation.pk)
     )
     if motif not in MotifAbsence.values:
@@ -84,7 +84,7 @@ def absence_declarer(
     enfant = reservation.enfant
     libelle_motif = MotifAbsence(motif).label
     demande = demande_creer(
-        famille=enfant.famille,
+        famille=reservation.famille,  # le foyer qui a réservé ce jour (garde alternée)
         type=TYPE_ABSENCE,
         resume=f"Absence de {enfant.prenom} le {libelle_jour(reservation)} : {libelle_motif}",
         lignes=[

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from demandes.models import Demande, LigneDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
+from familles.selectors import enfants_du_foyer
 from portail.noyau import registre
 
 from ..models import (
@@ -172,6 +173,9 @@ def _verifier(
             erreurs.append("Cette unité n'appartient pas à l'activité de la période.")
             continue
         reservation = ctx.reservation(choix)
+        if ctx.autre_foyer(reservation):
+            erreurs.append(f"Le {nom(choix)} est déjà réservé par l'autre foyer.")
+            continue
         if est_active(reservation):
             erreurs.append(f"Le {nom(choix)} est déjà réservé ou demandé.")
             continue
@@ -183,6 +187,9 @@ def _verifier(
             erreurs.append("Cette unité n'appartient pas à l'activité de la période.")
             continue
         reservation = ctx.reservation(choix)
+        if ctx.autre_foyer(reservation):
+            erreurs.append(f"Le {nom(choix)} a été réservé par l'autre foyer : lui seul l'annule.")
+            continue
         if reservation is None or reservation.etat != EtatReservation.RESERVEE:
             erreurs.append(f"Le {nom(choix)} n'est pas une réservation validée à supprimer.")
             continue
@@ -233,7 +240,7 @@ def _verifier(
 
 def _enfants_de_la_famille(famille: Any, choix: Iterable[Choix]) -> list[Enfant]:
     ids = {c.enfant_id for c in choix}
-    enfants = list(Enfant.objects.filter(famille=famille, pk__in=ids).order_by("prenom"))
+    enfants = list(enfants_du_foyer(famille).filter(pk__in=ids).order_by("prenom"))
     if len(enfants) != len(ids):
         raise ValidationError("Un des enfants indiqués n'appartient pas à votre famille.")
     return enfants
@@ -285,7 +292,7 @@ def _controler(
         list(
             Unite.objects.select_for_update().filter(activite_id=periode.activite_id).order_by("pk")
         )
-    ctx = charger_contexte(periode, enfants)
+    ctx = charger_contexte(periode, enfants, foyer_id=famille.pk)
     erreurs = _verifier(ctx, ajouts, suppressions, maintenant, attentes)
     if erreurs:
         raise ValidationError(erreurs)
@@ -391,6 +398,7 @@ def reservation_demander(
                 a_creer.append(
                     Reservation(
                         enfant=enfant,
+                        famille=famille,
                         unite=lr.unite,
                         date=lr.choix.date,
                         etat=etat,
@@ -404,6 +412,7 @@ def reservation_demander(
                 if lr.action != SUPPRESSION:
                     reservation.etat = etat
                     reservation.rang_attente = rang
+                    reservation.famille = famille  # un jour refusé, repris par ce foyer
                 reservation.demande = demande
                 reservation.modifiee_le = maintenant
                 a_modifier.append(reservation)
@@ -414,14 +423,18 @@ def reservation_demander(
                     a_creer = []
                 if a_modifier:
                     bulk_update_with_history(
-                        a_modifier, Reservation, ["etat", "demande", "rang_attente", "modifiee_le"]
+                        a_modifier,
+                        Reservation,
+                        ["etat", "famille", "demande", "rang_attente", "modifiee_le"],
                     )
                     a_modifier = []
         if a_creer:
             bulk_create_with_history(a_creer, Reservation)
         if a_modifier:
             bulk_update_with_history(
-                a_modifier, Reservation, ["etat", "demande", "rang_attente", "modifiee_le"]
+                a_modifier,
+                Reservation,
+                ["etat", "famille", "demande", "rang_attente", "modifiee_le"],
             )
         demandes.append(demande)
 

@@ -55,6 +55,7 @@ class ReservationFactory(DjangoModelFactory):
         model = Reservation
 
     enfant = factory.SubFactory(EnfantFactory)
+    famille = factory.LazyAttribute(lambda o: o.enfant.famille)
     unite = factory.SubFactory(UniteFactory)
     date = date(2026, 11, 2)
     etat = EtatReservation.RESERVEE

@@ -59,7 +59,11 @@ def test_balances_always_add_up(configuration, reservations, operations):
                 continue
             vues.add((e, jour, u))
             Reservation.objects.create(
-                enfant=enfants[e], unite=[repas, gouter][u], date=date(2026, 11, jour), etat=etat
+                enfant=enfants[e],
+                famille=enfants[e].famille,
+                unite=[repas, gouter][u],
+                date=date(2026, 11, jour),
+                etat=etat,
             )
         facturation_lancer(mois=date(2026, 11, 1))
         for action, montant in operations:

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from familles.models import Famille
+from familles.models import Responsable
 from familles.services import mot_de_passe_temporaire
 from familles.tasks import expirer_mots_de_passe_temporaires
 from portail.noyau.models import User
@@ -135,7 +135,7 @@ def test_sans_option_les_comptes_pas_encore_actives_recoivent_a_nouveau(
 ):
     famille_sans_compte("4001", "a@example.fr")
     en_attente = FamilleFactory(numero="4002", email="b@example.fr")
-    User.objects.filter(pk=en_attente.compte_id).update(doit_changer_mot_de_passe=True)
+    User.objects.filter(pk=en_attente.compte.pk).update(doit_changer_mot_de_passe=True)
     FamilleFactory(numero="4003", email="c@example.fr")  # compte déjà utilisé
 
     sortie = envoyer(capture=django_capture_on_commit_callbacks)
@@ -150,11 +150,11 @@ def test_nouvelles_ne_touche_pas_aux_comptes_existants(
 ):
     famille_sans_compte("4001", "a@example.fr")
     existante = FamilleFactory(numero="4002", email="b@example.fr")
-    User.objects.filter(pk=existante.compte_id).update(doit_changer_mot_de_passe=True)
+    User.objects.filter(pk=existante.compte.pk).update(doit_changer_mot_de_passe=True)
 
     envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [["a@example.fr"]]
-    assert not User.objects.get(pk=existante.compte_id).mot_de_passe_temporaire_expire_le
+    assert not User.objects.get(pk=existante.compte.pk).mot_de_passe_temporaire_expire_le
 
 
 def test_une_famille_qui_a_perdu_son_mot_de_passe_en_recoit_un_nouveau(
@@ -163,7 +163,7 @@ def test_une_famille_qui_a_perdu_son_mot_de_passe_en_recoit_un_nouveau(
     famille = FamilleFactory(numero="4005")
     envoyer("--famille", "4005", capture=django_capture_on_commit_callbacks)
 
-    compte = User.objects.get(pk=famille.compte_id)
+    compte = User.objects.get(pk=famille.compte.pk)
     assert not compte.check_password(mot_de_passe)
     assert compte.check_password(mot_de_passe_du_mail(mail.outbox[0]))
     assert compte.doit_changer_mot_de_passe
@@ -192,7 +192,7 @@ def test_familles_sans_adresse_ou_en_conflit_ignorees_sans_rien_creer(
     sortie = envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
 
     assert mail.outbox == []
-    assert Famille.objects.filter(compte__isnull=False).count() == 0
+    assert Responsable.objects.filter(compte__isnull=False).count() == 0
     assert "La famille 4001 n'a pas d'adresse e-mail" in sortie
     assert "L'adresse pris@example.fr de la famille 4002 sert déjà à un autre compte" in sortie
     assert "Un compte « 4003 » existe déjà sans être lié à la famille 4003" in sortie
@@ -228,8 +228,8 @@ def test_si_l_envoi_echoue_le_mot_de_passe_n_est_pas_change(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # aucun serveur : OSError
     with pytest.raises(OSError):
-        identifiants_envoyer(compte_id=famille.compte_id)
-    compte = User.objects.get(pk=famille.compte_id)
+        identifiants_envoyer(compte_id=famille.compte.pk)
+    compte = User.objects.get(pk=famille.compte.pk)
     assert compte.check_password(mot_de_passe)
     assert not compte.doit_changer_mot_de_passe
 
@@ -269,7 +269,7 @@ def test_deux_familles_avec_la_meme_adresse_une_seule_recoit(
 def test_le_lien_au_compte_est_historise(db, configuration, django_capture_on_commit_callbacks):
     famille = famille_sans_compte()
     envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
-    derniere = famille.history.latest()
+    derniere = famille.responsables.get().history.latest()
     assert derniere.compte_id == User.objects.get(username="4001").pk
     assert derniere.history_change_reason == "Compte créé par envoyer_identifiants"
 

@@ -318,3 +318,44 @@ def test_les_erreurs_sont_rangees_par_ligne():
         (2, "nom_famille"),
         (3, "type"),
     ]
+
+
+@pytest.mark.django_db
+def test_le_second_foyer_d_un_enfant_en_garde_alternee_s_importe():
+    existante = Famille.objects.create(numero="2999", nom="LEGRAND")
+    texte = "\n".join(
+        [
+            "numero_famille;type;nom_famille;nom;prenom;date_naissance;second_foyer",
+            "3001;responsable;BERNARD;BERNARD;Anne;;",
+            "3001;enfant;;BERNARD;Émile;05/06/2016;3002",
+            "3001;enfant;;BERNARD;Lou;05/06/2018;2999",
+            "3002;responsable;THOMAS;THOMAS;Marc;;",
+        ]
+    )
+    bilan = importer(texte)
+    assert bilan.valide, bilan.erreurs
+    assert Enfant.objects.get(prenom="Émile").second_foyer.numero == "3002"
+    assert Enfant.objects.get(prenom="Lou").second_foyer == existante
+
+
+@pytest.mark.django_db
+def test_un_second_foyer_inconnu_ou_le_meme_foyer_est_refuse():
+    texte = "\n".join(
+        [
+            "numero_famille;type;nom_famille;nom;prenom;date_naissance;second_foyer",
+            "3001;responsable;BERNARD;BERNARD;Anne;;",
+            "3001;enfant;;BERNARD;Émile;05/06/2016;9999",
+            "3001;enfant;;BERNARD;Lou;05/06/2018;3001",
+            "3001;conjoint;;BERNARD;Luc;;3002",
+        ]
+    )
+    bilan = importer(texte)
+    messages = {(e.ligne, e.colonne, e.message) for e in bilan.erreurs}
+    assert (
+        3,
+        "second_foyer",
+        "aucune famille n'a le numéro 9999, ni dans le fichier ni dans le portail.",
+    ) in messages
+    assert (4, "second_foyer", "« 3001 » n'est pas le numéro d'une autre famille.") in messages
+    assert (5, "second_foyer", "cette colonne ne concerne que les enfants.") in messages
+    assert not Famille.objects.exists()

@@ -76,10 +76,16 @@ def test_rappel_aux_seules_familles_inscrites_qui_n_ont_rien_reserve(
     activite, unite, decembre = cantine
     enfant_inscrit(activite, "6001", "Lise")
     reserve = enfant_inscrit(activite, "6002", "Hugo")
-    Reservation.objects.create(enfant=reserve, unite=unite, date=date(2026, 12, 3))
+    Reservation.objects.create(
+        enfant=reserve, famille=reserve.famille, unite=unite, date=date(2026, 12, 3)
+    )
     en_novembre = enfant_inscrit(activite, "6003", "Inès")
     Reservation.objects.create(
-        enfant=en_novembre, unite=unite, date=date(2026, 11, 24), etat=EtatReservation.RESERVEE
+        enfant=en_novembre,
+        famille=en_novembre.famille,
+        unite=unite,
+        date=date(2026, 11, 24),
+        etat=EtatReservation.RESERVEE,
     )
     EnfantFactory(famille=FamilleFactory(numero="6004"), prenom="Non inscrit")
     enfant_inscrit(activite, "6005", "Sans e-mail", accepte_email=False)
@@ -89,7 +95,7 @@ def test_rappel_aux_seules_familles_inscrites_qui_n_ont_rien_reserve(
     Inscription.objects.filter(enfant=fini).update(date_fin=date(2026, 10, 31))
     enfant_inscrit(activite, "6008", "Sans compte", compte=None)
     desactive = enfant_inscrit(activite, "6009", "Compte fermé")
-    User.objects.filter(pk=desactive.famille.compte_id).update(is_active=False)
+    User.objects.filter(pk=desactive.famille.compte.pk).update(is_active=False)
 
     assert lancer(django_capture_on_commit_callbacks) == 2
 

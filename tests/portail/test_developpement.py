@@ -67,9 +67,10 @@ def test_les_commandes_du_readme_marchent_telles_qu_ecrites(var):
     assert importer.returncode == 0, importer.stderr
     envoyer = _manage("envoyer_identifiants", "--nouvelles", env=env)
     assert envoyer.returncode == 0, envoyer.stderr
-    assert "2 compte(s) créé(s), 2 e-mail(s)" in envoyer.stdout
+    # Un compte par adulte : les deux responsables et le conjoint qui a une adresse e-mail.
+    assert "3 compte(s) créé(s), 3 e-mail(s)" in envoyer.stdout
     # Celery immédiat, e-mails en fichiers dans var/mail/, base SQLite dans var/.
-    assert len(list((var / "mail").iterdir())) == 2
+    assert len(list((var / "mail").iterdir())) == 3
     assert (var / "portail.sqlite3").is_file()
 
 

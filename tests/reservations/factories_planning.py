@@ -71,6 +71,7 @@ class ReservationFactory(DjangoModelFactory):
         model = Reservation
 
     enfant = factory.SubFactory(EnfantFactory)
+    famille = factory.LazyAttribute(lambda o: o.enfant.famille)
     unite = factory.SubFactory(UniteFactory)
     date = date(2026, 11, 20)
     etat = EtatReservation.RESERVEE

@@ -136,10 +136,18 @@ def test_grille_alsh_etats_et_semaine_type(page, famille, autre_famille, mot_de_
     hugo = autre_famille.enfants.get()
     for enfant in (lise, hugo):
         InscriptionFactory.create(enfant=enfant, activite=activite)
-    Reservation.objects.create(enfant=hugo, unite=journee, date=w[0], etat="reservee")
-    Reservation.objects.create(enfant=lise, unite=matin, date=w[0], etat="reservee")
-    Reservation.objects.create(enfant=lise, unite=journee, date=w[1], etat="refusee")
-    Reservation.objects.create(enfant=lise, unite=matin, date=w[1], etat="demandee")
+    Reservation.objects.create(
+        enfant=hugo, famille=hugo.famille, unite=journee, date=w[0], etat="reservee"
+    )
+    Reservation.objects.create(
+        enfant=lise, famille=lise.famille, unite=matin, date=w[0], etat="reservee"
+    )
+    Reservation.objects.create(
+        enfant=lise, famille=lise.famille, unite=journee, date=w[1], etat="refusee"
+    )
+    Reservation.objects.create(
+        enfant=lise, famille=lise.famille, unite=matin, date=w[1], etat="demandee"
+    )
     Fermeture.objects.create(activite=activite, date=w[2], motif="Sortie")
 
     _connecter(page, famille.numero, mot_de_passe)

@@ -82,7 +82,11 @@ def test_grille_montre_les_raisons_et_les_jours_valides(client_parent, famille, 
     Fermeture.objects.create(date=date(2026, 11, 27), motif="Grève")
     for jour, etat in [(2, "reservee"), (16, "reservee"), (17, "demandee"), (19, "refusee")]:
         Reservation.objects.create(
-            enfant=lise, unite=cantine.repas, date=date(2026, 11, jour), etat=etat
+            enfant=lise,
+            famille=lise.famille,
+            unite=cantine.repas,
+            date=date(2026, 11, jour),
+            etat=etat,
         )
     texte = _texte(client_parent.get(_url(cantine.periode, lise)))
     assert "Lundi 2 novembre 2026" in texte
@@ -105,7 +109,11 @@ def test_grille_montre_les_raisons_et_les_jours_valides(client_parent, famille, 
 def test_grille_jour_complet(client_parent, famille, alsh, autre_famille):
     hugo = autre_famille.enfants.get()
     Reservation.objects.create(
-        enfant=hugo, unite=alsh.journee, date=date(2026, 11, 18), etat=EtatReservation.RESERVEE
+        enfant=hugo,
+        famille=hugo.famille,
+        unite=alsh.journee,
+        date=date(2026, 11, 18),
+        etat=EtatReservation.RESERVEE,
     )
     texte = _texte(client_parent.get(_url(alsh.periode)))
     assert "Complet" in texte
@@ -172,7 +180,11 @@ def test_recapitulatif_puis_valider(client_parent, famille, cantine):
 def test_decocher_un_jour_reserve_demande_sa_suppression(client_parent, famille, cantine):
     lise = famille.enfants.get()
     Reservation.objects.create(
-        enfant=lise, unite=cantine.repas, date=date(2026, 11, 16), etat=EtatReservation.RESERVEE
+        enfant=lise,
+        famille=lise.famille,
+        unite=cantine.repas,
+        date=date(2026, 11, 16),
+        etat=EtatReservation.RESERVEE,
     )
     cle = _cle(lise, cantine.repas, date(2026, 11, 16))
     reponse = client_parent.post(
@@ -217,7 +229,11 @@ def test_post_trafique_refuse_en_francais_sans_rien_enregistrer(
     lise = famille.enfants.get()
     hugo = autre_famille.enfants.get()
     Reservation.objects.create(
-        enfant=lise, unite=cantine.repas, date=date(2026, 11, 2), etat=EtatReservation.RESERVEE
+        enfant=lise,
+        famille=lise.famille,
+        unite=cantine.repas,
+        date=date(2026, 11, 2),
+        etat=EtatReservation.RESERVEE,
     )
     valeurs = {"lise": lise.pk, "hugo": hugo.pk, "repas": cantine.repas.pk}
     envoi = {"action": action}
@@ -234,7 +250,11 @@ def test_post_au_dela_de_la_capacite(client_parent, famille, autre_famille, alsh
     lise = famille.enfants.get()
     hugo = autre_famille.enfants.get()
     Reservation.objects.create(
-        enfant=hugo, unite=alsh.journee, date=date(2026, 11, 18), etat=EtatReservation.DEMANDEE
+        enfant=hugo,
+        famille=hugo.famille,
+        unite=alsh.journee,
+        date=date(2026, 11, 18),
+        etat=EtatReservation.DEMANDEE,
     )
     reponse = client_parent.post(
         _url(alsh.periode, lise),
@@ -247,7 +267,11 @@ def test_post_au_dela_de_la_capacite(client_parent, famille, autre_famille, alsh
 def test_imprimer_donne_un_pdf_lisible(client_parent, famille, cantine):
     lise = famille.enfants.get()
     Reservation.objects.create(
-        enfant=lise, unite=cantine.repas, date=date(2026, 11, 16), etat=EtatReservation.RESERVEE
+        enfant=lise,
+        famille=lise.famille,
+        unite=cantine.repas,
+        date=date(2026, 11, 16),
+        etat=EtatReservation.RESERVEE,
     )
     reponse = client_parent.get(
         f"{reverse('reservations:imprimer')}?periode={cantine.periode.pk}&enfant={lise.pk}"
@@ -268,7 +292,13 @@ def _grande_famille(famille, periode, unite, n_enfants):
     for enfant in enfants:
         InscriptionFactory(enfant=enfant, activite=periode.activite)
         Reservation.objects.bulk_create(
-            Reservation(enfant=enfant, unite=unite, date=jour, etat=EtatReservation.RESERVEE)
+            Reservation(
+                enfant=enfant,
+                famille=enfant.famille,
+                unite=unite,
+                date=jour,
+                etat=EtatReservation.RESERVEE,
+            )
             for jour in (date(2026, 11, d) for d in (2, 3, 5, 6, 9, 10, 12, 13))
         )
     return enfants
@@ -382,7 +412,11 @@ def test_double_clic_sur_valider_une_seule_demande(client_parent, famille, canti
 def test_suppression_en_attente_visible_dans_la_grille(client_parent, famille, cantine):
     lise = famille.enfants.get()
     Reservation.objects.create(
-        enfant=lise, unite=cantine.repas, date=date(2026, 11, 16), etat=EtatReservation.RESERVEE
+        enfant=lise,
+        famille=lise.famille,
+        unite=cantine.repas,
+        date=date(2026, 11, 16),
+        etat=EtatReservation.RESERVEE,
     )
     cle = _cle(lise, cantine.repas, date(2026, 11, 16))
     reponse = client_parent.post(

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('familles', '0004_bornes_fiscales'),
-        ('reservations', '0006_regle_fermeture_des_periodes'),
+        ('familles', '0005_compte_par_adulte_second_foyer'),
+        ('reservations', '0007_garde_alternee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
