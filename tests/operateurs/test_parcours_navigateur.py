@@ -24,12 +24,15 @@ def test_de_l_import_a_la_premiere_connexion_avec_les_identifiants_recus(page, c
     # L'opérateur importe les familles puis envoie les identifiants.
     call_command("importer_familles", str(EXEMPLE))
     call_command("envoyer_identifiants", "--nouvelles")
+    # Un compte par adulte qui a une adresse : Sophie (responsable, numéro de famille), Marc
+    # (conjoint, son e-mail) ; Karim PETIT, sans e-mail à lui, à l'adresse du foyer.
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "famille.leroy@example.fr",
+        "marc.leroy@example.fr",
         "petit.famille@example.fr",
+        "sophie.leroy@example.fr",
     ]
     courriers = {m.to[0]: m.body for m in mail.outbox}
-    trouve = re.search(r"Mot de passe temporaire : (\S+)", courriers["famille.leroy@example.fr"])
+    trouve = re.search(r"Mot de passe temporaire : (\S+)", courriers["sophie.leroy@example.fr"])
     assert trouve
     mot_de_passe = trouve.group(1)
 

@@ -232,7 +232,7 @@ def test_unite_exclusive_ni_inscription_ni_attribution(famille, autre_famille, a
     reserver(autre_famille, alsh)
     lise = famille.enfants.get()
     Reservation.objects.create(
-        enfant=lise, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
+        enfant=lise, famille=famille, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
     )
     with pytest.raises(ValidationError, match="ne peut pas être réservé avec Matin"):
         inscrire_attente(famille, alsh)
@@ -242,7 +242,7 @@ def test_unite_exclusive_ni_inscription_ni_attribution(famille, autre_famille, a
     bernard = troisieme_famille(alsh)
     inscrire_attente(bernard, alsh)
     Reservation.objects.create(
-        enfant=lise, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
+        enfant=lise, famille=famille, unite=alsh.matin, date=MERCREDI, etat=EtatReservation.RESERVEE
     )
     alsh.journee.capacite = 2
     alsh.journee.save()

@@ -30,7 +30,7 @@ def test_liste_d_attente_puis_place_attribuee(
     for enfant in (lise, hugo):
         InscriptionFactory.create(enfant=enfant, activite=activite)
     place_de_hugo = Reservation.objects.create(
-        enfant=hugo, unite=journee, date=jour, etat=EtatReservation.RESERVEE
+        enfant=hugo, famille=autre_famille, unite=journee, date=jour, etat=EtatReservation.RESERVEE
     )
     cle = Choix(lise.pk, journee.pk, jour).cle
 
