@@ -1,10 +1,12 @@
 """Réglages d'allauth et de django-axes propres au portail."""
 
+import functools
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.sites.shortcuts import get_current_site
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -73,8 +75,56 @@ class Authentification(AuthenticationBackend):
     """Le backend d'allauth, qui charge aussi la famille du compte dans la même requête SQL."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("famille").filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = _compte_et_famille(pk)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _sql_compte_et_famille() -> tuple[str, list[str], list[str]]:
+    """La requête du compte et de sa famille (``select_related("famille")``), écrite une fois
+    par processus à partir des modèles : sa construction par l'ORM coûtait à chaque page plus
+    que son exécution (docs/performance.md)."""
+    relation: Any = User._meta.get_field("famille")
+    Famille = relation.related_model
+    cote_famille = relation.field.column
+    champs_user = [f.attname for f in User._meta.concrete_fields]
+    champs_famille = [f.attname for f in Famille._meta.concrete_fields]
+    colonnes = [f'u."{f.column}"' for f in User._meta.concrete_fields] + [
+        f'f."{f.column}"' for f in Famille._meta.concrete_fields
+    ]
+    # Noms de tables et de colonnes tirés des modèles, jamais d'une saisie.
+    sql = (
+        f'SELECT {", ".join(colonnes)} FROM "{User._meta.db_table}" u'  # noqa: S608
+        f' LEFT JOIN "{Famille._meta.db_table}" f'
+        f' ON f."{cote_famille}" = u."{User._meta.pk.column}"'
+        f' WHERE u."{User._meta.pk.column}" = %s'
+    )
+    return sql, champs_user, champs_famille
+
+
+def _compte_et_famille(pk: int) -> User | None:
+    """Le compte ``pk`` avec sa famille déjà chargée (ou l'absence de famille, pour un agent),
+    en une requête ; ``None`` s'il n'existe pas."""
+    sql, champs_user, champs_famille = _sql_compte_et_famille()
+    with connection.cursor() as curseur:
+        curseur.execute(sql, [pk])
+        ligne = curseur.fetchone()
+    if ligne is None:
+        return None
+    n = len(champs_user)
+    user = User.from_db(DEFAULT_DB_ALIAS, champs_user, ligne[:n])
+    relation: Any = User._meta.get_field("famille")
+    famille = None
+    if ligne[n] is not None:
+        Famille = relation.related_model
+        famille = Famille.from_db(DEFAULT_DB_ALIAS, champs_famille, ligne[n:])
+        relation.field.set_cached_value(famille, user)
+    relation.set_cached_value(user, famille)
+    return user
 
 
 def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:
