@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Sum
 
 from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
 
@@ -30,28 +30,35 @@ def reglements_famille(famille: Any):
     )
 
 
-def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
-    """Ce que la famille doit : factures (avoirs compris) moins règlements ; une requête."""
-    from familles.models import Famille
+_SQL_SOLDE = (
+    "SELECT (SELECT COALESCE(SUM(total), 0) FROM facturation_facture WHERE famille_id = %s),"
+    " (SELECT COALESCE(SUM(montant), 0) FROM facturation_reglement"
+    " WHERE famille_id = %s AND annule_le IS NULL)"
+)
+_SQL_SOLDE_AVANT = (
+    "SELECT (SELECT COALESCE(SUM(total), 0) FROM facturation_facture"
+    " WHERE famille_id = %s AND date < %s),"
+    " (SELECT COALESCE(SUM(montant), 0) FROM facturation_reglement"
+    " WHERE famille_id = %s AND annule_le IS NULL AND date < %s)"
+)
 
-    filtre = Q(famille=OuterRef("pk"))
-    if avant is not None:
-        filtre &= Q(date__lt=avant)
-    zero = Value(ZERO, output_field=DecimalField(max_digits=12, decimal_places=2))
-    du = Facture.objects.filter(filtre).values("famille").annotate(s=Sum("total")).values("s")
-    paye = (
-        Reglement.objects.filter(filtre, annule_le__isnull=True)
-        .values("famille")
-        .annotate(s=Sum("montant"))
-        .values("s")
-    )
-    du_, paye_ = (
-        Famille.objects.filter(pk=famille.pk)
-        .annotate(du=Coalesce(Subquery(du), zero), paye=Coalesce(Subquery(paye), zero))
-        .values_list("du", "paye")
-        .get()
-    )
-    return du_ - paye_
+
+def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
+    """Ce que la famille doit : factures (avoirs compris) moins règlements non annulés ; une
+    requête.
+
+    Écrite une fois en SQL : c'est la requête la plus lue (accueil, relevé) et sa
+    construction par l'ORM (deux sous-requêtes d'agrégat) coûtait plus que son exécution
+    (docs/performance.md)."""
+    if avant is None:
+        sql, params = _SQL_SOLDE, [famille.pk, famille.pk]
+    else:
+        sql, params = _SQL_SOLDE_AVANT, [famille.pk, avant, famille.pk, avant]
+    with connection.cursor() as curseur:
+        curseur.execute(sql, params)
+        du, paye = curseur.fetchone()
+    # SQLite (développement) rend des nombres ; PostgreSQL, des Decimal.
+    return (Decimal(str(du)) - Decimal(str(paye))).quantize(Decimal("0.01"))
 
 
 @dataclass

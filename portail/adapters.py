@@ -73,7 +73,11 @@ class Authentification(AuthenticationBackend):
     """Le backend d'allauth, qui charge aussi l'adulte et son foyer dans la même requête SQL."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User.objects.select_related("responsable__famille").filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = User.objects.select_related("responsable__famille").filter(pk=pk).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
