@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import Client
 
 from portail.noyau.memoire import vider_memoire
 from portail.noyau.models import Configuration
@@ -178,6 +179,21 @@ def verifier_accessibilite(page) -> None:
     violations = resultats.response["violations"]
     assert not violations, "\n".join(
         f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
+    )
+
+
+def connecter_navigateur(page, user) -> None:
+    """Le navigateur de Playwright connecté comme ``user`` (cookie de session posé)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": page.base_url,
+            }
+        ]
     )
 
 

@@ -4,14 +4,13 @@ droit, clavier) mène au récapitulatif de ce seul jour ; le mois entier se voit
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from demandes.models import Demande
 from reservations.models import EtatReservation, Reservation
 from reservations.services import jours_ouverture_generer
+from tests.conftest import connecter_navigateur as _connecter
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
 
 from .factories_planning import (
@@ -21,20 +20,6 @@ from .factories_planning import (
     ReservationFactory,
     UniteFactory,
 )
-
-
-def _connecter(page, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": page.base_url,
-            }
-        ]
-    )
 
 
 def _bornes(jour):

@@ -2,13 +2,12 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from reservations.models import Absence, EtatReservation
 from reservations.services import jours_ouverture_generer
+from tests.conftest import connecter_navigateur as _connecter
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
 
 from .factories_planning import (
@@ -19,20 +18,6 @@ from .factories_planning import (
     ReservationFactory,
     UniteFactory,
 )
-
-
-def _connecter(page, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": page.base_url,
-            }
-        ]
-    )
 
 
 def test_parent_declare_une_absence_depuis_le_planning(page, famille, tmp_path):
