@@ -86,7 +86,7 @@ def vacances_scolaires(debut: date, fin: date, zone: str) -> dict[date, Vacances
     """Les jours de vacances scolaires de la zone entre deux dates : {date: Vacances}.
 
     Les années que le paquet ne connaît pas n'ont pas de vacances (et le disent dans
-    ``annee_scolaire``) : le portail reste utilisable, l'opérateur met le paquet à jour.
+    ``jours_de_classe``) : le portail reste utilisable, l'opérateur met le paquet à jour.
     """
     resultat: dict[date, Vacances] = {}
     for annee in range(debut.year, fin.year + 1):
@@ -102,7 +102,7 @@ def zone_de_la_commune() -> str:
     return configuration_courante().zone_scolaire
 
 
-def annee_scolaire(libelle: str) -> tuple[date, date]:
+def jours_de_classe(libelle: str) -> tuple[date, date]:
     """« 2026-2027 » → (jour de la rentrée, dernier jour avant les grandes vacances).
 
     Les dates viennent des données du paquet : la rentrée est le premier jour qui suit les

@@ -236,16 +236,19 @@ def attente_quitter_vue(request: HttpRequest, reservation_id: int) -> HttpRespon
 def reglement_accepter_vue(request: HttpRequest, reglement_id: int) -> HttpResponse:
     famille = famille_courante(request)
     reglement = get_object_or_404(ReglementInterieur, pk=reglement_id)
-    if request.POST.get("accepte") != "oui":
-        messages.error(
-            request,
-            f"Cochez « J'ai lu et j'accepte le règlement intérieur {reglement.annee_scolaire} » "
-            "pour réserver.",
-        )
-        return redirect(_retour(request))
     utilisateur = request.user
     adulte = utilisateur.get_full_name() or str(utilisateur)  # type: ignore[union-attr]
-    reglement_accepter(famille=famille, reglement=reglement, compte=utilisateur, adulte=adulte)
+    try:
+        reglement_accepter(
+            famille=famille,
+            reglement=reglement,
+            compte=utilisateur,
+            adulte=adulte,
+            accepte=request.POST.get("accepte") == "oui",
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(_retour(request))
     messages.success(
         request,
         f"Vous avez accepté le règlement intérieur {reglement.annee_scolaire} "

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..calendrier import (
-    annee_scolaire,
     dates_ouvertes,
     fin_des_reservations,
+    jours_de_classe,
     mois_entre,
     nom_periode,
     zone_de_la_commune,
@@ -134,7 +134,7 @@ def annee_preparer(*, annee: str, essai: bool = False, zone: str | None = None) 
     En essai, tout est calculé puis annulé.
     """
     zone = zone or zone_de_la_commune()
-    debut, fin = annee_scolaire(annee)
+    debut, fin = jours_de_classe(annee)
     bilan = BilanAnnee(debut=debut, fin=fin, jours=BilanGeneration())
     point = transaction.savepoint()
     activites = Activite.objects.filter(actif=True).prefetch_related("unites")

@@ -50,10 +50,15 @@ def reglement_message(*, famille: Any, periode: Periode) -> str:
 
 @transaction.atomic
 def reglement_accepter(
-    *, famille: Any, reglement: ReglementInterieur, compte: Any, adulte: str
+    *, famille: Any, reglement: ReglementInterieur, compte: Any, adulte: str, accepte: bool
 ) -> AcceptationReglement:
     """Enregistre l'acceptation (adulte, date et heure, version) ; une seule par famille et
-    par version."""
+    par version. ``accepte`` : la case « J'ai lu et j'accepte » cochée."""
+    if not accepte:
+        raise ValidationError(
+            f"Cochez « J'ai lu et j'accepte le règlement intérieur {reglement.annee_scolaire} » "
+            "pour réserver."
+        )
     if not adulte.strip():
         raise ValidationError("Indiquez l'adulte qui accepte le règlement intérieur.")
     existante = AcceptationReglement.objects.filter(reglement=reglement, famille=famille).first()

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from reservations.calendrier import annee_scolaire, jours_feries, vacances_scolaires
+from reservations.calendrier import jours_de_classe, jours_feries, vacances_scolaires
 from reservations.models import Fermeture, JourOuverture, Periode
 from reservations.services import jours_ouverture_generer
 
@@ -50,13 +50,13 @@ def test_vacances_de_printemps_dependent_de_la_zone():
 
 
 def test_annee_scolaire_depuis_les_donnees_du_paquet():
-    assert annee_scolaire("2026-2027") == (date(2026, 9, 1), date(2027, 7, 2))
+    assert jours_de_classe("2026-2027") == (date(2026, 9, 1), date(2027, 7, 2))
 
 
 @pytest.mark.parametrize("libelle", ["2026", "2026-2028", "deux-mille", "2040-2041"])
 def test_annee_scolaire_invalide_ou_inconnue(libelle):
     with pytest.raises(ValidationError):
-        annee_scolaire(libelle)
+        jours_de_classe(libelle)
 
 
 @pytest.mark.django_db

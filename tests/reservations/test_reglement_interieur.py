@@ -14,6 +14,7 @@ from django.urls import reverse
 from reservations.models import AcceptationReglement, ReglementInterieur
 from reservations.regles import Choix
 from reservations.services import reservation_demander
+from reservations.services.reglement import reglement_accepter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lundi_26_octobre")]
 
@@ -101,3 +102,12 @@ def test_document_servi_aux_familles_connectees(client, client_parent, alsh):
     assert reponse["Cache-Control"] == "private, no-store"
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_le_service_refuse_une_acceptation_sans_la_case_cochee(famille, alsh):
+    reglement = publier()
+    with pytest.raises(ValidationError, match="Cochez « J'ai lu et j'accepte"):
+        reglement_accepter(
+            famille=famille, reglement=reglement, compte=None, adulte="Jean DUPONT", accepte=False
+        )
+    assert not AcceptationReglement.objects.exists()
