@@ -7,7 +7,7 @@ from decimal import Decimal
 from portail.noyau.pdf import rendre_pdf
 
 from .models import Facture, Mandat, Reglement
-from .prelevement.selectors import avec_dernier_prelevement, prenotifications
+from .prelevement.selectors import prenotifications
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Prestation:
 
 def pdf_facture(facture: Facture) -> bytes:
     facture = (
-        avec_dernier_prelevement(Facture.objects.avec_soldes())
+        Facture.objects.avec_soldes()
         .select_related("regie", "famille", "facture_corrigee")
         .get(pk=facture.pk)
     )

@@ -6,19 +6,53 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
 
 from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
 
 from .models import ZERO, Facture, Reglement
 
 
-def factures_famille(famille: Any):
-    return (
-        Facture.objects.avec_soldes()
-        .filter(famille=famille)
+def factures_famille(famille: Any) -> list[Facture]:
+    """Les factures et avoirs de la famille, la plus récente d'abord, chacune avec
+    ``deja_regle``, ``avoirs`` et ``reste`` comme ``Facture.objects.avec_soldes()`` ; une
+    requête.
+
+    Le déjà-réglé est une somme sur la jointure des affectations, les avoirs sont ceux de la
+    liste (un avoir est de la famille de la facture qu'il corrige) : les sous-requêtes
+    d'``avec_soldes`` coûtaient à construire deux fois le temps de toute la page
+    (docs/performance.md). Les services, qui filtrent sur le reste, gardent ``avec_soldes``.
+    """
+    zero = Value(ZERO, output_field=DecimalField(max_digits=10, decimal_places=2))
+    factures = list(
+        Facture.objects.filter(famille=famille)
+        .annotate(deja_regle=Coalesce(Sum("affectations__montant"), zero))
         .select_related("regie", "facture_corrigee")
         .order_by("-periode_debut", "-numero_ordre")
+    )
+    avoirs: dict[int, Decimal] = {}
+    for facture in factures:
+        if facture.facture_corrigee_id is not None:
+            avoirs[facture.facture_corrigee_id] = (
+                avoirs.get(facture.facture_corrigee_id, ZERO) + facture.total
+            )
+    for facture in factures:
+        facture.avoirs = avoirs.get(facture.pk, ZERO)  # type: ignore[attr-defined]
+        facture.reste = (  # type: ignore[attr-defined]
+            ZERO
+            if facture.facture_corrigee_id is not None
+            else facture.total + facture.avoirs - facture.deja_regle  # type: ignore[attr-defined]
+        )
+    return factures
+
+
+def impayees_famille(famille: Any) -> list[Facture]:
+    """Les factures de la famille qui restent à régler, la plus ancienne d'abord (comme
+    ``Facture.objects.impayees()``)."""
+    return sorted(
+        (f for f in factures_famille(famille) if f.facture_corrigee_id is None and f.reste > 0),  # type: ignore[attr-defined]
+        key=lambda f: (f.date, f.numero_ordre),
     )
 
 

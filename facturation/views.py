@@ -25,10 +25,11 @@ from .attestations import annees_avec_paiements, attestation_frais_garde, pdf_at
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
 from .pdf import pdf_facture, pdf_recu
-from .prelevement.selectors import avec_dernier_prelevement, prenotifications
+from .prelevement.selectors import prenotifications
 from .selectors import (
     annees_du_releve,
     factures_famille,
+    impayees_famille,
     reglements_famille,
     releve_de_compte,
     solde_famille,
@@ -56,11 +57,7 @@ def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
 
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
-    impayees = list(
-        avec_dernier_prelevement(Facture.objects.impayees().filter(famille=famille))
-        .select_related("regie")
-        .order_by("date", "numero_ordre")
-    )
+    impayees = impayees_famille(famille)
     prevus = [p for p in prenotifications(famille, impayees).values() if p.etat == "prevu"]
     montant = montant_suspendant(famille)
     return {
@@ -77,7 +74,7 @@ def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
 @fonctionnalite_requise(FACTURES)
 def factures(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    liste = list(avec_dernier_prelevement(factures_famille(famille)))
+    liste = factures_famille(famille)
     annonces = prenotifications(famille, liste)
     for facture in liste:
         facture.prenotification = annonces.get(facture.pk)  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..models import Facture, Regie, TransactionFacture
@@ -52,24 +52,27 @@ def _texte_prevu(jour: date, iban: str) -> str:
     return f"Cette facture sera prélevée le {jour:%d/%m/%Y} sur le compte {iban_court(iban)}"
 
 
-def avec_dernier_prelevement(factures: QuerySet[Facture]) -> QuerySet[Facture]:
-    """Ajoute à chaque facture son dernier prélèvement (statut, date, code, IBAN), en SQL."""
-    derniere = OperationPrelevement.objects.filter(facture=OuterRef("pk")).order_by(
-        "-lot__date_prelevement", "-id"
-    )
-    return factures.annotate(
-        prel_statut=Subquery(derniere.values("statut")[:1]),
-        prel_date=Subquery(derniere.values("lot__date_prelevement")[:1]),
-        prel_code=Subquery(derniere.values("code_rejet")[:1]),
-        prel_iban=Subquery(derniere.values("iban")[:1]),
-    )
+def derniers_prelevements(factures: list[Facture]) -> dict[int, tuple[str, date, str, str]]:
+    """Le dernier prélèvement de chaque facture (statut, date, code de rejet, IBAN) ; une
+    requête (aucune sans facture)."""
+    if not factures:
+        return {}
+    derniers: dict[int, tuple[str, date, str, str]] = {}
+    for facture_id, *prelevement in (
+        OperationPrelevement.objects.filter(facture_id__in=[f.pk for f in factures])
+        .order_by("lot__date_prelevement", "id")
+        .values_list("facture_id", "statut", "lot__date_prelevement", "code_rejet", "iban")
+    ):
+        derniers[facture_id] = tuple(prelevement)  # type: ignore[assignment]
+    return derniers
 
 
 def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenotification]:
-    """Ce que chaque facture dit du prélèvement ; une requête, quel que soit leur nombre.
+    """Ce que chaque facture dit du prélèvement ; deux requêtes, quel que soit leur nombre.
 
-    Les factures viennent de ``avec_dernier_prelevement`` (et de ``avec_soldes``).
+    Le reste à régler vient d'``avec_soldes`` ou de ``selectors.factures_famille``.
     """
+    prelevements = derniers_prelevements(factures)
     mandats = {
         m.regie_id: m
         for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
@@ -79,11 +82,10 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
     aujourdhui = timezone.localdate()
     resultat: dict[int, Prenotification] = {}
     for facture in factures:
-        statut = getattr(facture, "prel_statut", None)
-        if statut is not None:
-            jour = facture.prel_date  # type: ignore[attr-defined]
+        if facture.pk in prelevements:
+            statut, jour, code, iban = prelevements[facture.pk]
             if statut == StatutOperation.REJETEE:
-                motif = libelle_motif(facture.prel_code)  # type: ignore[attr-defined]
+                motif = libelle_motif(code)
                 resultat[facture.pk] = Prenotification(
                     "rejete",
                     jour,
@@ -92,7 +94,6 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
                     motif,
                 )
             else:
-                iban = facture.prel_iban  # type: ignore[attr-defined]
                 texte = _texte_prevu(jour, iban)
                 if jour <= aujourdhui:
                     texte = f"Cette facture a été prélevée le {jour:%d/%m/%Y} sur le compte " + (

@@ -274,3 +274,25 @@ def test_online_payment_needs_an_email(client_parent, famille, facture):
     from facturation.models import TransactionPaiement
 
     assert not TransactionPaiement.objects.exists()
+
+
+def test_family_invoices_carry_the_same_amounts_as_avec_soldes(famille, facture, cantine):
+    from facturation.selectors import factures_famille, impayees_famille
+
+    octobre = facturer_jours(famille, cantine[1], [date(2026, 10, 1)])
+    facture_emettre_avoir(facture=facture, montant="2", motif="Geste")
+    facture_emettre_avoir(facture=facture, montant="1.40", motif="Autre geste")
+    # Les règlements vont à la plus ancienne facture : septembre, 17 - 3,40 - 8,40.
+    reglement_enregistrer(famille=famille, regie=cantine[0], montant="3.40", mode="especes")
+    reglement_enregistrer(famille=famille, regie=cantine[0], montant="5", mode="especes")
+    attendu = {
+        f.pk: (f.deja_regle, f.avoirs, f.reste)
+        for f in Facture.objects.avec_soldes().filter(famille=famille)
+    }
+    lues = factures_famille(famille)
+    assert {f.pk: (f.deja_regle, f.avoirs, f.reste) for f in lues} == attendu
+    assert len(lues) == 4 and attendu[facture.pk][1] == Decimal("-3.40")
+    assert attendu[facture.pk][2] == Decimal("5.20") and attendu[octobre.pk][2] == Decimal("3.40")
+    assert impayees_famille(famille) == list(
+        Facture.objects.impayees().filter(famille=famille).order_by("date", "numero_ordre")
+    )
