@@ -77,8 +77,12 @@ class Authentification(AuthenticationBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = User.objects.select_related("responsable__famille").filter(pk=pk).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            # get() plutôt que first() : sans ORDER BY à construire, à chaque requête.
+            user = User.objects.select_related("responsable__famille").get(pk=pk)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def identifiant_axes(request: HttpRequest, credentials: dict | None) -> str:

@@ -16,7 +16,6 @@ from .models import (
     Absence,
     EtatReservation,
     Fermeture,
-    Inscription,
     JourOuverture,
     Periode,
     Reservation,
@@ -215,24 +214,28 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     feries = jours_feries(debut, fin)
     vacances = vacances_scolaires(debut, fin, zone)
 
-    inscriptions = list(
-        Inscription.objects.filter(enfant=enfant, date_debut__lte=fin)
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+    # Les unités des activités actives où l'enfant est inscrit ce mois-ci, en une requête.
+    unites: dict[int, Unite] = {
+        unite.pk: unite
+        for unite in Unite.objects.filter(
+            Q(activite__inscriptions__date_fin__isnull=True)
+            | Q(activite__inscriptions__date_fin__gte=debut),
+            activite__actif=True,
+            activite__inscriptions__enfant=enfant,
+            activite__inscriptions__date_debut__lte=fin,
+        )
         .select_related("activite")
-        .prefetch_related("activite__unites")
-    )
+        .distinct()
+    }
     reservations = list(
         Reservation.objects.filter(enfant=enfant, date__range=(debut, fin)).select_related(
-            "unite__activite", "demande"
+            "demande"
         )
     )
-    unites: dict[int, Unite] = {}
-    for inscription in inscriptions:
-        if inscription.activite.actif:
-            for unite in inscription.activite.unites.all():
-                unites[unite.pk] = unite
-    for reservation in reservations:
-        unites.setdefault(reservation.unite_id, reservation.unite)
+    # Un jour réservé hors des inscriptions du mois (inscription close depuis) : son unité.
+    hors_inscriptions = {r.unite_id for r in reservations} - unites.keys()
+    if hors_inscriptions:
+        unites.update(Unite.objects.select_related("activite").in_bulk(list(hors_inscriptions)))
     ordonnees = sorted(
         unites.values(), key=lambda u: (u.activite.ordre, u.activite.nom, u.ordre, u.nom)
     )
@@ -281,12 +284,15 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
                 return periode.pk
         return None
 
+    # Calculés une fois par page et non par case (6 lignes × 31 jours).
+    les_jours = jours(debut, fin)
     lignes = []
     for unite in ordonnees:
         activite = activites[unite.activite_id]
+        unite_id = unite.pk
         cases = []
-        for jour in jours(debut, fin):
-            trouvee = par_case.get((unite.pk, jour))
+        for jour in les_jours:
+            trouvee = par_case.get((unite_id, jour))
             if trouvee is not None and foyer_id is not None and trouvee.famille_id != foyer_id:
                 if est_active(trouvee):
                     cases.append(Case(date=jour, etat=AUTRE_FOYER))
@@ -295,19 +301,19 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             case = _case(
                 jour=jour,
                 reservation=trouvee,
-                ouvert=(unite.pk, jour) in ouverts,
+                ouvert=(unite_id, jour) in ouverts,
                 fermeture=fermetures.get((activite.pk, jour), fermetures.get((None, jour))),
                 ferie=feries.get(jour),
                 vacances=None if activite.ouverte_vacances else vacances.get(jour),
                 passe=jour < aujourdhui,
             )
-            if trouvee is not None and absence_declarable(trouvee):
+            if trouvee is not None and absence_declarable(trouvee, aujourdhui=aujourdhui):
                 case.url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
                 case.action = DECLARER
             elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite.pk, jour)
                 if periode_id is not None:
-                    case.url = _url_reserver(reserver, enfant.pk, periode_id, unite.pk, jour)
+                    case.url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, jour)
                     case.action = "réserver"
             cases.append(case)
         lignes.append(LignePlanning(unite=unite, cases=cases))
@@ -321,7 +327,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             vacances=vacances[jour].libelle if jour in vacances else "",
             aujourdhui=jour == aujourdhui,
         )
-        for jour in jours(debut, fin)
+        for jour in les_jours
     ]
     absences = list(
         Absence.objects.filter(reservation__enfant=enfant, reservation__date__range=(debut, fin))

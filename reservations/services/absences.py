@@ -10,6 +10,7 @@ cours de traitement ». Acceptée, elle devient « Absent excusé » (jamais fac
 réservation redevient « Réservé ».
 """
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,8 +32,11 @@ def libelle_jour(reservation: Reservation) -> str:
     return f"{reservation.date:%d/%m/%Y} ({unite.activite.nom} — {unite.nom})"
 
 
-def absence_declarable(reservation: Reservation) -> bool:
-    return reservation.etat == EtatReservation.RESERVEE and reservation.date >= timezone.localdate()
+def absence_declarable(reservation: Reservation, *, aujourdhui: date | None = None) -> bool:
+    """Un jour réservé, aujourd'hui ou à venir (``aujourdhui`` : lu une fois par le planning)."""
+    return reservation.etat == EtatReservation.RESERVEE and reservation.date >= (
+        aujourdhui or timezone.localdate()
+    )
 
 
 @transaction.atomic
