@@ -214,3 +214,22 @@ def test_nombre_de_requetes_fixe_quelle_que_soit_la_famille(client, famille, lis
     grande = _requetes(client, enfant)
     assert petite == grande
     assert grande <= 12, grande
+
+
+def test_un_jour_reserve_hors_des_inscriptions_du_mois_garde_sa_ligne(lise):
+    """Inscription close avant le mois ou activité désactivée : le jour réservé reste visible."""
+    garderie = UniteFactory(activite=ActiviteFactory(nom="GARDERIE"), nom="Matin")
+    InscriptionFactory(
+        enfant=lise,
+        activite=garderie.activite,
+        date_debut=date(2026, 1, 1),
+        date_fin=date(2026, 10, 31),
+    )
+    ReservationFactory(enfant=lise, unite=garderie, date=date(2026, 11, 20))
+    ancienne = UniteFactory(activite=ActiviteFactory(nom="ALSH", actif=False), nom="Journée")
+    InscriptionFactory(enfant=lise, activite=ancienne.activite, date_debut=date(2026, 1, 1))
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    lignes = {ligne.libelle: ligne for ligne in planning.lignes}
+    assert sorted(lignes) == ["CANTINE — Repas", "GARDERIE — Matin"]
+    garde = {case.date: case.etat.code for case in lignes["GARDERIE — Matin"].cases}
+    assert garde[date(2026, 11, 20)] == "reservee"
