@@ -6,8 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 
 from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
 
@@ -24,20 +23,23 @@ def factures_famille(famille: Any) -> list[Facture]:
     d'``avec_soldes`` coûtaient à construire deux fois le temps de toute la page
     (docs/performance.md). Les services, qui filtrent sur le reste, gardent ``avec_soldes``.
     """
-    zero = Value(ZERO, output_field=DecimalField(max_digits=10, decimal_places=2))
     factures = list(
         Facture.objects.filter(famille=famille)
-        .annotate(deja_regle=Coalesce(Sum("affectations__montant"), zero))
-        .select_related("regie", "facture_corrigee")
+        .annotate(deja_regle=Sum("affectations__montant"))
+        .select_related("regie")
         .order_by("-periode_debut", "-numero_ordre")
     )
+    par_pk = {facture.pk: facture for facture in factures}
     avoirs: dict[int, Decimal] = {}
     for facture in factures:
         if facture.facture_corrigee_id is not None:
+            # La facture corrigée est dans la liste : pas de jointure de plus pour la lire.
+            facture.facture_corrigee = par_pk[facture.facture_corrigee_id]
             avoirs[facture.facture_corrigee_id] = (
                 avoirs.get(facture.facture_corrigee_id, ZERO) + facture.total
             )
     for facture in factures:
+        facture.deja_regle = facture.deja_regle or ZERO  # type: ignore[attr-defined]
         facture.avoirs = avoirs.get(facture.pk, ZERO)  # type: ignore[attr-defined]
         facture.reste = (  # type: ignore[attr-defined]
             ZERO

@@ -276,7 +276,9 @@ def test_online_payment_needs_an_email(client_parent, famille, facture):
     assert not TransactionPaiement.objects.exists()
 
 
-def test_family_invoices_carry_the_same_amounts_as_avec_soldes(famille, facture, cantine):
+def test_family_invoices_carry_the_same_amounts_as_avec_soldes(
+    famille, facture, cantine, django_assert_num_queries
+):
     from facturation.selectors import factures_famille, impayees_famille
 
     octobre = facturer_jours(famille, cantine[1], [date(2026, 10, 1)])
@@ -292,6 +294,8 @@ def test_family_invoices_carry_the_same_amounts_as_avec_soldes(famille, facture,
     lues = factures_famille(famille)
     assert {f.pk: (f.deja_regle, f.avoirs, f.reste) for f in lues} == attendu
     assert len(lues) == 4 and attendu[facture.pk][1] == Decimal("-3.40")
+    with django_assert_num_queries(0):  # la facture corrigée vient de la liste
+        assert {f.facture_corrigee.numero for f in lues if f.est_avoir} == {facture.numero}
     assert attendu[facture.pk][2] == Decimal("5.20") and attendu[octobre.pk][2] == Decimal("3.40")
     assert impayees_famille(famille) == list(
         Facture.objects.impayees().filter(famille=famille).order_by("date", "numero_ordre")
