@@ -233,3 +233,23 @@ def test_un_jour_reserve_hors_des_inscriptions_du_mois_garde_sa_ligne(lise):
     assert sorted(lignes) == ["CANTINE — Repas", "GARDERIE — Matin"]
     garde = {case.date: case.etat.code for case in lignes["GARDERIE — Matin"].cases}
     assert garde[date(2026, 11, 20)] == "reservee"
+
+
+def test_les_absences_du_mois_sont_celles_du_foyer(lise, django_assert_num_queries):
+    from reservations.models import Reservation
+    from reservations.services import absence_declarer
+
+    reservation = Reservation.objects.get(enfant=lise, date=date(2026, 11, 20))
+    absence = absence_declarer(reservation=reservation, motif="famille", commentaire="Mariage")
+    planning = planning_mois(enfant=lise, annee=2026, mois=11, foyer_id=lise.famille_id)
+    assert planning.absences == [absence]
+    with django_assert_num_queries(0):  # la réservation et son unité sont déjà lues
+        lue = planning.absences[0]
+        assert (lue.reservation.date, lue.reservation.unite.activite.nom) == (
+            date(2026, 11, 20),
+            "CANTINE",
+        )
+        assert lue.demande.en_attente
+    autre_foyer = FamilleFactory()
+    assert planning_mois(enfant=lise, annee=2026, mois=11, foyer_id=autre_foyer.pk).absences == []
+    assert planning_mois(enfant=lise, annee=2026, mois=12).absences == []
