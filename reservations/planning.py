@@ -225,12 +225,15 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             activite__inscriptions__date_debut__lte=fin,
         )
         .select_related("activite")
+        .order_by()  # triées plus bas ; l'ordre du modèle coûterait une jointure
         .distinct()
     }
+    # Sans l'ordre du modèle (jour, puis unité, puis activité : deux jointures) : rangées
+    # par case plus bas. De même pour les lectures qui suivent.
     reservations = list(
-        Reservation.objects.filter(enfant=enfant, date__range=(debut, fin)).select_related(
-            "demande"
-        )
+        Reservation.objects.filter(enfant=enfant, date__range=(debut, fin))
+        .select_related("demande")
+        .order_by()
     )
     # Un jour réservé hors des inscriptions du mois (inscription close depuis) : son unité.
     hors_inscriptions = {r.unite_id for r in reservations} - unites.keys()
@@ -242,20 +245,22 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     activites = {u.activite_id: u.activite for u in ordonnees}
 
     ouverts = set(
-        JourOuverture.objects.filter(unite_id__in=unites, date__range=(debut, fin)).values_list(
-            "unite_id", "date"
-        )
+        JourOuverture.objects.filter(unite_id__in=unites, date__range=(debut, fin))
+        .order_by()
+        .values_list("unite_id", "date")
     )
     fermetures: dict[tuple[int | None, date], str] = {
         (activite_id, jour): motif
         for activite_id, jour, motif in Fermeture.objects.filter(
             Q(activite_id__in=activites) | Q(activite__isnull=True), date__range=(debut, fin)
-        ).values_list("activite_id", "date", "motif")
+        )
+        .order_by()
+        .values_list("activite_id", "date", "motif")
     }
     periodes = list(
-        Periode.objects.filter(
-            activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut
-        ).only(
+        Periode.objects.filter(activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut)
+        .order_by("date_debut")  # l'ordre du modèle pour une même activité, sans jointure
+        .only(
             "id",
             "activite_id",
             "date_debut",
@@ -333,7 +338,11 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     # sont déjà lues (trois jointures de moins).
     du_foyer = {r.pk: r for r in reservations if foyer_id is None or r.famille_id == foyer_id}
     absences = (
-        list(Absence.objects.filter(reservation_id__in=list(du_foyer)).select_related("demande"))
+        list(
+            Absence.objects.filter(reservation_id__in=list(du_foyer))
+            .select_related("demande")
+            .order_by()
+        )
         if du_foyer
         else []
     )

@@ -72,6 +72,8 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
 
     Le reste à régler vient d'``avec_soldes`` ou de ``selectors.factures_famille``.
     """
+    if not factures:
+        return {}
     prelevements = derniers_prelevements(factures)
     mandats = {
         m.regie_id: m
