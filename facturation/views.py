@@ -25,7 +25,7 @@ from .attestations import annees_avec_paiements, attestation_frais_garde, pdf_at
 from .forms import PaiementEnLigneForm
 from .models import ZERO, EtatTransaction, Facture, Reglement, TransactionPaiement
 from .pdf import pdf_facture, pdf_recu
-from .prelevement.selectors import prenotifications
+from .prelevement.selectors import prenotifications, prochain_prelevement
 from .selectors import (
     annees_du_releve,
     factures_famille,
@@ -58,11 +58,10 @@ def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
 
 def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
     impayees = impayees_famille(famille)
-    prevus = [p for p in prenotifications(famille, impayees).values() if p.etat == "prevu"]
     montant = montant_suspendant(famille)
     return {
         "suspension": message_suspension(montant) if montant is not None else "",
-        "prochain_prelevement": min(prevus, key=lambda p: p.date) if prevus else None,
+        "prochain_prelevement": prochain_prelevement(famille, impayees),
         "solde": solde_famille(famille),
         "impayees": impayees,
         "total_impayes": sum((f.reste for f in impayees), ZERO),  # type: ignore[attr-defined]

@@ -74,13 +74,33 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
     """
     if not factures:
         return {}
-    prelevements = derniers_prelevements(factures)
-    mandats = {
+    return _annonces(factures, derniers_prelevements(factures), _mandats_actifs(famille))
+
+
+def prochain_prelevement(famille: Any, impayees: list[Facture]) -> Prenotification | None:
+    """Le prochain prélèvement annoncé parmi ces factures à régler (l'accueil). Sans mandat
+    actif, rien n'est annoncé : les prélèvements passés ne sont pas lus (une requête)."""
+    mandats = _mandats_actifs(famille) if impayees else {}
+    if not mandats:
+        return None
+    annonces = _annonces(impayees, derniers_prelevements(impayees), mandats).values()
+    return min((p for p in annonces if p.etat == "prevu"), key=lambda p: p.date, default=None)
+
+
+def _mandats_actifs(famille: Any) -> dict[int, Mandat]:
+    return {
         m.regie_id: m
         for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
             "regie_id", "iban"
         )
     }
+
+
+def _annonces(
+    factures: list[Facture],
+    prelevements: dict[int, tuple[str, date, str, str]],
+    mandats: dict[int, Mandat],
+) -> dict[int, Prenotification]:
     aujourdhui = timezone.localdate()
     resultat: dict[int, Prenotification] = {}
     for facture in factures:

@@ -22,3 +22,26 @@ def test_demo_martin_pays_by_direct_debit(db):
     assert f"la facture {facture.numero} sera prélevée le" in sortie.getvalue()
     # La démo se prélève vraiment : le fichier se construit à la date annoncée.
     assert prelevement_lancer(regie=regie, date_prelevement=annonce.date).nombre == 1
+
+
+def test_home_announces_the_next_direct_debit_only_with_a_mandate(client, db):
+    from familles.models import Famille
+    from portail.noyau.models import Configuration, User
+
+    call_command("demo", stdout=StringIO())
+    martin = Famille.objects.get(numero="1002")
+    facture = Facture.objects.impayees().get(famille=martin)
+    # Première connexion faite : mot de passe choisi, conditions acceptées.
+    User.objects.filter(responsable__famille__numero__in=["1001", "1002"]).update(
+        doit_changer_mot_de_passe=False, cgu_version=Configuration.objects.get().cgu_version
+    )
+    client.force_login(martin.compte)
+    jour = date_annoncee(facture, facture.regie)
+    assert (
+        f"Prochain prélèvement : le <strong>{jour:%d/%m/%Y}</strong>"
+        in client.get("/").content.decode()
+    )
+    dupont = Famille.objects.get(numero="1001")
+    assert Facture.objects.impayees().filter(famille=dupont).exists()
+    client.force_login(dupont.compte)
+    assert "Prochain prélèvement" not in client.get("/").content.decode()

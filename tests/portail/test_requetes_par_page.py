@@ -16,6 +16,9 @@ from bench.familles_banc import creer
 from familles.models import Famille
 
 MAX_REQUETES = 10
+# Plus bas pour les pages allégées (docs/performance.md) : une requête de plus s'y voit. À
+# l'accueil, une famille avec un mandat de prélèvement actif en fait une de plus (10).
+PLAFONDS = {"portail:accueil": 9, "reservations:planning": 8}
 
 PAGES = [
     "portail:accueil",
@@ -58,7 +61,7 @@ def test_page_du_menu_en_requetes_bornees(client, familles, nom, django_assert_m
         client.force_login(famille.compte)
         adresse = _adresse(client, nom)
         assert client.get(adresse).status_code == 200  # caches de la commune remplis
-        with django_assert_max_num_queries(MAX_REQUETES) as requetes:
+        with django_assert_max_num_queries(PLAFONDS.get(nom, MAX_REQUETES)) as requetes:
             reponse = client.get(adresse)
         assert reponse.status_code == 200, f"{taille} : {adresse}"
         nombres[taille] = len(requetes.captured_queries)
