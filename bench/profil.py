@@ -75,6 +75,10 @@ def main() -> None:
         for _ in range(args.fois):
             client.get(url)
         profil.disable()
+        # Le nombre d'appels ne dépend pas de la charge de la machine : c'est le chiffre à
+        # comparer entre deux versions quand le temps CPU varie du simple au double.
+        appels = pstats.Stats(profil).total_calls / args.fois  # type: ignore[attr-defined]
+        print(f"    {appels:.0f} appels de fonctions Python par requête")
         par_module: Counter[str] = Counter()
         for (fichier, _ligne, _nom), stats in pstats.Stats(profil).stats.items():  # type: ignore[attr-defined]
             if "site-packages/" in fichier:

@@ -346,9 +346,9 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
         if du_foyer
         else []
     )
-    for absence in absences:
-        absence.reservation = du_foyer[absence.reservation_id]
-        absence.reservation.unite = unites[absence.reservation.unite_id]
+    for declaree in absences:
+        declaree.reservation = du_foyer[declaree.reservation_id]
+        declaree.reservation.unite = unites[declaree.reservation.unite_id]
     absences.sort(key=lambda a: (a.reservation.date, a.pk))
     return Planning(
         enfant=enfant,
