@@ -39,7 +39,9 @@ class EnfantInline(admin.TabularInline):
 class PersonneAutoriseeInline(admin.TabularInline):
     model = PersonneAutorisee
     extra = 0
-    fields = ["prenom", "nom", "telephone", "lien"]
+    # Garde alternée : chaque foyer de l'enfant a ses personnes autorisées.
+    fields = ["famille", "prenom", "nom", "telephone", "lien"]
+    raw_id_fields = ["famille"]
 
 
 @admin.register(Famille)
@@ -126,7 +128,7 @@ class EnfantAdmin(SimpleHistoryAdmin):
 
 @admin.register(PersonneAutorisee)
 class PersonneAutoriseeAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "enfant", "telephone", "lien"]
-    search_fields = ["nom", "prenom", "enfant__prenom", "enfant__famille__numero"]
-    list_select_related = ["enfant"]
-    raw_id_fields = ["enfant"]
+    list_display = ["__str__", "enfant", "famille", "telephone", "lien"]
+    search_fields = ["nom", "prenom", "enfant__prenom", "famille__numero", "famille__nom"]
+    list_select_related = ["enfant", "famille"]
+    raw_id_fields = ["enfant", "famille"]

@@ -17,7 +17,7 @@ class FamillesConfig(AppConfig):
         )
 
         from . import conservation, demo
-        from .selectors import responsable_accueil
+        from .selectors import renseignement_decrire, responsable_accueil
         from .services import (
             TypeRenseignement,
             renseignement_appliquer,
@@ -39,6 +39,7 @@ class FamillesConfig(AppConfig):
                         libelle=libelle,
                         appliquer=renseignement_appliquer,
                         valeur_actuelle=renseignement_valeur_actuelle,
+                        decrire=renseignement_decrire,
                         rubrique=RUBRIQUE_ENFANTS if code in des_enfants else RUBRIQUE_COMPTE,
                     )
                     for code, libelle in TypeRenseignement.choices

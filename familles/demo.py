@@ -118,6 +118,7 @@ def charger() -> list[str]:
     )
     PersonneAutorisee.objects.get_or_create(
         enfant=lise,
+        famille=dupont,
         nom="DURAND",
         prenom="Martine",
         defaults={"telephone": "06 12 34 56 78", "lien": "Grand-mère"},
@@ -193,6 +194,18 @@ def charger() -> list[str]:
     if hugo.second_foyer_id is None:
         hugo.second_foyer = bernard  # garde alternée : Hugo vit aussi chez Paul BERNARD
         hugo.save(update_fields=["second_foyer"])
+    # Chaque foyer d'Hugo a ses personnes autorisées ; aucun ne voit celles de l'autre.
+    for foyer, prenom, nom, telephone, lien in [
+        (martin, "Sophie", "LEROY", "06 11 22 33 44", "Tante"),
+        (bernard, "Marc", "BERNARD", "06 55 44 33 22", "Grand-père"),
+    ]:
+        PersonneAutorisee.objects.get_or_create(
+            enfant=hugo,
+            famille=foyer,
+            nom=nom,
+            prenom=prenom,
+            defaults={"telephone": telephone, "lien": lien},
+        )
     return [
         "Famille DUPONT : jean.dupont@example.fr / Demo-Parent-2026 (numéro 1001)",
         "Famille DUPONT, conjointe : jeanne.dupont@example.fr / Demo-Conjoint-2026",

@@ -2,6 +2,7 @@ from datetime import date
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -327,11 +328,18 @@ class Enfant(Personne):
 
 
 class PersonneAutorisee(models.Model):
-    """Une personne autorisée à venir chercher l'enfant."""
+    """Une personne autorisée à venir chercher l'enfant, par un foyer de l'enfant."""
 
     enfant = models.ForeignKey(
         Enfant,
         verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="personnes_autorisees",
+    )
+    # Garde alternée : chaque foyer de l'enfant a ses propres personnes autorisées.
+    famille = models.ForeignKey(
+        Famille,
+        verbose_name="foyer",
         on_delete=models.CASCADE,
         related_name="personnes_autorisees",
     )
@@ -348,3 +356,9 @@ class PersonneAutorisee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prenom} {self.nom}"
+
+    def clean(self) -> None:
+        super().clean()
+        enfant = self.enfant if self.enfant_id else None
+        if enfant is not None and self.famille_id and self.famille_id not in enfant.foyers_ids():
+            raise ValidationError({"famille": "Ce foyer n'est pas un foyer de l'enfant."})

@@ -7,10 +7,12 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from familles.models import Enfant, Responsable
-from portail.noyau.famille import get_for_famille
+from familles.models import Enfant, Famille, PersonneAutorisee, Responsable
+from familles.selectors import adresse_chez, enfants_du_foyer, personnes_autorisees_du_foyer
+from portail.noyau.famille import famille_courante
 from portail.noyau.memoire import en_memoire, suivre
 from reservations.models import Activite, Inscription
 
@@ -18,6 +20,22 @@ from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiec
 
 # Les types exigés et leurs activités, gardés par processus (portail.noyau.memoire).
 MODELES_TYPES = suivre(TypePiece, Activite)
+
+
+def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
+    """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
+    l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
+    ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
+    partagees = Q(
+        enfant__in=enfants_du_foyer(famille),
+        type__portee=Portee.ENFANT,
+        statut__in=[StatutPiece.EN_ATTENTE, StatutPiece.VALIDEE],
+    )
+    return Piece.objects.filter(Q(famille=famille) | partagees)
+
+
+def piece_du_foyer(famille: Any, pk: int) -> Piece:
+    return get_object_or_404(pieces_du_foyer(famille), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,7 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     if not types:
         return []
     inscriptions = list(
-        Inscription.objects.filter(enfant__famille=famille, enfant__actif=True)
+        Inscription.objects.filter(enfant__in=enfants_du_foyer(famille), enfant__actif=True)
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
         .select_related("enfant")
         .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
@@ -63,13 +81,13 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
         activites_par_enfant.setdefault(inscription.enfant_id, set()).add(inscription.activite_id)
     if any(not t.activites.all() and t.portee == Portee.ENFANT for t in types):
         # Une pièce exigée pour tous les enfants : même ceux qui ne sont inscrits nulle part.
-        for enfant in Enfant.objects.filter(famille=famille, actif=True):
+        for enfant in enfants_du_foyer(famille).filter(actif=True):
             enfants.setdefault(enfant.pk, enfant)
             activites_par_enfant.setdefault(enfant.pk, set())
     valides: set[tuple[int, int | None]] = set()
     attente: set[tuple[int, int | None]] = set()
     for type_id, enfant_id, statut in (
-        Piece.objects.filter(famille=famille)
+        pieces_du_foyer(famille)
         .filter(
             Q(statut=StatutPiece.EN_ATTENTE)
             | Q(statut=StatutPiece.VALIDEE)
@@ -107,7 +125,7 @@ def nombre_pieces_manquantes(famille: Any) -> int:
 
 def pieces_de_la_famille(famille: Any) -> QuerySet[Piece]:
     return (
-        Piece.objects.filter(famille=famille)
+        pieces_du_foyer(famille)
         .exclude(statut=StatutPiece.ANNULEE)
         .select_related("type", "enfant", "demande")
     )
@@ -139,14 +157,32 @@ def familles_inscrites(valeur: str, le: date | None = None) -> QuerySet:
     return Famille.objects.filter(models.Exists(inscrits)).values_list("pk", flat=True)
 
 
-def enfant_pour_la_fiche(request: HttpRequest, enfant_id: int) -> tuple[Enfant, list[Responsable]]:
-    """L'enfant de la famille connectée (404 sinon), avec sa famille, l'adresse qu'il partage
-    et ses personnes autorisées, et les adultes de sa famille : la fiche d'inscription."""
-    enfant = get_for_famille(
-        request,
-        Enfant.objects.select_related("famille", "adresse_de").prefetch_related(
-            "personnes_autorisees"
-        ),
-        pk=enfant_id,
+@dataclass(frozen=True)
+class FicheInscription:
+    """La fiche d'inscription d'un enfant, vue par un de ses foyers : l'enfant, et de ce
+    foyer seulement l'adresse, les adultes et les personnes autorisées."""
+
+    enfant: Enfant
+    famille: Famille
+    adresse: str
+    responsables: list[Responsable]
+    personnes_autorisees: list[PersonneAutorisee]
+
+
+def fiche_pour_le_foyer(request: HttpRequest, enfant_id: int) -> FicheInscription:
+    """L'enfant du foyer connecté (le sien ou celui qu'il accueille ; 404 sinon) et ce que ce
+    foyer sait de lui : jamais les adultes, l'adresse ni les personnes autorisées de l'autre
+    foyer d'un enfant en garde alternée."""
+    famille = famille_courante(request)
+    enfant = get_object_or_404(
+        enfants_du_foyer(famille).select_related("adresse_de__famille"), pk=enfant_id
     )
-    return enfant, list(Responsable.objects.filter(famille_id=enfant.famille_id))
+    if enfant.famille_id == famille.pk:
+        enfant.famille = famille
+    return FicheInscription(
+        enfant=enfant,
+        famille=famille,
+        adresse=adresse_chez(enfant, famille),
+        responsables=list(Responsable.objects.filter(famille=famille)),
+        personnes_autorisees=list(personnes_autorisees_du_foyer(famille).filter(enfant=enfant)),
+    )

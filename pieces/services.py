@@ -54,7 +54,7 @@ def piece_transmettre(
     if type_piece.portee == Portee.ENFANT:
         if enfant is None:
             raise ValidationError("Choisissez l'enfant concerné par cette pièce.")
-        if enfant.famille_id != famille.pk:
+        if famille.pk not in enfant.foyers_ids():  # garde alternée : l'un ou l'autre foyer
             raise ValidationError("Cet enfant n'appartient pas à votre famille.")
     else:
         enfant = None

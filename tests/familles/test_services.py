@@ -268,7 +268,7 @@ def test_ajout_d_un_conjoint_une_seule_fois(famille, agent):
 
 def test_autorisations_ajout_modification_suppression(famille, lise, mamie, agent):
     voisin = PersonneAutorisee.objects.create(
-        enfant=lise, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
+        enfant=lise, famille=lise.famille, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
     )
     demande = renseignements_demander(
         famille=famille,

@@ -296,7 +296,7 @@ def test_ajouter_un_conjoint(client_parent, famille):
 
 def test_autorisations_ajout_modification_suppression(client_parent, famille, lise, mamie):
     voisin = PersonneAutorisee.objects.create(
-        enfant=lise, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
+        enfant=lise, famille=lise.famille, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
     )
     url = reverse("familles:modifier_autorisations", args=[lise.pk])
     assert client_parent.get(url).status_code == 200
@@ -331,7 +331,11 @@ def test_autorisations_ajout_modification_suppression(client_parent, famille, li
 
 def test_autorisations_personne_d_une_autre_famille_refusee(client_parent, lise, autre_famille):
     etrangere = PersonneAutorisee.objects.create(
-        enfant=autre_famille.enfants.get(), nom="X", prenom="Y", telephone="0611111111"
+        enfant=autre_famille.enfants.get(),
+        famille=autre_famille,
+        nom="X",
+        prenom="Y",
+        telephone="0611111111",
     )
     url = reverse("familles:modifier_autorisations", args=[lise.pk])
     donnees = {

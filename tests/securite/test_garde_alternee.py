@@ -1,13 +1,16 @@
 """La frontière avec un enfant partagé (garde alternée) et un adulte dont l'accès est coupé.
 
 Hugo (MARTIN) vit aussi chez DUPONT : l'adulte DUPONT connecté atteint, de MARTIN, seulement
-ce que montrent les pages de l'enfant partagé (son planning) ; toute autre ligne de MARTIN
+ce que montrent les pages de l'enfant partagé (son planning, sa fiche et sa fiche PDF) ; toute autre ligne de MARTIN
 (adultes, demandes, messages, réservations faites par MARTIN, factures, règlements, mandats,
 pièces, transactions) lui répond 404, en GET et en POST, sans rien changer.
 """
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from demandes.models import Demande, Message
 from familles.services import acces_adulte_regler
@@ -15,12 +18,30 @@ from familles.services import acces_adulte_regler
 from . import objets
 from .test_frontiere import DONNEES_POST, URLS_DE_FAMILLE, URLS_DE_LIGNE
 
-# Les seules pages d'une ligne de l'autre foyer qu'un foyer de l'enfant partagé atteint.
-PAGES_DE_L_ENFANT_PARTAGE = {"reservations:planning_mois"}
+# Les seules pages d'une ligne de l'autre foyer qu'un foyer de l'enfant partagé atteint :
+# son planning, sa fiche (identité, santé, personnes autorisées du foyer) et sa fiche PDF.
+PAGES_DE_L_ENFANT_PARTAGE = {
+    "reservations:planning_mois",
+    "familles:modifier_enfant",
+    "familles:modifier_sanitaire",
+    "familles:modifier_autorisations",
+    "pieces:fiche_inscription",
+}
+
+
+def texte_de(reponse) -> str:
+    """Le texte d'une page, ou d'un PDF relu avec pypdf."""
+    if reponse["Content-Type"] == "application/pdf":
+        lecteur = PdfReader(io.BytesIO(reponse.content))
+        return "\n".join(page.extract_text() for page in lecteur.pages)
+    return reponse.content.decode()
 
 
 @pytest.fixture
 def hugo_partage(famille, autre_famille):
+    # Une adresse propre à MARTIN : elle ne doit jamais paraître chez DUPONT.
+    autre_famille.adresse = "12 rue des Lilas"
+    autre_famille.save(update_fields=["adresse"])
     hugo = objets.enfant(autre_famille)
     hugo.second_foyer = famille
     hugo.save(update_fields=["second_foyer"])
@@ -39,7 +60,7 @@ def test_de_l_autre_foyer_seules_les_pages_de_l_enfant_partage_repondent(
     )
     if cas.nom in PAGES_DE_L_ENFANT_PARTAGE:
         assert reponse.status_code == 200
-        texte = reponse.content.decode()
+        texte = texte_de(reponse)
         assert "Claire" not in texte and autre_famille.adresse not in texte
     else:
         assert reponse.status_code == 404
