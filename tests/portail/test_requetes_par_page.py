@@ -2,8 +2,8 @@
 
 La commune de la démo ; une petite famille (DUPONT : 1 enfant, 3 factures, quelques
 demandes) et une grosse (8 enfants inscrits à toutes les activités et réservés tout le
-mois, 36 factures, 40 demandes, 60 messages, 20 pièces). Une requête par ligne (N+1)
-dépasserait 10 sur la grosse famille.
+mois, 36 factures, 40 demandes, 60 messages, 20 pièces, un enfant accueilli en garde alternée), et BERNARD, le
+second foyer d'Hugo. Une requête par ligne (N+1) dépasserait 10 sur la grosse famille.
 """
 
 from io import StringIO
@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bench.familles_banc import creer
-from familles.models import Famille
+from familles.models import Famille, PersonneAutorisee
+from tests.factories import EnfantFactory
 
 MAX_REQUETES = 10
 
@@ -39,7 +40,16 @@ def familles(db):
     call_command("demo", stdout=StringIO())
     petite = Famille.objects.get(numero="1001")
     [grosse] = creer(1, enfants=8, factures=36, demandes=40, messages=60, pieces=20)
-    return {"petite": petite, "grosse": grosse}
+    # Garde alternée : la grosse famille accueille aussi un enfant de MARTIN, avec ses
+    # personnes autorisées à elle ; BERNARD (1003) est le second foyer d'Hugo dans la démo.
+    martin = Famille.objects.get(numero="1002")
+    nina = EnfantFactory(famille=martin, prenom="Nina", second_foyer=grosse)
+    for foyer in (martin, grosse):
+        PersonneAutorisee.objects.create(
+            enfant=nina, famille=foyer, nom="VOISIN", prenom="Alix", telephone="0611223344"
+        )
+    bernard = Famille.objects.get(numero="1003")
+    return {"petite": petite, "grosse": grosse, "second foyer": bernard}
 
 
 def _adresse(client, nom: str) -> str:

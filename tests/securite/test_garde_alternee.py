@@ -1,9 +1,10 @@
 """La frontière avec un enfant partagé (garde alternée) et un adulte dont l'accès est coupé.
 
 Hugo (MARTIN) vit aussi chez DUPONT : l'adulte DUPONT connecté atteint, de MARTIN, seulement
-ce que montrent les pages de l'enfant partagé (son planning, sa fiche et sa fiche PDF) ; toute autre ligne de MARTIN
-(adultes, demandes, messages, réservations faites par MARTIN, factures, règlements, mandats,
-pièces, transactions) lui répond 404, en GET et en POST, sans rien changer.
+ce que montrent les pages de l'enfant partagé (son planning, sa fiche et sa fiche PDF) ;
+toute autre ligne de MARTIN (adultes, demandes, messages, réservations faites par MARTIN,
+factures, règlements, mandats, pièces, transactions) lui répond 404, en GET et en POST, sans
+rien changer. Le détail de la fiche partagée : test_garde_alternee_fiche.py.
 """
 
 import io
