@@ -162,7 +162,7 @@ def renseignement_decrire(*, lignes: list) -> dict[int, str]:
     infos: dict[int, str] = {}
     for ligne in lignes:
         demande = demandes.get(ligne.demande_id)
-        enfant = enfants.get(demande.cible_id) if demande else None
+        enfant = enfants.get(demande.cible_id or 0) if demande else None
         if demande is None or enfant is None:
             continue
         foyers = f"{enfant.famille} et {enfant.second_foyer}"

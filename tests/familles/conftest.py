@@ -41,7 +41,7 @@ def grande_famille(nombre_enfants: int):
     autorisées et une demande en attente."""
     from demandes.services import Ligne, demande_creer
 
-    famille = FamilleFactory()
+    famille: Any = FamilleFactory()
     jean = ResponsableFactory(famille=famille)
     ResponsableFactory(famille=famille, role=Role.CONJOINT, prenom="Jeanne")
     for i in range(nombre_enfants):

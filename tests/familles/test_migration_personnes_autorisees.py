@@ -6,15 +6,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from familles.models import PersonneAutorisee
 
+from .test_migration_comptes import _migrer, _migrer_tout
+
 AVANT = [("familles", "0005_compte_par_adulte_second_foyer")]
 APRES = [("familles", "0006_personnes_autorisees_par_foyer")]
-
-
-def _migrer(cibles):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(cibles)
-    return executor.loader.project_state(cibles).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +26,7 @@ def test_les_personnes_autorisees_existantes_passent_au_foyer_de_l_enfant():
         Ancienne.objects.create(enfant=hugo, nom="LEROY", prenom="Sophie", telephone="06")
         Ancienne.objects.create(enfant=lise, nom="ROUX", prenom="Léa", telephone="06")
     finally:
-        _migrer(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        _migrer(_migrer_tout())
 
     foyers = dict(PersonneAutorisee.objects.values_list("prenom", "famille__numero"))
     # Hugo est en garde alternée : sa personne autorisée d'avant reste celle de son foyer.

@@ -1,9 +1,10 @@
 """Chaque page du menu des parents en au plus 10 requêtes SQL, quelle que soit la famille.
 
 La commune de la démo ; une petite famille (DUPONT : 1 enfant, 3 factures, quelques
-demandes) et une grosse (8 enfants inscrits à toutes les activités et réservés tout le
-mois, 36 factures, 40 demandes, 60 messages, 20 pièces, un enfant accueilli en garde alternée), et BERNARD, le
-second foyer d'Hugo. Une requête par ligne (N+1) dépasserait 10 sur la grosse famille.
+demandes), une grosse (8 enfants inscrits à toutes les activités et réservés tout le mois,
+36 factures, 40 demandes, 60 messages, 20 pièces, un enfant accueilli en garde alternée)
+et BERNARD, le second foyer d'Hugo. Une requête par ligne (N+1) dépasserait 10 sur la grosse
+famille.
 """
 
 from io import StringIO

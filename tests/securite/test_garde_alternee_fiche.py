@@ -349,16 +349,19 @@ def test_la_piece_d_hugo_deposee_par_un_foyer_vaut_pour_l_autre(bernard, martin,
     assert [p.type for p in pieces_a_fournir(bernard)] == [avis]
 
 
+def _transmettre_vaccins(client, enfant):
+    type_vaccins = TypePiece.objects.create(nom="Vaccinations", portee=Portee.ENFANT)
+    fichier = SimpleUploadedFile("vaccins.pdf", PDF, content_type="application/pdf")
+    return client.post(
+        reverse("pieces:transmettre"),
+        {"type": type_vaccins.pk, "enfant": enfant.pk, "fichier": fichier},
+    )
+
+
 def test_le_second_foyer_transmet_une_piece_pour_hugo(
     client_bernard, client, bernard, martin, hugo
 ):
-    type_vaccins = TypePiece.objects.create(nom="Vaccinations", portee=Portee.ENFANT)
-    fichier = SimpleUploadedFile("vaccins.pdf", PDF, content_type="application/pdf")
-    reponse = client_bernard.post(
-        reverse("pieces:transmettre"),
-        {"type": type_vaccins.pk, "enfant": hugo.pk, "fichier": fichier},
-    )
-    assert reponse.status_code == 302
+    assert _transmettre_vaccins(client_bernard, hugo).status_code == 302
     piece = Piece.objects.get()
     assert (piece.famille, piece.enfant) == (bernard, hugo)
     client.force_login(martin.compte)
@@ -366,11 +369,5 @@ def test_le_second_foyer_transmet_une_piece_pour_hugo(
 
 
 def test_le_second_foyer_ne_transmet_rien_pour_un_enfant_non_partage(client_bernard, zoe):
-    type_vaccins = TypePiece.objects.create(nom="Vaccinations", portee=Portee.ENFANT)
-    fichier = SimpleUploadedFile("vaccins.pdf", PDF, content_type="application/pdf")
-    reponse = client_bernard.post(
-        reverse("pieces:transmettre"),
-        {"type": type_vaccins.pk, "enfant": zoe.pk, "fichier": fichier},
-    )
-    assert reponse.status_code == 200
+    assert _transmettre_vaccins(client_bernard, zoe).status_code == 200
     assert not Piece.objects.exists()
