@@ -145,14 +145,16 @@ def choix_activites() -> list[tuple[str, str]]:
 
 
 def familles_inscrites(valeur: str, le: date | None = None) -> QuerySet:
-    """Les familles (pk) ayant un enfant actif inscrit, à ``le`` ou après, à l'activité."""
-    from familles.models import Famille
-
+    """Les foyers (pk) ayant un enfant actif inscrit, à ``le`` ou après, à l'activité : en
+    garde alternée, les deux foyers de l'enfant."""
     le = le or timezone.localdate()
     if not str(valeur).isdigit():
         return Famille.objects.none().values_list("pk", flat=True)
+    foyer = models.OuterRef("pk")
     inscrits = Inscription.objects.filter(
-        activite_id=int(valeur), enfant__actif=True, enfant__famille_id=models.OuterRef("pk")
+        Q(enfant__famille_id=foyer) | Q(enfant__second_foyer_id=foyer),
+        activite_id=int(valeur),
+        enfant__actif=True,
     ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
     return Famille.objects.filter(models.Exists(inscrits)).values_list("pk", flat=True)
 

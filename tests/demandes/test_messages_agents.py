@@ -89,6 +89,21 @@ def test_ecrire_aux_familles_d_une_activite(client_agent, famille, autre_famille
     assert list(Message.objects.values_list("famille", flat=True)) == [famille.pk]
 
 
+def test_les_deux_foyers_d_un_enfant_en_garde_alternee_recoivent_le_message_de_l_activite(
+    famille, autre_famille
+):
+    cantine = ActiviteFactory(nom="CANTINE")
+    partage = EnfantFactory(famille=famille, prenom="Hugo", second_foyer=autre_famille)
+    InscriptionFactory(enfant=partage, activite=cantine)
+    etranger = FamilleFactory()
+    message_diffuser(
+        audience="activite", valeur=str(cantine.pk), sujet="Menu", texte="T", auteur=None
+    )
+    destinataires = set(Message.objects.values_list("famille", flat=True))
+    assert destinataires == {famille.pk, autre_famille.pk}
+    assert etranger.pk not in destinataires
+
+
 def test_une_valeur_d_activite_trafiquee_est_refusee(famille):
     from django.core.exceptions import ValidationError
 
