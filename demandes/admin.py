@@ -151,7 +151,7 @@ class DemandeAdmin(admin.ModelAdmin):
     )
     search_fields = ("famille__numero", "famille__nom", "personne", "resume")
     search_help_text = "Numéro ou nom de la famille, personne concernée, résumé."
-    list_select_related = ("famille", "cree_par")
+    list_select_related = ("famille", "cree_par__responsable")
     list_per_page = 50
     date_hierarchy = "cree_le"
     # Les demandes en attente d'abord, puis les plus récentes.
@@ -169,7 +169,7 @@ class DemandeAdmin(admin.ModelAdmin):
                     "resume",
                     "commentaire",
                     "cree_le",
-                    "cree_par",
+                    "demandee_par",
                 )
             },
         ),
@@ -195,7 +195,7 @@ class DemandeAdmin(admin.ModelAdmin):
         "resume",
         "commentaire",
         "cree_le",
-        "cree_par",
+        "demandee_par",
         "statut",
         "traite_le",
         "traite_par",
@@ -218,7 +218,11 @@ class DemandeAdmin(admin.ModelAdmin):
         return [en_attente_d_abord.asc(), "-cree_le", "-id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Demande]:
-        return super().get_queryset(request).select_related("famille", "cree_par", "traite_par")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("famille", "cree_par__responsable", "traite_par")
+        )
 
     # Les demandes viennent des familles et restent dans l'historique : pas d'ajout ni de
     # suppression dans l'admin (la purge est une commande d'exploitation).
@@ -228,11 +232,10 @@ class DemandeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Demande | None = None) -> bool:
         return False
 
-    @admin.display(description="demandée par")
+    @admin.display(description="Demandé par", ordering="cree_par__last_name")
     def demandee_par(self, obj: Demande) -> str:
-        # Un compte par adulte : « demandé par Jeanne DUPONT ».
-        compte = obj.cree_par
-        return (compte.get_full_name() or compte.username) if compte is not None else "—"
+        # Un compte par adulte : « Jeanne DUPONT ».
+        return obj.cree_par.nom_complet if obj.cree_par is not None else "—"
 
     @admin.display(description="famille", ordering="famille__nom")
     def famille_lien(self, obj: Demande) -> str:

@@ -92,10 +92,10 @@ class NonLuFilter(admin.SimpleListFilter):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("sujet", "famille", "direction", "cree_le", "lu", "piece")
+    list_display = ("sujet", "famille", "ecrit_par", "direction", "cree_le", "lu", "piece")
     list_filter = ("direction", NonLuFilter, "cree_le")
     search_fields = ("sujet", "famille__nom", "famille__numero")
-    list_select_related = ("famille",)
+    list_select_related = ("famille", "auteur__responsable")
     date_hierarchy = "cree_le"
     fields = (
         "famille",
@@ -105,7 +105,7 @@ class MessageAdmin(admin.ModelAdmin):
         "lien_piece_jointe",
         "parent",
         "cree_le",
-        "auteur",
+        "ecrit_par",
         "lu_le",
         "supprime_le",
         "lien_repondre",
@@ -118,6 +118,14 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("famille", "auteur__responsable")
+
+    @admin.display(description="Écrit par")
+    def ecrit_par(self, obj: Message) -> str:
+        # Un compte par adulte : l'agent voit qui, du foyer, a écrit.
+        return obj.auteur.nom_complet if obj.auteur is not None else "—"
 
     @admin.display(description="lu", boolean=True)
     def lu(self, obj: Message) -> bool:

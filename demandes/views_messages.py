@@ -31,7 +31,9 @@ MESSAGES = "messages_actifs"
 
 
 def _message(request: HttpRequest, pk: int) -> Message:
-    return get_for_famille(request, Message.objects.select_related("parent"), pk=pk)
+    return get_for_famille(
+        request, Message.objects.select_related("parent", "auteur__responsable"), pk=pk
+    )
 
 
 @page_famille()
@@ -62,7 +64,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
     if message.direction == Direction.MAIRIE_VERS_FAMILLE:
         message_marquer_lu(message=message)
-    reponses = list(message.reponses.order_by("cree_le", "id"))
+    reponses = list(
+        message.reponses.select_related("auteur__responsable").order_by("cree_le", "id")
+    )
     return render(
         request, "demandes/messages/detail.html", {"message": message, "reponses": reponses}
     )

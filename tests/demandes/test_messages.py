@@ -10,6 +10,7 @@ from demandes.selectors import nombre_non_lus
 from demandes.services import message_ecrire_a_la_famille
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
+from tests.factories import compte_de
 
 from .factories_messages import MessageFactory
 
@@ -175,9 +176,9 @@ def test_piece_jointe_servie_a_la_famille_seulement(client, famille, autre_famil
     )
     url = reverse("demandes:message_piece_jointe", args=[message.pk])
     assert client.get(url).status_code == 404  # anonyme
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(url).status_code == 404
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse["Content-Disposition"] == 'attachment; filename="menu.pdf"'
@@ -202,8 +203,7 @@ def test_boite_coupee_par_l_interrupteur(client_parent, configuration, message_m
 def test_la_mairie_ecrit_la_famille_recoit_un_email_si_elle_l_accepte(
     famille, autre_famille, django_capture_on_commit_callbacks
 ):
-    autre_famille.accepte_email = False
-    autre_famille.save()
+    autre_famille.responsables.update(accepte_email=False)
     with django_capture_on_commit_callbacks(execute=True):
         message_ecrire_a_la_famille(famille=famille, sujet="Rappel", texte="Texte privé")
         message_ecrire_a_la_famille(famille=autre_famille, sujet="Rappel", texte="Texte privé")

@@ -15,7 +15,7 @@ from facturation.attestations import attestation_frais_garde
 from facturation.models import ActiviteFacturee, Facture
 from facturation.services import facturation_lancer, reglement_enregistrer
 from reservations.models import EtatReservation
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, compte_de
 
 from .factories import ActiviteFactory, ReservationFactory, TarifFactory, UniteFactory
 
@@ -159,7 +159,7 @@ def test_certificate_of_a_year_without_payment_is_404_for_another_family(
     reglement_enregistrer(
         famille=famille, regie=cantine[0], montant="25.60", mode="cheque", jour=date(2026, 2, 3)
     )
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(reverse("facturation:attestation_pdf", args=[2026])).status_code == 404
 
 

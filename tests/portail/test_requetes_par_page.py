@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from bench.familles_banc import creer
 from familles.models import Famille
+from tests.factories import compte_de
 
 MAX_REQUETES = 10
 
@@ -55,7 +56,7 @@ def _adresse(client, nom: str) -> str:
 def test_page_du_menu_en_requetes_bornees(client, familles, nom, django_assert_max_num_queries):
     nombres = {}
     for taille, famille in familles.items():
-        client.force_login(famille.compte)
+        client.force_login(compte_de(famille))
         adresse = _adresse(client, nom)
         assert client.get(adresse).status_code == 200  # caches de la commune remplis
         with django_assert_max_num_queries(MAX_REQUETES) as requetes:
