@@ -128,6 +128,20 @@ def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[
     return avertissements
 
 
+CHAMPS_DEMANDE = (
+    "famille_lien",
+    "type_libelle",
+    "personne",
+    "activite",
+    "cible_lien",
+    "resume",
+    "commentaire",
+    "cree_le",
+    "demandee_par",
+)
+CHAMPS_TRAITEMENT = ("statut", "traite_le", "traite_par", "traitement_automatique", "reponse")
+
+
 @admin.register(Demande)
 class DemandeAdmin(admin.ModelAdmin):
     list_display = (
@@ -157,51 +171,11 @@ class DemandeAdmin(admin.ModelAdmin):
     # Les demandes en attente d'abord, puis les plus récentes.
     actions = ("accepter", "refuser")
     fieldsets = (
-        (
-            "Demande de la famille",
-            {
-                "fields": (
-                    "famille_lien",
-                    "type_libelle",
-                    "personne",
-                    "activite",
-                    "cible_lien",
-                    "resume",
-                    "commentaire",
-                    "cree_le",
-                    "demandee_par",
-                )
-            },
-        ),
-        (
-            "Traitement",
-            {
-                "fields": (
-                    "statut",
-                    "traite_le",
-                    "traite_par",
-                    "traitement_automatique",
-                    "reponse",
-                )
-            },
-        ),
+        ("Demande de la famille", {"fields": CHAMPS_DEMANDE}),
+        ("Traitement", {"fields": CHAMPS_TRAITEMENT}),
     )
-    readonly_fields = (
-        "famille_lien",
-        "type_libelle",
-        "personne",
-        "activite",
-        "cible_lien",
-        "resume",
-        "commentaire",
-        "cree_le",
-        "demandee_par",
-        "statut",
-        "traite_le",
-        "traite_par",
-        "traitement_automatique",
-        "reponse",
-    )
+    # Tout se lit ; la demande ne change que par Accepter / Refuser.
+    readonly_fields = (*CHAMPS_DEMANDE, *CHAMPS_TRAITEMENT)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         return super().changelist_view(

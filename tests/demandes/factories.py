@@ -25,7 +25,7 @@ def demande_famille(
             ],
         ),
         personne=kwargs.pop("personne", famille.nom),
-        auteur=compte_de(famille),
+        auteur=kwargs.pop("auteur", None) or compte_de(famille),
         **kwargs,
     )
 
