@@ -222,7 +222,7 @@ def test_l_enfant_en_garde_alternee_figure_sur_l_attestation_de_chaque_foyer_qui
     hugo = EnfantFactory(
         famille=martin, second_foyer=bernard, prenom="Hugo", date_naissance=date(2022, 5, 2)
     )
-    for foyer, jours in ((martin, JANVIER[:2]), (bernard, JANVIER[2:] + [date(2026, 1, 19)])):
+    for foyer, jours in ((martin, JANVIER[:2]), (bernard, [*JANVIER[2:], date(2026, 1, 19)])):
         for jour in jours:
             ReservationFactory(
                 enfant=hugo, famille=foyer, unite=garderie, date=jour, etat=EtatReservation.PRESENT
