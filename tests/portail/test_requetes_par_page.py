@@ -78,7 +78,7 @@ def test_la_grosse_famille_est_grosse(familles):
 
 
 def test_une_autre_famille_ne_voit_pas_le_planning_de_la_grosse(client, familles):
-    client.force_login(familles["grosse"].compte)
+    client.force_login(compte_de(familles["grosse"]))
     adresse = _adresse(client, "reservations:planning")
-    client.force_login(familles["petite"].compte)
+    client.force_login(compte_de(familles["petite"]))
     assert client.get(adresse).status_code == 404
