@@ -104,3 +104,17 @@ def compte_de(famille: Famille) -> User | None:
     """Le compte du responsable principal d'une famille de test (chaque adulte a le sien)."""
     principal = famille.responsables.filter(role=Role.RESPONSABLE).select_related("compte").first()
     return principal.compte if principal is not None else None
+
+
+def conjointe(famille: Famille, **accords: bool) -> Responsable:
+    """Jeanne DUPONT, la conjointe de la famille, avec son propre compte (identifiant : son
+    adresse e-mail) ; ``accords`` : ses accords e-mail / SMS."""
+    return ResponsableFactory(
+        famille=famille,
+        role=Role.CONJOINT,
+        prenom="Jeanne",
+        nom="DUPONT",
+        email="jeanne.dupont@example.fr",
+        compte=UserFactory(username="jeanne.dupont@example.fr", email="jeanne.dupont@example.fr"),
+        **accords,
+    )

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from demandes.models import Direction
 from demandes.services import demande_accepter, message_diffuser, message_envoyer
-from familles.models import Famille, Role
-from tests.factories import ResponsableFactory, UserFactory, compte_de
+from familles.models import Famille
+from tests.factories import compte_de, conjointe
 
 from .factories import demande_famille
 
@@ -25,15 +25,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 @pytest.fixture
 def jeanne(famille):
-    compte = UserFactory(username="jeanne.dupont@example.fr", email="jeanne.dupont@example.fr")
-    return ResponsableFactory(
-        famille=famille,
-        role=Role.CONJOINT,
-        prenom="Jeanne",
-        nom="DUPONT",
-        email="jeanne.dupont@example.fr",
-        compte=compte,
-    )
+    return conjointe(famille)
 
 
 @pytest.fixture
@@ -41,6 +33,11 @@ def client_jeanne(jeanne):
     client = Client()
     client.force_login(jeanne.compte)
     return client
+
+
+def _ecrire(famille, sujet: str, *, de_la_mairie: bool = False, **message):
+    direction = Direction.MAIRIE_VERS_FAMILLE if de_la_mairie else Direction.FAMILLE_VERS_MAIRIE
+    return message_envoyer(famille=famille, direction=direction, sujet=sujet, texte="…", **message)
 
 
 def _nombre_de_requetes(client, url) -> int:
@@ -73,28 +70,9 @@ def test_le_detail_dit_qui_a_demande(client_jeanne, famille, jeanne):
 
 
 def test_la_boite_de_reception_dit_quel_adulte_a_ecrit(client_parent, famille, jeanne):
-    question = message_envoyer(
-        famille=famille,
-        direction=Direction.FAMILLE_VERS_MAIRIE,
-        sujet="Question de Jeanne",
-        texte="Bonjour",
-        auteur=jeanne.compte,
-    )
-    reponse = message_envoyer(
-        famille=famille,
-        direction=Direction.MAIRIE_VERS_FAMILLE,
-        sujet="Re : Question",
-        texte="Voici",
-        parent=question,
-    )
-    message_envoyer(
-        famille=famille,
-        direction=Direction.FAMILLE_VERS_MAIRIE,
-        sujet="Merci",
-        texte="Merci !",
-        parent=reponse,
-        auteur=compte_de(famille),
-    )
+    question = _ecrire(famille, "Question de Jeanne", auteur=jeanne.compte)
+    reponse = _ecrire(famille, "Re : Question", de_la_mairie=True, parent=question)
+    _ecrire(famille, "Merci", parent=reponse, auteur=compte_de(famille))
     boite = client_parent.get(reverse("demandes:messages"), {"rubrique": "envoyes"})
     texte = boite.content.decode()
     assert "Envoyé à la mairie par Jeanne DUPONT" in texte
@@ -107,13 +85,7 @@ def test_la_boite_de_reception_dit_quel_adulte_a_ecrit(client_parent, famille, j
 
 def test_l_admin_montre_qui_a_demande_et_qui_a_ecrit(client_agent, famille, jeanne):
     demande = demande_famille(famille, auteur=jeanne.compte)
-    message = message_envoyer(
-        famille=famille,
-        direction=Direction.FAMILLE_VERS_MAIRIE,
-        sujet="Question",
-        texte="Bonjour",
-        auteur=jeanne.compte,
-    )
+    message = _ecrire(famille, "Question", auteur=jeanne.compte)
     liste = client_agent.get(reverse("admin:demandes_demande_changelist")).content.decode()
     assert "Demandé par" in liste and "Jeanne DUPONT" in liste
     fiche = client_agent.get(reverse("admin:demandes_demande_change", args=[demande.pk]))
@@ -158,18 +130,14 @@ def test_l_accord_e_mail_est_celui_de_chaque_adulte(
     # Jeanne refuse : rien ne part, même si Jean accepte les e-mails.
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        message_envoyer(
-            famille=famille, direction=Direction.MAIRIE_VERS_FAMILLE, sujet="Info", texte="…"
-        )
+        _ecrire(famille, "Info", de_la_mairie=True)
         message_diffuser(audience="toutes", sujet="Fermeture", texte="La mairie ferme.")
     assert [m.to for m in mail.outbox] == [[famille.email], [famille.email]]
     jeanne.accepte_email = True
     jeanne.save(update_fields=["accepte_email"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        message_envoyer(
-            famille=famille, direction=Direction.MAIRIE_VERS_FAMILLE, sujet="Info 2", texte="…"
-        )
+        _ecrire(famille, "Info 2", de_la_mairie=True)
     assert sorted(mail.outbox[0].to) == sorted([famille.email, "jeanne.dupont@example.fr"])
 
 

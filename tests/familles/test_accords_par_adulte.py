@@ -6,20 +6,13 @@ from django.urls import reverse
 
 from demandes.models import Demande
 from demandes.services import demande_accepter
-from familles.models import Role
-from tests.factories import ResponsableFactory, UserFactory
+from tests.factories import conjointe
 
 from .outils import donnees_du_formulaire
 
 
 def test_la_conjointe_change_son_accord_sans_toucher_a_celui_de_jean(famille, jean, agent):
-    jeanne = ResponsableFactory(
-        famille=famille,
-        role=Role.CONJOINT,
-        prenom="Jeanne",
-        email="jeanne.dupont@example.fr",
-        compte=UserFactory(username="jeanne.dupont@example.fr"),
-    )
+    jeanne = conjointe(famille)
     client = Client()
     client.force_login(jeanne.compte)
     url = reverse("familles:modifier_adulte", args=[jeanne.pk]) + "?suite=mon_compte"

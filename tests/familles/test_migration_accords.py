@@ -1,19 +1,12 @@
 """La migration 0006 : les accords e-mail / SMS du foyer deviennent ceux de ses adultes."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from familles.models import Responsable, Role
 
+from .test_migration_comptes import _migrer, _migrer_tout
+
 AVANT = [("familles", "0005_compte_par_adulte_second_foyer")]
-
-
-def _migrer(cibles):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(cibles)
-    return executor.loader.project_state(cibles).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,8 +25,7 @@ def test_les_accords_du_foyer_passent_a_ses_adultes():
                 famille=famille, role="conjoint", nom=famille.nom, prenom="Jeanne"
             )
     finally:
-        executor = MigrationExecutor(connection)
-        _migrer(executor.loader.graph.leaf_nodes())
+        _migrer(_migrer_tout())
 
     def accords(numero, role):
         adulte = Responsable.objects.get(famille__numero=numero, role=role)

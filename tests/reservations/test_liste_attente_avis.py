@@ -4,9 +4,8 @@ l'enfant sur la liste ; à défaut, à chaque adulte du foyer qui accepte les e-
 import pytest
 from django.core import mail
 
-from familles.models import Role
 from reservations.tasks import envoyer_avis_attente
-from tests.factories import ResponsableFactory, UserFactory
+from tests.factories import conjointe
 
 from .attente_outils import attente_de, inscrire_attente, reserver
 
@@ -15,13 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lundi_26_octobre")
 
 @pytest.fixture
 def jeanne(famille):
-    return ResponsableFactory(
-        famille=famille,
-        role=Role.CONJOINT,
-        prenom="Jeanne",
-        email="jeanne.dupont@example.fr",
-        compte=UserFactory(username="jeanne.dupont@example.fr"),
-    )
+    return conjointe(famille)
 
 
 def _avis(famille, alsh) -> list[list[str]]:
