@@ -109,7 +109,7 @@ def compte_de(famille: Famille) -> User | None:
 def conjointe(famille: Famille, **accords: bool) -> Responsable:
     """Jeanne DUPONT, la conjointe de la famille, avec son propre compte (identifiant : son
     adresse e-mail) ; ``accords`` : ses accords e-mail / SMS."""
-    return ResponsableFactory(
+    return ResponsableFactory.create(
         famille=famille,
         role=Role.CONJOINT,
         prenom="Jeanne",
