@@ -60,13 +60,11 @@ def _suite(request: HttpRequest, defaut: str) -> str:
 
 def _sources_adulte(famille: Famille, adulte: Responsable) -> list[tuple[models.Model, list[str]]]:
     if adulte.role == Role.RESPONSABLE:
-        # L'adresse du responsable est celle du foyer ; son accord e-mail/SMS vaut pour la
-        # famille (c'est lui qui reçoit les réponses de la mairie).
+        # L'adresse du responsable est celle du foyer ; ses accords e-mail/SMS sont les siens.
         return [
             (adulte, [*CHAMPS_IDENTITE, *CHAMPS_SITUATION]),
             (famille, CHAMPS_ADRESSE),
-            (adulte, [c for c in CHAMPS_CONTACT if c not in ("accepte_email", "accepte_sms")]),
-            (famille, ["accepte_email", "accepte_sms"]),
+            (adulte, CHAMPS_CONTACT),
         ]
     return [
         (adulte, [*CHAMPS_IDENTITE, *CHAMPS_SITUATION, "adresse_propre", *CHAMPS_ADRESSE]),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from familles.selectors import enfants_du_foyer
 from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.famille import famille_courante
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.formulaires import appeler_service
 from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import rendre_pdf, reponse_pdf
@@ -70,18 +70,18 @@ def transmettre(request: HttpRequest) -> HttpResponse:
         trop_gros=fichiers_trop_gros(request),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            piece_transmettre(
-                famille=famille,
-                type_piece=form.cleaned_data["type"],
-                enfant=form.cleaned_data["enfant"],
-                fichier=form.cleaned_data["fichier"],
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
+        donnees = form.cleaned_data
+        piece = appeler_service(
+            form,
+            piece_transmettre,
+            famille=famille,
+            type_piece=donnees["type"],
+            enfant=donnees["enfant"],
+            fichier=donnees["fichier"],
+            commentaire=donnees["commentaire"],
+            auteur=request.user,
+        )
+        if piece is not None:
             messages.success(
                 request,
                 "Votre pièce a été transmise. Elle sera vérifiée par la mairie : "

@@ -85,8 +85,7 @@ CHAMPS_SANITAIRES = [
 CHAMPS_PERSONNE_AUTORISEE = ["prenom", "nom", "telephone", "lien"]
 
 CHAMPS_MODIFIABLES: dict[type[models.Model], set[str]] = {
-    Famille: {*CHAMPS_ADRESSE, "accepte_email", "accepte_sms"}
-    | {*CHAMPS_FISCALES, *CHAMPS_CAF, *CHAMPS_BANCAIRES},
+    Famille: {*CHAMPS_ADRESSE, *CHAMPS_FISCALES, *CHAMPS_CAF, *CHAMPS_BANCAIRES},
     Responsable: {
         *CHAMPS_IDENTITE,
         *CHAMPS_SITUATION,

@@ -14,6 +14,7 @@ from facturation.models import Mandat, OperationPrelevement, Regie
 from facturation.prelevement.models import StatutMandat
 from facturation.prelevement.services import operation_rejeter, prelevement_lancer
 from familles.models import Famille
+from tests.factories import compte_de
 
 from .prelevement import facture, mandat_signe, regie_sepa
 
@@ -132,7 +133,7 @@ def test_online_signature_needs_consent_and_the_regie_s_agreement(client_parent,
     client_parent.post(url, {"consentement": "oui"})
     mandat.refresh_from_db()
     assert mandat.statut == StatutMandat.ACTIF and mandat.date_signature == date(2026, 12, 1)
-    assert mandat.signe_par == famille.compte and mandat.signe_en_ligne_le is not None
+    assert mandat.signe_par == compte_de(famille) and mandat.signe_en_ligne_le is not None
     texte = _texte_pdf(
         client_parent.get(reverse("facturation:mandat_pdf", args=[mandat.pk])).content
     )
@@ -176,6 +177,6 @@ def test_once_the_date_is_reached_the_invoice_says_it_was_debited(client_parent,
     html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert PRENOTIFICATION in html  # avant la date : toujours « sera prélevée »
     with time_machine.travel(date(2027, 1, 6), tick=False):
-        client_parent.force_login(prevue.famille.compte)
+        client_parent.force_login(compte_de(prevue.famille))
         html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert "Cette facture a été prélevée le 05/01/2027 sur le compte FR76 **** **** 0189" in html

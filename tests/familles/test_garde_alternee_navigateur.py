@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from demandes.models import Demande
 from familles.models import PersonneAutorisee
 from tests.conftest import connecter_navigateur, verifier_accessibilite, verifier_largeur_mobile
-from tests.factories import EnfantFactory, FamilleFactory, ResponsableFactory
+from tests.factories import EnfantFactory, FamilleFactory, ResponsableFactory, compte_de
 
 
 def test_paul_bernard_voit_hugo_et_demande_un_changement_de_sante(page, configuration):
@@ -25,7 +25,7 @@ def test_paul_bernard_voit_hugo_et_demande_un_changement_de_sante(page, configur
         enfant=hugo, famille=bernard, prenom="Marc", nom="PETIT", telephone="06 55 44 33 22"
     )
 
-    connecter_navigateur(page, bernard.compte)
+    connecter_navigateur(page, compte_de(bernard))
     page.goto(f"{page.base_url}/renseignements/mes-enfants/")
     expect(page.get_by_role("heading", name="Hugo MARTIN")).to_be_visible()
     expect(page.get_by_text("Garde alternée : la fiche de l'enfant est partagée")).to_be_visible()

@@ -16,6 +16,7 @@ from familles.services import (
     renseignements_demander,
 )
 from portail.noyau.registre import type_demande
+from tests.factories import compte_de
 
 
 def _demander_profession(famille, jean, profession="Infirmier"):
@@ -28,7 +29,7 @@ def _demander_profession(famille, jean, profession="Infirmier"):
             Changement(objet=jean, champ="profession", valeur=profession),
             Changement(objet=jean, champ="nom", valeur=jean.nom),  # inchangé : pas de ligne
         ],
-        auteur=famille.compte,
+        auteur=compte_de(famille),
     )
 
 
@@ -237,7 +238,7 @@ def test_ajout_d_un_enfant(famille, jean, agent):
             "lunettes": False,
             "ecole": "",
         },
-        auteur=famille.compte,
+        auteur=compte_de(famille),
     )
     assert demande.resume == "Ajout de l'enfant Paul"
     assert not Enfant.objects.filter(prenom="Paul").exists()

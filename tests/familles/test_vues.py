@@ -9,6 +9,7 @@ from familles.models import PersonneAutorisee, Role
 from familles.services import MESSAGE_DOUBLON
 from familles.views import MESSAGE_AUCUNE, MESSAGE_ENVOYEE
 from portail.noyau.configuration import vider_cache_configuration
+from tests.factories import compte_de
 
 from ..factories import EnfantFactory
 from .conftest import grande_famille
@@ -113,12 +114,12 @@ def test_pages_en_nombre_fixe_de_requetes(
 ):
     """1 enfant ou 6 enfants (personnes autorisées, demandes en attente) : mêmes requêtes."""
     petite, grande = grande_famille(1), grande_famille(6)
-    client.force_login(petite.compte)
+    client.force_login(compte_de(petite))
     client.get(reverse(nom))  # configuration mise en cache
     with CaptureQueriesContext(connection) as requetes:
         assert client.get(reverse(nom)).status_code == 200
     assert len(requetes) <= 12
-    client.force_login(grande.compte)
+    client.force_login(compte_de(grande))
     with django_assert_max_num_queries(len(requetes)):
         reponse = client.get(reverse(nom))
     if nom != "familles:mon_compte":
@@ -210,7 +211,7 @@ def test_responsable_principal_modifie_l_adresse_de_la_famille(client_parent, fa
     demande = Demande.objects.get()
     assert [(ligne.libelle, ligne.donnees["modele"]) for ligne in demande.lignes.all()] == [
         ("Adresse", "familles.famille"),
-        ("Accepte les SMS", "familles.famille"),
+        ("Accepte les SMS", "familles.responsable"),
     ]
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from bench.familles_banc import creer
 from familles.models import Famille, PersonneAutorisee
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, compte_de
 
 MAX_REQUETES = 10
 
@@ -66,7 +66,7 @@ def _adresse(client, nom: str) -> str:
 def test_page_du_menu_en_requetes_bornees(client, familles, nom, django_assert_max_num_queries):
     nombres = {}
     for taille, famille in familles.items():
-        client.force_login(famille.compte)
+        client.force_login(compte_de(famille))
         adresse = _adresse(client, nom)
         assert client.get(adresse).status_code == 200  # caches de la commune remplis
         with django_assert_max_num_queries(MAX_REQUETES) as requetes:
@@ -88,7 +88,7 @@ def test_la_grosse_famille_est_grosse(familles):
 
 
 def test_une_autre_famille_ne_voit_pas_le_planning_de_la_grosse(client, familles):
-    client.force_login(familles["grosse"].compte)
+    client.force_login(compte_de(familles["grosse"]))
     adresse = _adresse(client, "reservations:planning")
-    client.force_login(familles["petite"].compte)
+    client.force_login(compte_de(familles["petite"]))
     assert client.get(adresse).status_code == 404

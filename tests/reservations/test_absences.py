@@ -12,6 +12,7 @@ from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from portail.noyau.registre import type_demande
 from reservations.models import Absence, EtatReservation, MotifAbsence
 from reservations.services import absence_declarer
+from tests.factories import compte_de
 
 from .factories_planning import PDF, PNG, ReservationFactory, cantine
 
@@ -210,7 +211,7 @@ def test_accepter_une_absence_dont_le_jour_a_change_est_refuse(reservation, agen
 
 
 def test_autre_famille_recoit_404(client, autre_famille, reservation):
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(_url(reservation)).status_code == 404
     reponse = client.post(_url(reservation), {"motif": MotifAbsence.FAMILLE})
     assert reponse.status_code == 404
@@ -230,11 +231,11 @@ def test_certificat_telechargeable_par_la_famille_et_l_agent_seulement(
     assert client.get(url).status_code == 302  # anonyme : vers la connexion
     assert client.get(url_admin).status_code == 302
 
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(url).status_code == 404
     assert client.get(url_admin).status_code == 302  # pas un agent
 
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     reponse = client.get(url)
     assert reponse.status_code == 200
     assert b"".join(reponse.streaming_content) == PDF

@@ -10,7 +10,7 @@ from django.urls import reverse
 from reservations.models import EtatReservation, Fermeture
 from reservations.planning import planning_mois
 from reservations.services import jours_ouverture_generer
-from tests.factories import EnfantFactory, FamilleFactory
+from tests.factories import EnfantFactory, FamilleFactory, compte_de
 
 from .factories_planning import (
     ActiviteFactory,
@@ -156,7 +156,7 @@ def test_menu_planning_sur_l_accueil(client_parent, lise):
 
 
 def test_enfant_d_une_autre_famille_404(client, autre_famille, lise):
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
     assert client.get(url).status_code == 404
 
@@ -207,10 +207,10 @@ def _requetes(client, enfant):
 
 
 def test_nombre_de_requetes_fixe_quelle_que_soit_la_famille(client, famille, lise):
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     petite = _requetes(client, lise)
     grande_famille, enfant = _grande_famille()
-    client.force_login(grande_famille.compte)
+    client.force_login(compte_de(grande_famille))
     grande = _requetes(client, enfant)
     assert petite == grande
     assert grande <= 12, grande

@@ -15,7 +15,7 @@ from demandes.models import Demande
 from reservations.models import EtatReservation, Reservation
 from reservations.regles import Choix
 from reservations.services import jours_ouverture_generer, reservation_demander
-from tests.factories import FamilleFactory
+from tests.factories import FamilleFactory, compte_de
 
 from .factories_planning import InscriptionFactory, PeriodeFactory, ReservationFactory, cantine
 
@@ -109,7 +109,7 @@ def test_les_regles_du_serveur_s_appliquent_au_jour_du_planning(client_parent, l
 
 def test_une_autre_famille_ne_peut_pas_demander_le_jour(client, lise):
     autre = FamilleFactory()
-    client.force_login(autre.compte)
+    client.force_login(compte_de(autre))
     assert client.get(_lien(lise, "2026-11-27")).status_code == 404
     assert not Demande.objects.exists()
 
@@ -132,7 +132,7 @@ def test_legende_distingue_la_reservation_en_cours_de_traitement(client_parent, 
         ajouts=[],
         suppressions=[Choix(lise.pk, unite.pk, date(2026, 11, 30))],
         commentaire="",
-        auteur=famille.compte,
+        auteur=compte_de(famille),
         maintenant=timezone.now(),
     )
     url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])

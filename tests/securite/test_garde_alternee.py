@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from demandes.models import Demande, Message
 from familles.services import acces_adulte_regler
+from tests.factories import compte_de
 
 from . import objets
 from .test_frontiere import DONNEES_POST, URLS_DE_FAMILLE, URLS_DE_LIGNE
@@ -71,7 +72,7 @@ def test_de_l_autre_foyer_seules_les_pages_de_l_enfant_partage_repondent(
 
 @pytest.mark.parametrize("nom", URLS_DE_FAMILLE)
 def test_un_adulte_dont_l_acces_est_coupe_n_atteint_plus_rien(nom, client_parent, famille):
-    adulte = famille.responsables.get(compte=famille.compte)
+    adulte = famille.responsables.get(compte=compte_de(famille))
     acces_adulte_regler(responsable=adulte, actif=False)
     reponse = client_parent.get(reverse(nom))
     assert reponse.status_code in (302, 404)

@@ -21,7 +21,7 @@ from familles.models import PersonneAutorisee
 from familles.services import Changement, acces_adulte_regler, renseignements_demander
 from pieces.models import Piece, Portee, StatutPiece, TypePiece
 from pieces.selectors import pieces_a_fournir
-from tests.factories import EnfantFactory, FamilleFactory, ResponsableFactory
+from tests.factories import EnfantFactory, FamilleFactory, ResponsableFactory, compte_de
 from tests.reservations.factories_planning import PDF
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def zoe(martin):
 
 @pytest.fixture
 def client_bernard(client, bernard, hugo):
-    client.force_login(bernard.compte)
+    client.force_login(compte_de(bernard))
     return client
 
 
@@ -108,7 +108,7 @@ def test_mes_enfants_du_second_foyer_montre_ses_seules_personnes_autorisees(clie
 
 
 def test_le_premier_foyer_garde_ses_personnes_autorisees_et_son_adresse(client, martin, hugo):
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = _texte(client.get(reverse("familles:mes_enfants")))
     assert "Sophie LEROY" in texte and "12 rue des Lilas" in texte
     assert "Garde alternée" in texte
@@ -126,7 +126,7 @@ def test_la_fiche_pdf_du_second_foyer_n_a_que_ce_foyer(client_bernard, bernard, 
 
 
 def test_la_fiche_pdf_du_premier_foyer_n_a_rien_du_second(client, martin, hugo):
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = _texte(client.get(reverse("pieces:fiche_inscription", args=[hugo.pk])))
     assert "Claire" in texte and "12 rue des Lilas" in texte and "LEROY Sophie" in texte
     _absents(texte, DE_BERNARD)
@@ -179,7 +179,7 @@ def test_la_demande_du_second_foyer_acceptee_se_voit_chez_le_premier(
     assert reponse.status_code == 302
     demande = Demande.objects.get()
     assert demande.famille == bernard and demande.cible == hugo
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = _texte(client.get(reverse("familles:mes_enfants")))
     assert "Arachide" not in texte and "en attente" not in texte
 
@@ -258,7 +258,7 @@ def test_les_personnes_autorisees_ajoutees_par_un_foyer_sont_les_siennes(
 
     lea = PersonneAutorisee.objects.get(prenom="Léa")
     assert lea.famille == bernard and lea.enfant == hugo
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     _absents(_texte(client.get(reverse("familles:mes_enfants"))), ["Léa", "ROUX", "Marc"])
 
 
@@ -364,7 +364,7 @@ def test_le_second_foyer_transmet_une_piece_pour_hugo(
     assert _transmettre_vaccins(client_bernard, hugo).status_code == 302
     piece = Piece.objects.get()
     assert (piece.famille, piece.enfant) == (bernard, hugo)
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     assert "vaccins.pdf" in _texte(client.get(reverse("pieces:liste")))
 
 
