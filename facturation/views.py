@@ -46,7 +46,7 @@ from .services import (
 )
 from .services.suspension import message_suspension, montant_suspendant
 
-# Les interrupteurs de la facturation (déclarés dans apps.py).
+# Les interrupteurs de la facturation (déclarés dans branchement.py).
 FACTURES = "factures_actives"
 PAIEMENT_EN_LIGNE = "paiement_en_ligne_actif"
 

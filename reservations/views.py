@@ -43,7 +43,7 @@ from .services import (
     reservation_verifier,
 )
 
-# L'interrupteur des réservations en ligne et du planning (déclaré dans apps.py).
+# L'interrupteur des réservations en ligne et du planning (déclaré dans branchement.py).
 RESERVATIONS = "reservations_actives"
 
 
