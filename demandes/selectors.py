@@ -96,7 +96,7 @@ def demandes_en_attente(
     return demandes
 
 
-# --- Audiences des messages déclarées par demandes (apps.py) ----------------------------
+# --- Audiences des messages déclarées par demandes (branchement.py) ------------------------
 
 
 def _modele_famille() -> type[Model]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.services import Ligne, demande_creer
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 from portail.noyau.annee_scolaire import annee_preparee
 
 from .models import Piece, Portee, StatutPiece, TypePiece, Validite
@@ -40,7 +40,7 @@ def date_de_fin(type_piece: TypePiece, le: date) -> date | None:
 @transaction.atomic
 def piece_transmettre(
     *,
-    famille: Any,
+    famille: Famille,
     type_piece: TypePiece,
     fichier: UploadedFile,
     enfant: Enfant | None = None,

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+
+from familles.models import Famille
 
 from ..models import Facture, Regie, TransactionFacture
 from .models import (
@@ -65,7 +66,7 @@ def avec_dernier_prelevement(factures: QuerySet[Facture]) -> QuerySet[Facture]:
     )
 
 
-def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenotification]:
+def prenotifications(famille: Famille, factures: list[Facture]) -> dict[int, Prenotification]:
     """Ce que chaque facture dit du prélèvement ; une requête, quel que soit leur nombre.
 
     Les factures viennent de ``avec_dernier_prelevement`` (et de ``avec_soldes``).
@@ -111,7 +112,7 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
     return resultat
 
 
-def mandats_famille(famille: Any) -> QuerySet[Mandat]:
+def mandats_famille(famille: Famille) -> QuerySet[Mandat]:
     return (
         Mandat.objects.filter(famille=famille)
         .select_related("regie")

@@ -1,8 +1,6 @@
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -16,14 +14,7 @@ from tests.factories import compte_de
 
 from .factories_planning import PDF, PNG, ReservationFactory, cantine
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,8 +20,7 @@ from .factories_planning import (
     cantine,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 ETATS_NOVEMBRE = {
     date(2026, 11, 2): EtatReservation.PRESENT,
@@ -37,17 +34,10 @@ ETATS_NOVEMBRE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
-
-
 @pytest.fixture
 def lise(famille):
     enfant = famille.enfants.get()
-    unite = cantine()
-    InscriptionFactory(enfant=enfant, activite=unite.activite, date_debut=date(2026, 1, 1))
+    unite = cantine(inscrit=enfant)
     for mois in (7, 10, 11, 12):
         debut = date(2026, mois, 1)
         fin = date(2026, mois, 31 if mois in (7, 10, 12) else 30)

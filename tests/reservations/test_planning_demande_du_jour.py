@@ -1,11 +1,9 @@
 """Issue 13, point 1 : un jour du planning mène à une demande pour ce jour et cette unité,
 un récapitulatif où cette seule ligne est cochée ; le service vérifie comme toujours."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,23 +15,15 @@ from reservations.regles import Choix
 from reservations.services import jours_ouverture_generer, reservation_demander
 from tests.factories import FamilleFactory, compte_de
 
-from .factories_planning import InscriptionFactory, PeriodeFactory, ReservationFactory, cantine
+from .factories_planning import PeriodeFactory, ReservationFactory, cantine
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 
 @pytest.fixture
 def lise(famille):
     enfant = famille.enfants.get()
-    unite = cantine()
-    InscriptionFactory(enfant=enfant, activite=unite.activite, date_debut=date(2026, 1, 1))
+    unite = cantine(inscrit=enfant)
     periode = PeriodeFactory(
         activite=unite.activite, date_debut=date(2026, 11, 1), date_fin=date(2026, 11, 30)
     )
