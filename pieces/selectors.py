@@ -28,10 +28,25 @@ def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
     ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
     partagees = Q(
         enfant__in=enfants_du_foyer(famille),
-        type__portee=Portee.ENFANT,
+        type_id__in=_types_de_l_enfant(),
         statut__in=[StatutPiece.EN_ATTENTE, StatutPiece.VALIDEE],
     )
     return Piece.objects.filter(Q(famille=famille) | partagees)
+
+
+def _types_de_la_commune() -> list[TypePiece]:
+    """Tous les types de pièces et leurs activités (2 requêtes), les mêmes pour chaque famille,
+    gardés par processus jusqu'au prochain enregistrement d'un type ou d'une activité."""
+    return en_memoire(
+        "pieces:types",
+        lambda: list(TypePiece.objects.prefetch_related("activites")),
+        modeles=MODELES_TYPES,
+    )
+
+
+def _types_de_l_enfant() -> list[int]:
+    # Lire la portée par une jointure relirait à chaque page une donnée de la commune.
+    return [t.pk for t in _types_de_la_commune() if t.portee == Portee.ENFANT]
 
 
 def piece_du_foyer(famille: Any, pk: int) -> Piece:
@@ -60,12 +75,7 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     d'un type ou d'une activité ; inscriptions, pièces), 5 si une pièce par enfant est
     exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
     le = le or timezone.localdate()
-    # Les types exigés sont ceux de la commune, les mêmes pour chaque famille (2 requêtes).
-    types = en_memoire(
-        "pieces:types_actifs",
-        lambda: list(TypePiece.objects.filter(actif=True).prefetch_related("activites")),
-        modeles=MODELES_TYPES,
-    )
+    types = [t for t in _types_de_la_commune() if t.actif]
     if not types:
         return []
     inscriptions = list(
