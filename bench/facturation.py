@@ -22,25 +22,7 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-
-def _preparer_base(nom: str) -> str:
-    import psycopg
-
-    serveur = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(serveur, autocommit=True) as connexion:
-        connexion.execute(f'DROP DATABASE IF EXISTS "{nom}"')
-        connexion.execute(f'CREATE DATABASE "{nom}"')
-    return serveur.rsplit("/", 1)[0] + "/" + nom
-
-
-def _supprimer_base(nom: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    serveur = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(serveur, autocommit=True) as connexion:
-        connexion.execute(f'DROP DATABASE IF EXISTS "{nom}"')
+from bench.base_neuve import base_neuve  # noqa: E402
 
 
 def _remplir(nb_familles: int) -> int:
@@ -79,8 +61,9 @@ def _remplir(nb_familles: int) -> int:
         # 4 unités × chaque jour d'école (lundi-vendredi sauf le 11 novembre), états variés.
         curseur.execute(
             """
-            INSERT INTO reservations_reservation (enfant_id, unite_id, date, etat, modifiee_le)
-            SELECT e.id, u.id, d::date,
+            INSERT INTO reservations_reservation
+                (enfant_id, famille_id, unite_id, date, etat, modifiee_le)
+            SELECT e.id, e.famille_id, u.id, d::date,
                    CASE WHEN r < 0.85 THEN 'reservee' WHEN r < 0.90 THEN 'present'
                         WHEN r < 0.93 THEN 'absent_facture' WHEN r < 0.97 THEN 'absent_excuse'
                         ELSE 'demandee' END,
@@ -105,21 +88,11 @@ def main() -> None:
     parser.add_argument("--garder", action="store_true", help="garder la base à la fin")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _preparer_base(args.base)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portail.settings")
-    os.environ.setdefault("SECRET_KEY", "banc-d-essai-" + "x" * 50)
-    os.environ.setdefault("CONN_MAX_AGE", "0")
-    import django
+    with base_neuve(args.base, garder=args.garder):
+        from facturation.models import Facture, LigneFacture
+        from facturation.pdf import pdf_facture
+        from facturation.services import facturation_lancer
 
-    django.setup()
-    from django.core.management import call_command
-
-    from facturation.models import Facture, LigneFacture
-    from facturation.pdf import pdf_facture
-    from facturation.services import facturation_lancer
-
-    try:
-        call_command("migrate", verbosity=0)
         debut = time.perf_counter()
         reservations = _remplir(args.familles)
         print(
@@ -165,9 +138,6 @@ def main() -> None:
             f"PDF de facture ({lignes_par_facture:.0f} lignes en moyenne) : "
             f"{par_pdf * 1000:.0f} ms par facture, {taille / len(factures) / 1024:.0f} Ko"
         )
-    finally:
-        if not args.garder:
-            _supprimer_base(args.base)
 
 
 if __name__ == "__main__":

@@ -193,10 +193,10 @@ def creer(
             personne="Parent",
             resume=f"Modification de 1 renseignement ({rang})",
             statut=StatutDemande.EN_ATTENTE if rang == 0 else StatutDemande.ACCEPTEE,
-            cree_par=famille.compte,  # le compte du responsable
+            cree_par=compte,  # le compte du responsable
             traite_le=None if rang == 0 else maintenant,
         )
-        for famille in familles
+        for famille, compte in zip(familles, comptes, strict=True)
         for rang in range(demandes)
     )
     Message.objects.bulk_create(

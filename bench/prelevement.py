@@ -24,7 +24,7 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-from bench.facturation import _preparer_base, _supprimer_base  # noqa: E402
+from bench.base_neuve import base_neuve  # noqa: E402
 
 IBAN_DEBITEUR = "FR7630006000011234567890189"
 
@@ -102,24 +102,15 @@ def main() -> None:
     parser.add_argument("--garder", action="store_true", help="garder la base à la fin")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _preparer_base(args.base)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portail.settings")
-    os.environ.setdefault("SECRET_KEY", "banc-d-essai-" + "x" * 50)
-    os.environ.setdefault("CONN_MAX_AGE", "0")
     os.environ.setdefault("PORTAIL_VAR_DIR", tempfile.mkdtemp(prefix="banc-prelevement-"))
-    import django
+    with base_neuve(args.base, garder=args.garder):
+        from django.core.exceptions import ValidationError
+        from django.db import connection
 
-    django.setup()
-    from django.core.exceptions import ValidationError
-    from django.core.management import call_command
-    from django.db import connection
+        from facturation.models import LotPrelevement, OperationPrelevement, Regie, Reglement
+        from facturation.prelevement.selectors import prochain_jour_de_prelevement
+        from facturation.prelevement.services import prelevement_lancer
 
-    from facturation.models import LotPrelevement, OperationPrelevement, Regie, Reglement
-    from facturation.prelevement.selectors import prochain_jour_de_prelevement
-    from facturation.prelevement.services import prelevement_lancer
-
-    try:
-        call_command("migrate", verbosity=0)
         debut = time.perf_counter()
         regie, familles = _remplir(args.familles)
         with connection.cursor() as curseur:
@@ -161,9 +152,6 @@ def main() -> None:
             f"Passage du {suivant:%d/%m/%Y} (RCUR) : {time.perf_counter() - debut:.1f} s "
             f"pour {second.nombre} opérations, {second.premiers} premier(s)"
         )
-    finally:
-        if not args.garder:
-            _supprimer_base(args.base)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,20 @@ def avertissements_lignes(demande: Demande, lignes: list[LigneDemande]) -> dict[
     return avertissements
 
 
+CHAMPS_DEMANDE = (
+    "famille_lien",
+    "type_libelle",
+    "personne",
+    "activite",
+    "cible_lien",
+    "resume",
+    "commentaire",
+    "cree_le",
+    "demandee_par",
+)
+CHAMPS_TRAITEMENT = ("statut", "traite_le", "traite_par", "traitement_automatique", "reponse")
+
+
 @admin.register(Demande)
 class DemandeAdmin(admin.ModelAdmin):
     list_display = (
@@ -151,57 +165,17 @@ class DemandeAdmin(admin.ModelAdmin):
     )
     search_fields = ("famille__numero", "famille__nom", "personne", "resume")
     search_help_text = "Numéro ou nom de la famille, personne concernée, résumé."
-    list_select_related = ("famille", "cree_par")
+    list_select_related = ("famille", "cree_par__responsable")
     list_per_page = 50
     date_hierarchy = "cree_le"
     # Les demandes en attente d'abord, puis les plus récentes.
     actions = ("accepter", "refuser")
     fieldsets = (
-        (
-            "Demande de la famille",
-            {
-                "fields": (
-                    "famille_lien",
-                    "type_libelle",
-                    "personne",
-                    "activite",
-                    "cible_lien",
-                    "resume",
-                    "commentaire",
-                    "cree_le",
-                    "cree_par",
-                )
-            },
-        ),
-        (
-            "Traitement",
-            {
-                "fields": (
-                    "statut",
-                    "traite_le",
-                    "traite_par",
-                    "traitement_automatique",
-                    "reponse",
-                )
-            },
-        ),
+        ("Demande de la famille", {"fields": CHAMPS_DEMANDE}),
+        ("Traitement", {"fields": CHAMPS_TRAITEMENT}),
     )
-    readonly_fields = (
-        "famille_lien",
-        "type_libelle",
-        "personne",
-        "activite",
-        "cible_lien",
-        "resume",
-        "commentaire",
-        "cree_le",
-        "cree_par",
-        "statut",
-        "traite_le",
-        "traite_par",
-        "traitement_automatique",
-        "reponse",
-    )
+    # Tout se lit ; la demande ne change que par Accepter / Refuser.
+    readonly_fields = (*CHAMPS_DEMANDE, *CHAMPS_TRAITEMENT)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         return super().changelist_view(
@@ -218,7 +192,11 @@ class DemandeAdmin(admin.ModelAdmin):
         return [en_attente_d_abord.asc(), "-cree_le", "-id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Demande]:
-        return super().get_queryset(request).select_related("famille", "cree_par", "traite_par")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("famille", "cree_par__responsable", "traite_par")
+        )
 
     # Les demandes viennent des familles et restent dans l'historique : pas d'ajout ni de
     # suppression dans l'admin (la purge est une commande d'exploitation).
@@ -228,11 +206,10 @@ class DemandeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Demande | None = None) -> bool:
         return False
 
-    @admin.display(description="demandée par")
+    @admin.display(description="Demandé par", ordering="cree_par__last_name")
     def demandee_par(self, obj: Demande) -> str:
-        # Un compte par adulte : « demandé par Jeanne DUPONT ».
-        compte = obj.cree_par
-        return (compte.get_full_name() or compte.username) if compte is not None else "—"
+        # Un compte par adulte : « Jeanne DUPONT ».
+        return obj.cree_par.nom_complet if obj.cree_par is not None else "—"
 
     @admin.display(description="famille", ordering="famille__nom")
     def famille_lien(self, obj: Demande) -> str:

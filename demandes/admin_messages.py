@@ -4,7 +4,6 @@ from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -14,24 +13,21 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.formulaires import appeler_service
 from portail.noyau.registre import audiences
 
-from .forms_messages import ChampPieceJointe, FormulaireAvecFichier
+from .forms_messages import ChampPieceJointe, MessageForm, envoyer_le_message
 from .models import Direction, Message
-from .services import message_diffuser, message_ecrire_a_la_famille, message_marquer_lu
+from .services import message_diffuser, message_marquer_lu
 
 
-class ReponseAgentForm(FormulaireAvecFichier):
-    sujet = forms.CharField(label="Sujet", max_length=200)
+class ReponseAgentForm(MessageForm):
     texte = forms.CharField(
         label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8, "cols": 80})
     )
     piece_jointe = ChampPieceJointe(
         label="Pièce jointe (facultative)", help_text="pdf, jpg, jpeg ou png (5 Mo max)."
     )
-
-    def clean_piece_jointe(self):
-        return self._verifier(self.cleaned_data.get("piece_jointe"))
 
 
 class DiffusionForm(ReponseAgentForm):
@@ -92,10 +88,10 @@ class NonLuFilter(admin.SimpleListFilter):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("sujet", "famille", "direction", "cree_le", "lu", "piece")
+    list_display = ("sujet", "famille", "ecrit_par", "direction", "cree_le", "lu", "piece")
     list_filter = ("direction", NonLuFilter, "cree_le")
     search_fields = ("sujet", "famille__nom", "famille__numero")
-    list_select_related = ("famille",)
+    list_select_related = ("famille", "auteur__responsable")
     date_hierarchy = "cree_le"
     fields = (
         "famille",
@@ -105,7 +101,7 @@ class MessageAdmin(admin.ModelAdmin):
         "lien_piece_jointe",
         "parent",
         "cree_le",
-        "auteur",
+        "ecrit_par",
         "lu_le",
         "supprime_le",
         "lien_repondre",
@@ -118,6 +114,14 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("famille", "auteur__responsable")
+
+    @admin.display(description="Écrit par")
+    def ecrit_par(self, obj: Message) -> str:
+        # Un compte par adulte : l'agent voit qui, du foyer, a écrit.
+        return obj.auteur.nom_complet if obj.auteur is not None else "—"
 
     @admin.display(description="lu", boolean=True)
     def lu(self, obj: Message) -> bool:
@@ -193,18 +197,10 @@ class MessageAdmin(admin.ModelAdmin):
             trop_gros=fichiers_trop_gros(request),
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                message_ecrire_a_la_famille(
-                    famille=parent.famille,
-                    sujet=form.cleaned_data["sujet"],
-                    texte=form.cleaned_data["texte"],
-                    piece_jointe=form.cleaned_data["piece_jointe"],
-                    parent=parent,
-                    auteur=request.user,
-                )
-            except ValidationError as erreur:
-                form.add_error(None, erreur)
-            else:
+            famille, direction = parent.famille, Direction.MAIRIE_VERS_FAMILLE
+            if envoyer_le_message(
+                request, form, famille=famille, direction=direction, parent=parent
+            ):
                 messages.success(request, f"Réponse envoyée à la famille {parent.famille}.")
                 return redirect("admin:demandes_message_changelist")
         return TemplateResponse(
@@ -229,18 +225,15 @@ class MessageAdmin(admin.ModelAdmin):
             trop_gros=fichiers_trop_gros(request),
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                nombre = message_diffuser(
-                    audience=form.cleaned_data["audience"],
-                    valeur=form.cleaned_data["valeur"],
-                    sujet=form.cleaned_data["sujet"],
-                    texte=form.cleaned_data["texte"],
-                    piece_jointe=form.cleaned_data["piece_jointe"],
-                    auteur=request.user,
-                )
-            except ValidationError as erreur:
-                form.add_error(None, erreur)
-            else:
+            nombre = appeler_service(
+                form,
+                message_diffuser,
+                audience=form.cleaned_data["audience"],
+                valeur=form.cleaned_data["valeur"],
+                auteur=request.user,
+                **form.contenu(),
+            )
+            if nombre is not None:
                 messages.success(
                     request,
                     f"Message envoyé à {nombre} famille{'s' if nombre > 1 else ''} "

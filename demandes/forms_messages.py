@@ -1,7 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from portail.noyau.fichiers import MESSAGE_TAILLE, verifier_fichier
+from portail.noyau.formulaires import appeler_service
+
+from .models import Message
+from .services import message_envoyer
 
 
 class ChampPieceJointe(forms.FileField):
@@ -63,3 +70,28 @@ class MessageForm(FormulaireAvecFichier):
         if not texte:
             raise ValidationError("Écrivez votre message.")
         return texte
+
+    def contenu(self) -> dict[str, Any]:
+        """Le sujet, le texte et la pièce jointe saisis, tels que les services les prennent."""
+        return {k: self.cleaned_data[k] for k in ("sujet", "texte", "piece_jointe")}
+
+
+def envoyer_le_message(
+    request: HttpRequest,
+    form: MessageForm,
+    *,
+    famille: Any,
+    direction: str,
+    parent: Message | None,
+) -> Message | None:
+    """Le message d'un formulaire valide, d'un parent ou d'un agent, écrit par le compte
+    connecté ; None si le service le refuse (l'erreur est sur le formulaire)."""
+    return appeler_service(
+        form,
+        message_envoyer,
+        famille=famille,
+        direction=direction,
+        parent=parent,
+        auteur=request.user,
+        **form.contenu(),
+    )

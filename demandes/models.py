@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from portail.noyau.fichiers import chemin_prive
+
 
 class StatutDemande(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
@@ -93,6 +95,19 @@ class Demande(models.Model):
         return self.statut == StatutDemande.EN_ATTENTE
 
 
+def lien_demande(*, related_name: str) -> "models.OneToOneField[Demande | None, Demande | None]":
+    """La demande d'où vient une ligne d'une autre application (une pièce, une absence) ;
+    la ligne reste si la demande est purgée."""
+    return models.OneToOneField(
+        Demande,
+        verbose_name="demande",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
 class LigneDemande(models.Model):
     """Une ligne exacte de la demande : un champ (ancien → nouveau), un jour réservé…"""
 
@@ -136,8 +151,6 @@ class Rubrique(models.TextChoices):
 
 
 def _chemin_piece_jointe(instance: "Message", nom: str) -> str:
-    from portail.noyau.fichiers import chemin_prive
-
     return chemin_prive("messages", nom)
 
 

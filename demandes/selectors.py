@@ -25,8 +25,13 @@ def types_de_rubrique(rubrique: str) -> list[str]:
 def demandes_de_famille(
     famille: Any, *, type: str = "", rubrique: str = "", statut: str = ""
 ) -> QuerySet[Demande]:
-    """L'historique d'une famille, sans les demandes qu'elle a supprimées."""
-    demandes = Demande.objects.filter(famille=famille).exclude(statut=StatutDemande.ANNULEE)
+    """L'historique d'une famille, sans les demandes qu'elle a supprimées, avec l'adulte qui a
+    fait chacune (« demandée par Jeanne DUPONT ») lu dans la même requête."""
+    demandes = (
+        Demande.objects.filter(famille=famille)
+        .exclude(statut=StatutDemande.ANNULEE)
+        .select_related("cree_par__responsable")
+    )
     if type:
         demandes = demandes.filter(type=type)
     if rubrique:
@@ -51,7 +56,7 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
     demande = get_for_famille(
         request,
         Demande.objects.exclude(statut=StatutDemande.ANNULEE)
-        .select_related("cree_par")
+        .select_related("cree_par__responsable")
         .prefetch_related("lignes"),
         pk=pk,
     )
@@ -91,7 +96,7 @@ def demandes_en_attente(
     return demandes
 
 
-# --- Audiences des messages déclarées par demandes (apps.py) ----------------------------
+# --- Audiences des messages déclarées par demandes (branchement.py) ------------------------
 
 
 def _modele_famille() -> type[Model]:
@@ -115,7 +120,10 @@ def familles_par_numero(valeur: str) -> QuerySet:
 
 def messages_de_la_rubrique(famille: Any, rubrique: str) -> QuerySet[Message]:
     """Les messages d'une rubrique (reçus, envoyés, supprimés) de la famille, sans leur texte."""
-    messages = Message.objects.filter(famille=famille).defer("texte")
+    # L'adulte qui a écrit chaque message du foyer, lu dans la même requête.
+    messages = (
+        Message.objects.filter(famille=famille).defer("texte").select_related("auteur__responsable")
+    )
     if rubrique == Rubrique.SUPPRIMES:
         return messages.filter(supprime_le__isnull=False)
     direction = (

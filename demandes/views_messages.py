@@ -14,15 +14,10 @@ from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichie
 from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 
-from .forms_messages import MessageForm
+from .forms_messages import MessageForm, envoyer_le_message
 from .models import Direction, Message, Rubrique
 from .selectors import messages_de_la_rubrique, nombre_non_lus
-from .services import (
-    message_envoyer_a_la_mairie,
-    message_marquer_lu,
-    message_restaurer,
-    message_supprimer,
-)
+from .services import message_marquer_lu, message_restaurer, message_supprimer
 
 PAR_PAGE = 20
 
@@ -31,7 +26,9 @@ MESSAGES = "messages_actifs"
 
 
 def _message(request: HttpRequest, pk: int) -> Message:
-    return get_for_famille(request, Message.objects.select_related("parent"), pk=pk)
+    return get_for_famille(
+        request, Message.objects.select_related("parent", "auteur__responsable"), pk=pk
+    )
 
 
 @page_famille()
@@ -62,7 +59,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
     if message.direction == Direction.MAIRIE_VERS_FAMILLE:
         message_marquer_lu(message=message)
-    reponses = list(message.reponses.order_by("cree_le", "id"))
+    reponses = list(
+        message.reponses.select_related("auteur__responsable").order_by("cree_le", "id")
+    )
     return render(
         request, "demandes/messages/detail.html", {"message": message, "reponses": reponses}
     )
@@ -88,18 +87,8 @@ def ecrire(request: HttpRequest) -> HttpResponse:
         trop_gros=fichiers_trop_gros(request),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            message_envoyer_a_la_mairie(
-                famille=famille,
-                sujet=form.cleaned_data["sujet"],
-                texte=form.cleaned_data["texte"],
-                piece_jointe=form.cleaned_data["piece_jointe"],
-                parent=parent,
-                auteur=request.user,
-            )
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
+        direction = Direction.FAMILLE_VERS_MAIRIE
+        if envoyer_le_message(request, form, famille=famille, direction=direction, parent=parent):
             messages.success(request, "Votre message a été envoyé à la mairie.")
             return redirect(f"{_url_boite()}?rubrique={Rubrique.ENVOYES}")
     return render(request, "demandes/messages/ecrire.html", {"form": form, "parent": parent})

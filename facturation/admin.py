@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from portail.noyau.formats import format_montant
 from portail.noyau.pdf import reponse_pdf
@@ -169,8 +171,6 @@ class FactureAdmin(admin.ModelAdmin):
 
     @admin.display(description="PDF")
     def lien_pdf(self, obj: Facture):
-        from django.utils.html import format_html
-
         url = reverse("admin:facturation_facture_pdf", args=[obj.pk])
         return format_html('<a href="{}">Télécharger le PDF</a>', url)
 
@@ -292,8 +292,6 @@ class ReglementAdmin(admin.ModelAdmin):
 
     @admin.action(description="Marquer comme encaissés aujourd'hui", permissions=["change"])
     def encaisser_aujourdhui(self, request: HttpRequest, queryset) -> None:
-        from django.utils import timezone
-
         for reglement in queryset.filter(encaisse_le__isnull=True, annule_le__isnull=True):
             reglement_encaisser(
                 reglement=reglement, encaisse_le=timezone.localdate(), agent=request.user
@@ -388,8 +386,21 @@ class EvenementPaiementInline(admin.TabularInline):
     can_delete = False
 
 
+class JournalAdmin(admin.ModelAdmin):
+    """Un journal des paiements en ligne : écrit par les notifications de PayFiP, lu ici."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(TransactionPaiement)
-class TransactionPaiementAdmin(admin.ModelAdmin):
+class TransactionPaiementAdmin(JournalAdmin):
     list_display = (
         "reference",
         "famille",
@@ -404,27 +415,9 @@ class TransactionPaiementAdmin(admin.ModelAdmin):
     list_select_related = ("famille", "regie")
     inlines = [TransactionFactureInline, EvenementPaiementInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(EvenementPaiement)
-class EvenementPaiementAdmin(admin.ModelAdmin):
+class EvenementPaiementAdmin(JournalAdmin):
     list_display = ("recu_le", "source", "idop", "resultat", "transaction")
     list_filter = ("source",)
     search_fields = ("idop", "resultat")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 
-from familles.models import Enfant, Famille
+from familles.models import Famille
+from familles.selectors import enfants_du_foyer
 from portail.noyau.pdf import rendre_pdf
 from reservations.models import TypeActivite
 
@@ -74,10 +75,14 @@ def _limite_naissance(annee: int) -> date:
 
 
 def attestation_frais_garde(*, famille: Famille, annee: int) -> Attestation:
-    """L'attestation d'un foyer pour une année civile, en quatre requêtes au plus."""
+    """L'attestation d'un foyer pour une année civile, en quatre requêtes au plus.
+
+    Garde alternée : l'enfant accueilli y figure aussi, mais chaque foyer n'atteste que ce
+    qu'il a payé, sur ses propres factures."""
     paye = dict(
         Affectation.objects.filter(
             reglement__famille=famille,
+            facture__famille=famille,
             reglement__date__year=annee,
             facture__facture_corrigee__isnull=True,
         )
@@ -87,9 +92,9 @@ def attestation_frais_garde(*, famille: Famille, annee: int) -> Attestation:
     )
     enfants = {
         e.pk: e
-        for e in Enfant.objects.filter(
-            famille=famille, date_naissance__gt=_limite_naissance(annee)
-        ).order_by("date_naissance", "prenom")
+        for e in enfants_du_foyer(famille)
+        .filter(date_naissance__gt=_limite_naissance(annee))
+        .order_by("date_naissance", "prenom")
     }
     if not paye or not enfants:
         return Attestation(famille=famille, annee=annee, enfants=[])
@@ -163,7 +168,7 @@ def familles_a_attester(annee: int):
         Famille.objects.filter(
             pk__in=Facture.objects.filter(pk__in=payees.values("facture")).values("famille")
         )
-        .prefetch_related("responsables")
+        .prefetch_related("responsables__compte")
         .order_by("numero")
     )
 

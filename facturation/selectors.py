@@ -3,17 +3,17 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
 
+from familles.models import Famille
 from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
 
 from .models import ZERO, Facture, Reglement
 
 
-def factures_famille(famille: Any) -> list[Facture]:
+def factures_famille(famille: Famille) -> list[Facture]:
     """Les factures et avoirs de la famille, la plus récente d'abord, chacune avec
     ``deja_regle``, ``avoirs`` et ``reste`` comme ``Facture.objects.avec_soldes()`` ; une
     requête.
@@ -49,7 +49,7 @@ def factures_famille(famille: Any) -> list[Facture]:
     return factures
 
 
-def impayees_famille(famille: Any) -> list[Facture]:
+def impayees_famille(famille: Famille) -> list[Facture]:
     """Les factures de la famille qui restent à régler, la plus ancienne d'abord (comme
     ``Facture.objects.impayees()``)."""
     return sorted(
@@ -58,7 +58,7 @@ def impayees_famille(famille: Any) -> list[Facture]:
     )
 
 
-def reglements_famille(famille: Any):
+def reglements_famille(famille: Famille):
     return (
         Reglement.objects.filter(famille=famille)
         .select_related("regie")
@@ -79,13 +79,14 @@ _SQL_SOLDE_AVANT = (
 )
 
 
-def solde_famille(famille: Any, *, avant: date | None = None) -> Decimal:
+def solde_famille(famille: Famille, *, avant: date | None = None) -> Decimal:
     """Ce que la famille doit : factures (avoirs compris) moins règlements non annulés ; une
     requête.
 
     Écrite une fois en SQL : c'est la requête la plus lue (accueil, relevé) et sa
     construction par l'ORM (deux sous-requêtes d'agrégat) coûtait plus que son exécution
     (docs/performance.md)."""
+    params: list[int | date]
     if avant is None:
         sql, params = _SQL_SOLDE, [famille.pk, famille.pk]
     else:
@@ -123,7 +124,7 @@ class Releve:
         return AnneeScolaire(self.annee).libelle
 
 
-def releve_de_compte(famille: Any, annee: int) -> Releve:
+def releve_de_compte(famille: Famille, annee: int) -> Releve:
     debut, fin = AnneeScolaire(annee).debut, AnneeScolaire(annee).fin
     ancien = solde_famille(famille, avant=debut)
     operations = [
@@ -189,7 +190,7 @@ def releve_de_compte(famille: Any, annee: int) -> Releve:
     )
 
 
-def annees_du_releve(famille: Any, aujourdhui: date) -> list[int]:
+def annees_du_releve(famille: Famille, aujourdhui: date) -> list[int]:
     premiere = (
         Facture.objects.filter(famille=famille)
         .order_by("date")
@@ -201,7 +202,7 @@ def annees_du_releve(famille: Any, aujourdhui: date) -> list[int]:
     return list(range(courante, min(debut, courante) - 1, -1))
 
 
-def impayes_echus(famille: Any, *, echus_avant: date) -> Decimal:
+def impayes_echus(famille: Famille, *, echus_avant: date) -> Decimal:
     """Le reste à payer des factures dont l'échéance est passée avant ce jour ; une requête."""
     total = (
         Facture.objects.impayees()

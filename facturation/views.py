@@ -1,6 +1,5 @@
 import time
 from decimal import Decimal
-from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from demandes.selectors import demandes_en_attente
+from familles.models import Famille
 from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.interrupteurs import fonctionnalite_active, fonctionnalite_requise
@@ -47,16 +47,16 @@ from .services import (
 )
 from .services.suspension import message_suspension, montant_suspendant
 
-# Les interrupteurs de la facturation (déclarés dans apps.py).
+# Les interrupteurs de la facturation (déclarés dans branchement.py).
 FACTURES = "factures_actives"
 PAIEMENT_EN_LIGNE = "paiement_en_ligne_actif"
 
 
-def _demandes_en_attente(famille: Any, type: str) -> set[int | None]:
+def _demandes_en_attente(famille: Famille, type: str) -> set[int | None]:
     return set(demandes_en_attente(famille, types=[type]).values_list("cible_id", flat=True))
 
 
-def contexte_accueil(request: HttpRequest, famille: Any) -> dict:
+def contexte_accueil(request: HttpRequest, famille: Famille) -> dict:
     impayees = impayees_famille(famille)
     montant = montant_suspendant(famille)
     return {

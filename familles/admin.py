@@ -22,6 +22,8 @@ class ResponsableInline(admin.StackedInline):
         ("role", "civilite", "qualite"),
         ("nom", "prenom"),
         ("telephone_mobile", "email"),
+        # L'accord de chaque adulte est le sien : les e-mails du foyer en dépendent.
+        ("accepte_email", "accepte_sms"),
         "compte",
     ]
     raw_id_fields = ["compte"]
@@ -39,13 +41,15 @@ class EnfantInline(admin.TabularInline):
 class PersonneAutoriseeInline(admin.TabularInline):
     model = PersonneAutorisee
     extra = 0
-    fields = ["prenom", "nom", "telephone", "lien"]
+    # Garde alternée : chaque foyer de l'enfant a ses personnes autorisées.
+    fields = ["famille", "prenom", "nom", "telephone", "lien"]
+    raw_id_fields = ["famille"]
 
 
 @admin.register(Famille)
 class FamilleAdmin(SimpleHistoryAdmin):
     list_display = ["numero", "nom", "ville", "email", "regime", "iban_liste", "prelevement"]
-    list_filter = ["regime", "prelevement", "accepte_email"]
+    list_filter = ["regime", "prelevement"]
     search_fields = [
         "numero",
         "nom",
@@ -59,7 +63,6 @@ class FamilleAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["numero", "nom", "cree_le"]}),
         ("Adresse et contact", {"fields": ["adresse", "code_postal", "ville", "email"]}),
-        ("Accords", {"fields": ["accepte_email", "accepte_sms"]}),
         ("Informations fiscales", {"fields": ["numero_fiscal", "revenu_fiscal", "nombre_parts"]}),
         (
             "CAF / MSA",
@@ -85,8 +88,17 @@ class FamilleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Responsable)
 class ResponsableAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "famille", "role", "qualite", "telephone_mobile", "email"]
-    list_filter = ["role", "qualite", "csp"]
+    list_display = [
+        "__str__",
+        "famille",
+        "role",
+        "qualite",
+        "telephone_mobile",
+        "email",
+        "accepte_email",
+        "accepte_sms",
+    ]
+    list_filter = ["role", "qualite", "csp", "accepte_email", "accepte_sms"]
     search_fields = ["nom", "prenom", "email", "famille__numero", "famille__nom"]
     list_select_related = ["famille", "compte"]
     raw_id_fields = ["famille", "compte"]
@@ -126,7 +138,7 @@ class EnfantAdmin(SimpleHistoryAdmin):
 
 @admin.register(PersonneAutorisee)
 class PersonneAutoriseeAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "enfant", "telephone", "lien"]
-    search_fields = ["nom", "prenom", "enfant__prenom", "enfant__famille__numero"]
-    list_select_related = ["enfant"]
-    raw_id_fields = ["enfant"]
+    list_display = ["__str__", "enfant", "famille", "telephone", "lien"]
+    search_fields = ["nom", "prenom", "enfant__prenom", "famille__numero", "famille__nom"]
+    list_select_related = ["enfant", "famille"]
+    raw_id_fields = ["enfant", "famille"]

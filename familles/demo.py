@@ -118,11 +118,14 @@ def charger() -> list[str]:
     )
     PersonneAutorisee.objects.get_or_create(
         enfant=lise,
+        famille=dupont,
         nom="DURAND",
         prenom="Martine",
         defaults={"telephone": "06 12 34 56 78", "lien": "Grand-mère"},
     )
-    _demande_traitee(dupont, jean, dupont_compte)
+    _demande_traitee(dupont, jean, dupont_compte, "profession", "Technicien de maintenance")
+    # Jeanne a son compte : sa demande porte « demandée par Jeanne DUPONT ».
+    _demande_traitee(dupont, jeanne, jeanne.compte, "profession", "Infirmière")
     martin_compte = _compte_parent(
         "claire.martin@example.fr", "Bienvenue-2026", "1002", "Claire", "MARTIN", False
     )
@@ -193,6 +196,18 @@ def charger() -> list[str]:
     if hugo.second_foyer_id is None:
         hugo.second_foyer = bernard  # garde alternée : Hugo vit aussi chez Paul BERNARD
         hugo.save(update_fields=["second_foyer"])
+    # Chaque foyer d'Hugo a ses personnes autorisées ; aucun ne voit celles de l'autre.
+    for foyer, prenom, nom, telephone, lien in [
+        (martin, "Sophie", "LEROY", "06 11 22 33 44", "Tante"),
+        (bernard, "Marc", "BERNARD", "06 55 44 33 22", "Grand-père"),
+    ]:
+        PersonneAutorisee.objects.get_or_create(
+            enfant=hugo,
+            famille=foyer,
+            nom=nom,
+            prenom=prenom,
+            defaults={"telephone": telephone, "lien": lien},
+        )
     return [
         "Famille DUPONT : jean.dupont@example.fr / Demo-Parent-2026 (numéro 1001)",
         "Famille DUPONT, conjointe : jeanne.dupont@example.fr / Demo-Conjoint-2026",
@@ -210,19 +225,22 @@ def _lier(adulte: Responsable, compte: User) -> None:
         adulte.save(update_fields=["compte"])
 
 
-def _demande_traitee(famille: Famille, jean: Responsable, compte: User) -> None:
-    """Une demande déjà traitée dans l'historique des DUPONT, créée une seule fois."""
-    resume = "Modification de 1 renseignement pour Jean"
+def _demande_traitee(
+    famille: Famille, adulte: Responsable, compte: User | None, champ: str, valeur: str
+) -> None:
+    """Une demande de l'adulte sur sa fiche, déjà traitée, dans l'historique des DUPONT, créée
+    une seule fois."""
+    resume = f"Modification de 1 renseignement pour {adulte.prenom}"
     if Demande.objects.filter(famille=famille, resume=resume).exists():
         return
     demande = renseignements_demander(
         famille=famille,
-        type=TypeRenseignement.RESPONSABLE,
-        cible=jean,
-        personne=jean.prenom,
-        changements=[
-            Changement(objet=jean, champ="profession", valeur="Technicien de maintenance")
-        ],
+        type=TypeRenseignement.RESPONSABLE
+        if adulte.role == Role.RESPONSABLE
+        else TypeRenseignement.CONJOINT,
+        cible=adulte,
+        personne=adulte.prenom,
+        changements=[Changement(objet=adulte, champ=champ, valeur=valeur)],
         auteur=compte,
     )
     if demande is not None:

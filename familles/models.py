@@ -1,7 +1,7 @@
 from datetime import date
-from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -83,8 +83,6 @@ class Famille(models.Model):
     )
     ville = models.CharField("ville", max_length=100, blank=True, validators=SANS_BALISE)
     email = models.EmailField("e-mail de la famille", blank=True)
-    accepte_email = models.BooleanField("accepte les e-mails", default=True)
-    accepte_sms = models.BooleanField("accepte les SMS", default=False)
     # Fiscales
     numero_fiscal = models.CharField(
         "numéro fiscal", max_length=13, blank=True, validators=[valider_numero_fiscal]
@@ -135,14 +133,21 @@ class Famille(models.Model):
     def adresse_complete(self) -> str:
         return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
 
-    @cached_property
-    def compte(self):  # -> User | None
-        """Le compte du responsable principal (chaque adulte a le sien : Responsable.compte),
-        lu une fois par instance."""
-        for responsable in self.responsables.all():
-            if responsable.role == Role.RESPONSABLE:
-                return responsable.compte
-        return None
+    def adresses_a_ecrire(self, *, auteur: models.Model | None = None) -> list[str]:
+        """La seule règle des e-mails au foyer. Ceux d'une demande (``auteur`` : le compte qui
+        l'a faite) vont à cet adulte s'il les accepte ; les autres à chaque adulte qui les
+        accepte, et à l'adresse du foyer si aucun adulte n'a d'adresse. ``responsables``
+        (et leur ``compte``) se préchargent : aucune requête de plus par foyer."""
+        adultes = list(self.responsables.all())
+        for adulte in adultes:
+            if auteur is not None and adulte.compte_id == auteur.pk:
+                adresse = adulte.adresse_a_ecrire()
+                return [adresse] if adresse else []
+        adresses = list(dict.fromkeys(a.adresse_a_ecrire() for a in adultes if a.accepte_email))
+        adresses = [a for a in adresses if a]
+        if adresses or not self.email or (adultes and not any(a.accepte_email for a in adultes)):
+            return adresses
+        return [self.email.lower()]
 
     @property
     def iban_masque(self) -> str:
@@ -249,6 +254,13 @@ class Responsable(Personne):
             )
         ]
 
+    def adresse_a_ecrire(self) -> str:
+        """Où la mairie écrit à cet adulte : son adresse, à défaut celle de son compte ; rien
+        s'il refuse les e-mails (l'accord est le sien, pas celui du foyer)."""
+        if not self.accepte_email:
+            return ""
+        return (self.email or (self.compte.email if self.compte_id else "")).lower()
+
     @property
     def adresse_complete(self) -> str:
         if self.adresse_propre:
@@ -327,11 +339,18 @@ class Enfant(Personne):
 
 
 class PersonneAutorisee(models.Model):
-    """Une personne autorisée à venir chercher l'enfant."""
+    """Une personne autorisée à venir chercher l'enfant, par un foyer de l'enfant."""
 
     enfant = models.ForeignKey(
         Enfant,
         verbose_name="enfant",
+        on_delete=models.CASCADE,
+        related_name="personnes_autorisees",
+    )
+    # Garde alternée : chaque foyer de l'enfant a ses propres personnes autorisées.
+    famille = models.ForeignKey(
+        Famille,
+        verbose_name="foyer",
         on_delete=models.CASCADE,
         related_name="personnes_autorisees",
     )
@@ -348,3 +367,9 @@ class PersonneAutorisee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prenom} {self.nom}"
+
+    def clean(self) -> None:
+        super().clean()
+        enfant = self.enfant if self.enfant_id else None
+        if enfant is not None and self.famille_id and self.famille_id not in enfant.foyers_ids():
+            raise ValidationError({"famille": "Ce foyer n'est pas un foyer de l'enfant."})

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from demandes.models import Demande
 from demandes.selectors import demandes_en_attente
@@ -16,6 +18,25 @@ def enfants_du_foyer(famille: Famille) -> QuerySet[Enfant]:
     """Les enfants d'un foyer : les siens et ceux qu'il accueille en garde alternée (son
     « second foyer »). La seule porte vers les enfants qu'un foyer voit et pour qui il réserve."""
     return Enfant.objects.filter(Q(famille=famille) | Q(second_foyer=famille))
+
+
+def enfant_du_foyer(famille: Famille, pk: int) -> Enfant:
+    """Un enfant actif du foyer (le sien ou celui qu'il accueille), ou 404 pour tout autre."""
+    return get_object_or_404(enfants_du_foyer(famille).filter(actif=True), pk=pk)
+
+
+def personnes_autorisees_du_foyer(famille: Famille) -> QuerySet[PersonneAutorisee]:
+    """Les personnes autorisées que ce foyer a données (chaque foyer d'un enfant en garde
+    alternée a les siennes)."""
+    return PersonneAutorisee.objects.filter(famille=famille).order_by("nom", "prenom")
+
+
+def adresse_chez(enfant: Enfant, famille: Famille) -> str:
+    """L'adresse de l'enfant dans ce foyer : chez le second foyer, celle de ce foyer (jamais
+    celle de l'autre foyer ni de ses adultes)."""
+    if enfant.famille_id == famille.pk:
+        return enfant.adresse_complete
+    return famille.adresse_complete
 
 
 _TYPES_FAMILLE = {TypeRenseignement.FISCALES, TypeRenseignement.CAF, TypeRenseignement.BANCAIRES}
@@ -77,13 +98,20 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
     enfants: list[Enfant] = []
     if avec_enfants:
         enfants = list(
-            Enfant.objects.filter(famille=famille, actif=True).prefetch_related(
-                Prefetch("personnes_autorisees", queryset=PersonneAutorisee.objects.order_by("nom"))
+            enfants_du_foyer(famille)
+            .filter(actif=True)
+            .prefetch_related(
+                Prefetch("personnes_autorisees", queryset=personnes_autorisees_du_foyer(famille))
             )
         )
     for enfant in enfants:
-        enfant.famille = famille
-        enfant.adresse_de = par_id.get(enfant.adresse_de_id) if enfant.adresse_de_id else None
+        if enfant.famille_id == famille.pk:
+            enfant.famille = famille
+            enfant.adresse_de = par_id.get(enfant.adresse_de_id) if enfant.adresse_de_id else None
+        else:
+            # Accueilli en garde alternée : rien du premier foyer (ni adulte ni adresse) n'est lu.
+            enfant.adresse_de = None
+        setattr(enfant, "adresse_du_foyer", adresse_chez(enfant, famille))  # noqa: B010
     attente = en_attente(famille)
     # Les types de demande en attente pour chaque fiche, lus par les gabarits.
     setattr(famille, "attente", _types_en_attente(attente, famille.pk, _TYPES_FAMILLE))  # noqa: B010
@@ -112,3 +140,38 @@ def responsable_accueil(request: HttpRequest, famille: Famille) -> dict:
             .first()
         )
     return {"famille": famille, "responsable": responsable}
+
+
+def renseignement_decrire(*, lignes: list) -> dict[int, str]:
+    """Crochet ``decrire`` : pour l'agent, sur chaque ligne d'une demande visant un enfant en
+    garde alternée, l'enfant, le foyer qui demande et ce que la modification touche (2
+    requêtes pour toutes les lignes)."""
+    demandes = {
+        d.pk: d
+        for d in Demande.objects.filter(
+            pk__in={ligne.demande_id for ligne in lignes},
+            cible_type=ContentType.objects.get_for_model(Enfant),
+        ).select_related("famille")
+    }
+    enfants = {
+        e.pk: e
+        for e in Enfant.objects.filter(
+            pk__in={d.cible_id for d in demandes.values()}, second_foyer__isnull=False
+        ).select_related("famille", "second_foyer")
+    }
+    infos: dict[int, str] = {}
+    for ligne in lignes:
+        demande = demandes.get(ligne.demande_id)
+        enfant = enfants.get(demande.cible_id or 0) if demande else None
+        if demande is None or enfant is None:
+            continue
+        foyers = f"{enfant.famille} et {enfant.second_foyer}"
+        if demande.type == TypeRenseignement.AUTORISATIONS:
+            portee = "les personnes autorisées de ce foyer seulement"
+        else:
+            portee = "la fiche partagée, vue par les deux foyers"
+        infos[ligne.pk] = (
+            f"{enfant} est en garde alternée ({foyers}) : demandé par le foyer "
+            f"{demande.famille} ; la modification touche {portee}."
+        )
+    return infos

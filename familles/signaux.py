@@ -1,7 +1,7 @@
 """Les événements du dossier famille que d'autres applications écoutent.
 
 familles ne connaît que demandes : l'application qui a besoin de réagir (la facturation, pour
-les mandats de prélèvement) s'abonne dans son AppConfig.ready().
+les mandats de prélèvement) s'abonne dans son module branchement.py.
 """
 
 from django.dispatch import Signal

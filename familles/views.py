@@ -20,8 +20,8 @@ from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.pages import page_famille
 
 from .forms import PersonnesFormSet, RenseignementsForm
-from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
-from .selectors import dossier_famille, en_attente
+from .models import Enfant, Famille, Responsable, Role
+from .selectors import dossier_famille, en_attente, enfant_du_foyer, personnes_autorisees_du_foyer
 from .services import (
     CHAMPS_ADRESSE,
     CHAMPS_BANCAIRES,
@@ -60,13 +60,11 @@ def _suite(request: HttpRequest, defaut: str) -> str:
 
 def _sources_adulte(famille: Famille, adulte: Responsable) -> list[tuple[models.Model, list[str]]]:
     if adulte.role == Role.RESPONSABLE:
-        # L'adresse du responsable est celle du foyer ; son accord e-mail/SMS vaut pour la
-        # famille (c'est lui qui reçoit les réponses de la mairie).
+        # L'adresse du responsable est celle du foyer ; ses accords e-mail/SMS sont les siens.
         return [
             (adulte, [*CHAMPS_IDENTITE, *CHAMPS_SITUATION]),
             (famille, CHAMPS_ADRESSE),
-            (adulte, [c for c in CHAMPS_CONTACT if c not in ("accepte_email", "accepte_sms")]),
-            (famille, ["accepte_email", "accepte_sms"]),
+            (adulte, CHAMPS_CONTACT),
         ]
     return [
         (adulte, [*CHAMPS_IDENTITE, *CHAMPS_SITUATION, "adresse_propre", *CHAMPS_ADRESSE]),
@@ -139,17 +137,20 @@ def mes_enfants(request: HttpRequest) -> HttpResponse:
     return render(request, "familles/mes_enfants.html", {"dossier": dossier})
 
 
-@login_required
-def modifier_adulte(request: HttpRequest, pk: int) -> HttpResponse:
-    famille = famille_courante(request)
-    adulte = get_for_famille(request, Responsable, pk=pk)
-    type_demande = TypeRenseignement.CONJOINT
-    if adulte.role == Role.RESPONSABLE:
-        type_demande = TypeRenseignement.RESPONSABLE
-    form = RenseignementsForm(
-        request.POST or None, famille=famille, sources=_sources_adulte(famille, adulte)
-    )
-    suite = _suite(request, "renseignements")
+def _page_modification(
+    request: HttpRequest,
+    *,
+    famille: Famille,
+    cible: models.Model,
+    type_demande: str,
+    sources: list[tuple[models.Model, list[str]]],
+    personne: str,
+    titre: str,
+    suite: str,
+    **contexte: Any,
+) -> HttpResponse:
+    """Le formulaire pré-rempli d'une fiche ; envoyé, il devient une demande sur ``cible``."""
+    form = RenseignementsForm(request.POST or None, famille=famille, sources=sources)
     if request.method == "POST" and form.is_valid():
         reponse = _demander(
             request,
@@ -157,37 +158,57 @@ def modifier_adulte(request: HttpRequest, pk: int) -> HttpResponse:
             suite=suite,
             famille=famille,
             type=type_demande,
-            cible=adulte,
-            personne=adulte.prenom,
+            cible=cible,
+            personne=personne,
             changements=form.changements(),
         )
         if reponse is not None:
             return reponse
     return _formulaire(
         request,
-        titre=f"Demander une modification des renseignements de {adulte.prenom}",
+        titre=titre,
         form=form,
         suite=suite,
-        en_attente=en_attente(famille).contient(type_demande, adulte.pk),
+        en_attente=en_attente(famille).contient(type_demande, cible.pk),
+        **contexte,
     )
 
 
 @login_required
-def ajouter_conjoint(request: HttpRequest) -> HttpResponse:
+def modifier_adulte(request: HttpRequest, pk: int) -> HttpResponse:
     famille = famille_courante(request)
-    if famille.responsables.filter(role=Role.CONJOINT).exists():
-        raise Http404
-    modele = Responsable(famille=famille, role=Role.CONJOINT)
-    form = RenseignementsForm(
-        request.POST or None,
+    adulte = get_for_famille(request, Responsable, pk=pk)
+    type_demande = TypeRenseignement.CONJOINT
+    if adulte.role == Role.RESPONSABLE:
+        type_demande = TypeRenseignement.RESPONSABLE
+    return _page_modification(
+        request,
         famille=famille,
-        sources=_sources_adulte(famille, modele),
+        cible=adulte,
+        type_demande=type_demande,
+        sources=_sources_adulte(famille, adulte),
+        personne=adulte.prenom,
+        titre=f"Demander une modification des renseignements de {adulte.prenom}",
+        suite=_suite(request, "renseignements"),
     )
+
+
+def _page_ajout(
+    request: HttpRequest,
+    *,
+    famille: Famille,
+    type_demande: str,
+    sources: list[tuple[models.Model, list[str]]],
+    titre: str,
+    suite: str,
+) -> HttpResponse:
+    """Le formulaire vide d'un ajout (conjoint, enfant) ; envoyé, il devient une demande."""
+    form = RenseignementsForm(request.POST or None, famille=famille, sources=sources)
     if request.method == "POST" and form.is_valid():
         try:
             ajout_demander(
                 famille=famille,
-                type=TypeRenseignement.CONJOINT,
+                type=type_demande,
                 valeurs=form.valeurs(),
                 commentaire=form.cleaned_data["commentaire"],
                 auteur=request.user,
@@ -196,8 +217,23 @@ def ajouter_conjoint(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, MESSAGE_ENVOYEE)
-            return redirect("familles:mon_compte")
-    return _formulaire(request, titre="Ajouter un conjoint", form=form, suite="mon_compte")
+            return redirect(f"familles:{suite}")
+    return _formulaire(request, titre=titre, form=form, suite=suite)
+
+
+@login_required
+def ajouter_conjoint(request: HttpRequest) -> HttpResponse:
+    famille = famille_courante(request)
+    if famille.responsables.filter(role=Role.CONJOINT).exists():
+        raise Http404
+    return _page_ajout(
+        request,
+        famille=famille,
+        type_demande=TypeRenseignement.CONJOINT,
+        sources=_sources_adulte(famille, Responsable(famille=famille, role=Role.CONJOINT)),
+        titre="Ajouter un conjoint",
+        suite="mon_compte",
+    )
 
 
 @login_required
@@ -206,37 +242,25 @@ def modifier_famille(request: HttpRequest, bloc: str) -> HttpResponse:
         raise Http404
     famille = famille_courante(request)
     titre, type_demande, champs = BLOCS_FAMILLE[bloc]
-    form = RenseignementsForm(request.POST or None, famille=famille, sources=[(famille, champs)])
-    suite = _suite(request, "mon_compte")
-    if request.method == "POST" and form.is_valid():
-        reponse = _demander(
-            request,
-            form,
-            suite=suite,
-            famille=famille,
-            type=type_demande,
-            cible=famille,
-            personne=f"la famille {famille.nom}",
-            changements=form.changements(),
-        )
-        if reponse is not None:
-            return reponse
     contexte: dict[str, Any] = {}
     if bloc == "bancaires" and famille.iban:
         contexte["iban_actuel"] = masquer_iban(famille.iban)
         contexte["bic_actuel"] = masquer_bic(famille.bic)
-    return _formulaire(
+    return _page_modification(
         request,
+        famille=famille,
+        cible=famille,
+        type_demande=type_demande,
+        sources=[(famille, champs)],
+        personne=f"la famille {famille.nom}",
         titre=f"{titre} : demander une modification",
-        form=form,
-        suite=suite,
-        en_attente=en_attente(famille).contient(type_demande, famille.pk),
+        suite=_suite(request, "mon_compte"),
         **contexte,
     )
 
 
 def _enfant(request: HttpRequest, pk: int) -> Enfant:
-    return get_for_famille(request, Enfant.objects.filter(actif=True), pk=pk)
+    return enfant_du_foyer(famille_courante(request), pk)
 
 
 def _modifier_enfant(
@@ -244,27 +268,18 @@ def _modifier_enfant(
 ) -> HttpResponse:
     famille = famille_courante(request)
     enfant = _enfant(request, pk)
-    form = RenseignementsForm(request.POST or None, famille=famille, sources=[(enfant, champs)])
-    suite = _suite(request, "mes_enfants")
-    if request.method == "POST" and form.is_valid():
-        reponse = _demander(
-            request,
-            form,
-            suite=suite,
-            famille=famille,
-            type=type_demande,
-            cible=enfant,
-            personne=enfant.prenom,
-            changements=form.changements(),
-        )
-        if reponse is not None:
-            return reponse
-    return _formulaire(
+    if enfant.famille_id != famille.pk:
+        # Garde alternée : chez ce foyer, l'enfant a l'adresse du foyer (voir adresse_chez).
+        champs = [c for c in champs if c != "adresse_de"]
+    return _page_modification(
         request,
+        famille=famille,
+        cible=enfant,
+        type_demande=type_demande,
+        sources=[(enfant, champs)],
+        personne=enfant.prenom,
         titre=f"{titre} de {enfant.prenom}",
-        form=form,
-        suite=suite,
-        en_attente=en_attente(famille).contient(type_demande, enfant.pk),
+        suite=_suite(request, "mes_enfants"),
     )
 
 
@@ -284,7 +299,7 @@ def modifier_sanitaire(request: HttpRequest, pk: int) -> HttpResponse:
 def modifier_autorisations(request: HttpRequest, pk: int) -> HttpResponse:
     famille = famille_courante(request)
     enfant = _enfant(request, pk)
-    personnes = list(PersonneAutorisee.objects.filter(enfant=enfant).order_by("nom", "prenom"))
+    personnes = list(personnes_autorisees_du_foyer(famille).filter(enfant=enfant))
     formset = PersonnesFormSet(request.POST or None, personnes=personnes, prefix="personnes")
     form = RenseignementsForm(request.POST or None, famille=famille, sources=[])
     if request.method == "POST" and formset.is_valid() and form.is_valid():
@@ -317,24 +332,11 @@ def modifier_autorisations(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ajouter_enfant(request: HttpRequest) -> HttpResponse:
     famille = famille_courante(request)
-    modele = Enfant(famille=famille, nom=famille.nom)
-    form = RenseignementsForm(
-        request.POST or None,
+    return _page_ajout(
+        request,
         famille=famille,
-        sources=[(modele, CHAMPS_ENFANT)],
+        type_demande=TypeRenseignement.ENFANTS,
+        sources=[(Enfant(famille=famille, nom=famille.nom), CHAMPS_ENFANT)],
+        titre="Ajouter un enfant",
+        suite="mes_enfants",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            ajout_demander(
-                famille=famille,
-                type=TypeRenseignement.ENFANTS,
-                valeurs=form.valeurs(),
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, MESSAGE_ENVOYEE)
-            return redirect("familles:mes_enfants")
-    return _formulaire(request, titre="Ajouter un enfant", form=form, suite="mes_enfants")

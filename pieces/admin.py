@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from demandes.services import demande_accepter, demande_refuser
+from portail.noyau.admin_liens import lien_admin
 from portail.noyau.fichiers import verifier_fichier
 
 from .models import DocumentTelechargeable, Piece, StatutPiece, TypePiece
@@ -63,13 +64,7 @@ class PieceAdmin(admin.ModelAdmin):
 
     @admin.display(description="demande")
     def lien_demande(self, obj: Piece) -> str:
-        if obj.demande_id is None:
-            return "—"
-        try:
-            url = reverse("admin:demandes_demande_change", args=[obj.demande_id])
-        except NoReverseMatch:
-            return str(obj.demande)
-        return format_html('<a href="{}">{}</a>', url, obj.demande)
+        return lien_admin(obj.demande)
 
     @admin.action(description="Valider les pièces sélectionnées", permissions=["change"])
     def valider(self, request: HttpRequest, queryset: QuerySet[Piece]) -> None:

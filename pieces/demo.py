@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from demandes.models import Direction, Message
-from demandes.services import message_ecrire_a_la_famille
+from demandes.services import message_envoyer
 from familles.models import Enfant, Famille
 from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.models import Actualite
@@ -54,7 +54,8 @@ def charger() -> list[str]:
     if dupont is not None and not Message.objects.filter(
         famille=dupont, direction=Direction.MAIRIE_VERS_FAMILLE, sujet=SUJET_MESSAGE
     ):
-        message_ecrire_a_la_famille(
+        message_envoyer(
+            direction=Direction.MAIRIE_VERS_FAMILLE,
             famille=dupont,
             sujet=SUJET_MESSAGE,
             texte="Bonjour,\n\nVotre dossier est presque complet : il reste le justificatif "

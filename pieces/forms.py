@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from demandes.forms_messages import ChampPieceJointe, FormulaireAvecFichier
 from familles.models import Enfant
+from familles.selectors import enfants_du_foyer
 
 from .models import Portee, TypePiece
 
@@ -39,7 +40,7 @@ class TransmettrePieceForm(FormulaireAvecFichier):
         champ_type.queryset = TypePiece.objects.filter(actif=True)
         # La frontière de la famille : seuls ses enfants sont des choix valides.
         champ_enfant = cast(forms.ModelChoiceField, self.fields["enfant"])
-        champ_enfant.queryset = Enfant.objects.filter(famille=famille, actif=True)
+        champ_enfant.queryset = enfants_du_foyer(famille).filter(actif=True)
 
     def clean_fichier(self):
         return self._verifier(self.cleaned_data.get("fichier"))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from demandes.models import lien_demande
 from portail.noyau.fichiers import chemin_prive
 
 
@@ -92,14 +93,7 @@ class Piece(models.Model):
         "statut", max_length=12, choices=StatutPiece.choices, default=StatutPiece.EN_ATTENTE
     )
     valide_jusqu_au = models.DateField("valable jusqu'au", null=True, blank=True)
-    demande = models.OneToOneField(
-        "demandes.Demande",
-        verbose_name="demande",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="piece",
-    )
+    demande = lien_demande(related_name="piece")
     deposee_le = models.DateTimeField("transmise le", auto_now_add=True)
     deposee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,10 +7,12 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from familles.models import Enfant, Responsable
-from portail.noyau.famille import get_for_famille
+from familles.models import Enfant, Famille, PersonneAutorisee, Responsable
+from familles.selectors import adresse_chez, enfants_du_foyer, personnes_autorisees_du_foyer
+from portail.noyau.famille import famille_courante
 from portail.noyau.memoire import en_memoire, suivre
 from reservations.models import Activite, Inscription
 
@@ -18,6 +20,37 @@ from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiec
 
 # Les types exigés et leurs activités, gardés par processus (portail.noyau.memoire).
 MODELES_TYPES = suivre(TypePiece, Activite)
+
+
+def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
+    """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
+    l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
+    ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
+    partagees = Q(
+        enfant__in=enfants_du_foyer(famille),
+        type_id__in=_types_de_l_enfant(),
+        statut__in=[StatutPiece.EN_ATTENTE, StatutPiece.VALIDEE],
+    )
+    return Piece.objects.filter(Q(famille=famille) | partagees)
+
+
+def _types_de_la_commune() -> list[TypePiece]:
+    """Tous les types de pièces et leurs activités (2 requêtes), les mêmes pour chaque famille,
+    gardés par processus jusqu'au prochain enregistrement d'un type ou d'une activité."""
+    return en_memoire(
+        "pieces:types",
+        lambda: list(TypePiece.objects.prefetch_related("activites")),
+        modeles=MODELES_TYPES,
+    )
+
+
+def _types_de_l_enfant() -> list[int]:
+    # Lire la portée par une jointure relirait à chaque page une donnée de la commune.
+    return [t.pk for t in _types_de_la_commune() if t.portee == Portee.ENFANT]
+
+
+def piece_du_foyer(famille: Any, pk: int) -> Piece:
+    return get_object_or_404(pieces_du_foyer(famille), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -42,16 +75,11 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     d'un type ou d'une activité ; inscriptions, pièces), 5 si une pièce par enfant est
     exigée de tous les enfants, quel que soit le nombre d'enfants ou de pièces."""
     le = le or timezone.localdate()
-    # Les types exigés sont ceux de la commune, les mêmes pour chaque famille (2 requêtes).
-    types = en_memoire(
-        "pieces:types_actifs",
-        lambda: list(TypePiece.objects.filter(actif=True).prefetch_related("activites")),
-        modeles=MODELES_TYPES,
-    )
+    types = [t for t in _types_de_la_commune() if t.actif]
     if not types:
         return []
     inscriptions = list(
-        Inscription.objects.filter(enfant__famille=famille, enfant__actif=True)
+        Inscription.objects.filter(enfant__in=enfants_du_foyer(famille), enfant__actif=True)
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
         .select_related("enfant")
         .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
@@ -63,13 +91,13 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
         activites_par_enfant.setdefault(inscription.enfant_id, set()).add(inscription.activite_id)
     if any(not t.activites.all() and t.portee == Portee.ENFANT for t in types):
         # Une pièce exigée pour tous les enfants : même ceux qui ne sont inscrits nulle part.
-        for enfant in Enfant.objects.filter(famille=famille, actif=True):
+        for enfant in enfants_du_foyer(famille).filter(actif=True):
             enfants.setdefault(enfant.pk, enfant)
             activites_par_enfant.setdefault(enfant.pk, set())
     valides: set[tuple[int, int | None]] = set()
     attente: set[tuple[int, int | None]] = set()
     for type_id, enfant_id, statut in (
-        Piece.objects.filter(famille=famille)
+        pieces_du_foyer(famille)
         .filter(
             Q(statut=StatutPiece.EN_ATTENTE)
             | Q(statut=StatutPiece.VALIDEE)
@@ -107,7 +135,7 @@ def nombre_pieces_manquantes(famille: Any) -> int:
 
 def pieces_de_la_famille(famille: Any) -> QuerySet[Piece]:
     return (
-        Piece.objects.filter(famille=famille)
+        pieces_du_foyer(famille)
         .exclude(statut=StatutPiece.ANNULEE)
         .select_related("type", "enfant", "demande")
     )
@@ -127,26 +155,46 @@ def choix_activites() -> list[tuple[str, str]]:
 
 
 def familles_inscrites(valeur: str, le: date | None = None) -> QuerySet:
-    """Les familles (pk) ayant un enfant actif inscrit, à ``le`` ou après, à l'activité."""
-    from familles.models import Famille
-
+    """Les foyers (pk) ayant un enfant actif inscrit, à ``le`` ou après, à l'activité : en
+    garde alternée, les deux foyers de l'enfant."""
     le = le or timezone.localdate()
     if not str(valeur).isdigit():
         return Famille.objects.none().values_list("pk", flat=True)
+    foyer = models.OuterRef("pk")
     inscrits = Inscription.objects.filter(
-        activite_id=int(valeur), enfant__actif=True, enfant__famille_id=models.OuterRef("pk")
+        Q(enfant__famille_id=foyer) | Q(enfant__second_foyer_id=foyer),
+        activite_id=int(valeur),
+        enfant__actif=True,
     ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
     return Famille.objects.filter(models.Exists(inscrits)).values_list("pk", flat=True)
 
 
-def enfant_pour_la_fiche(request: HttpRequest, enfant_id: int) -> tuple[Enfant, list[Responsable]]:
-    """L'enfant de la famille connectée (404 sinon), avec sa famille, l'adresse qu'il partage
-    et ses personnes autorisées, et les adultes de sa famille : la fiche d'inscription."""
-    enfant = get_for_famille(
-        request,
-        Enfant.objects.select_related("famille", "adresse_de").prefetch_related(
-            "personnes_autorisees"
-        ),
-        pk=enfant_id,
+@dataclass(frozen=True)
+class FicheInscription:
+    """La fiche d'inscription d'un enfant, vue par un de ses foyers : l'enfant, et de ce
+    foyer seulement l'adresse, les adultes et les personnes autorisées."""
+
+    enfant: Enfant
+    famille: Famille
+    adresse: str
+    responsables: list[Responsable]
+    personnes_autorisees: list[PersonneAutorisee]
+
+
+def fiche_pour_le_foyer(request: HttpRequest, enfant_id: int) -> FicheInscription:
+    """L'enfant du foyer connecté (le sien ou celui qu'il accueille ; 404 sinon) et ce que ce
+    foyer sait de lui : jamais les adultes, l'adresse ni les personnes autorisées de l'autre
+    foyer d'un enfant en garde alternée."""
+    famille = famille_courante(request)
+    enfant = get_object_or_404(
+        enfants_du_foyer(famille).select_related("adresse_de__famille"), pk=enfant_id
     )
-    return enfant, list(Responsable.objects.filter(famille_id=enfant.famille_id))
+    if enfant.famille_id == famille.pk:
+        enfant.famille = famille
+    return FicheInscription(
+        enfant=enfant,
+        famille=famille,
+        adresse=adresse_chez(enfant, famille),
+        responsables=list(Responsable.objects.filter(famille=famille)),
+        personnes_autorisees=list(personnes_autorisees_du_foyer(famille).filter(enfant=enfant)),
+    )

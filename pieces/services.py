@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.services import Ligne, demande_creer
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 from portail.noyau.annee_scolaire import annee_preparee
 
 from .models import Piece, Portee, StatutPiece, TypePiece, Validite
@@ -40,7 +40,7 @@ def date_de_fin(type_piece: TypePiece, le: date) -> date | None:
 @transaction.atomic
 def piece_transmettre(
     *,
-    famille: Any,
+    famille: Famille,
     type_piece: TypePiece,
     fichier: UploadedFile,
     enfant: Enfant | None = None,
@@ -54,7 +54,7 @@ def piece_transmettre(
     if type_piece.portee == Portee.ENFANT:
         if enfant is None:
             raise ValidationError("Choisissez l'enfant concerné par cette pièce.")
-        if enfant.famille_id != famille.pk:
+        if famille.pk not in enfant.foyers_ids():  # garde alternée : l'un ou l'autre foyer
             raise ValidationError("Cet enfant n'appartient pas à votre famille.")
     else:
         enfant = None

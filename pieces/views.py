@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from familles.models import Enfant
+from familles.selectors import enfants_du_foyer
 from portail.noyau.annee_scolaire import annee_preparee
-from portail.noyau.famille import famille_courante, get_for_famille
+from portail.noyau.famille import famille_courante
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
+from portail.noyau.formulaires import appeler_service
 from portail.noyau.interrupteurs import fonctionnalite_requise
 from portail.noyau.pages import page_famille
 from portail.noyau.pdf import rendre_pdf, reponse_pdf
@@ -20,8 +20,9 @@ from .forms import TransmettrePieceForm
 from .models import DocumentTelechargeable, Piece
 from .selectors import (
     documents_proposes,
-    enfant_pour_la_fiche,
+    fiche_pour_le_foyer,
     nombre_pieces_manquantes,
+    piece_du_foyer,
     pieces_a_fournir,
     pieces_de_la_famille,
 )
@@ -44,7 +45,8 @@ def liste(request: HttpRequest) -> HttpResponse:
             "en_attente": [p for p in a_fournir if p.en_attente],
             "pieces": list(pieces_de_la_famille(famille)[:100]),
             "documents": list(documents_proposes()),
-            "enfants": list(Enfant.objects.filter(famille=famille, actif=True)),
+            "enfants": list(enfants_du_foyer(famille).filter(actif=True)),
+            "famille": famille,
             "aujourdhui": timezone.localdate(),
         },
     )
@@ -68,18 +70,18 @@ def transmettre(request: HttpRequest) -> HttpResponse:
         trop_gros=fichiers_trop_gros(request),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            piece_transmettre(
-                famille=famille,
-                type_piece=form.cleaned_data["type"],
-                enfant=form.cleaned_data["enfant"],
-                fichier=form.cleaned_data["fichier"],
-                commentaire=form.cleaned_data["commentaire"],
-                auteur=request.user,
-            )
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
+        donnees = form.cleaned_data
+        piece = appeler_service(
+            form,
+            piece_transmettre,
+            famille=famille,
+            type_piece=donnees["type"],
+            enfant=donnees["enfant"],
+            fichier=donnees["fichier"],
+            commentaire=donnees["commentaire"],
+            auteur=request.user,
+        )
+        if piece is not None:
             messages.success(
                 request,
                 "Votre pièce a été transmise. Elle sera vérifiée par la mairie : "
@@ -93,7 +95,7 @@ def transmettre(request: HttpRequest) -> HttpResponse:
 @fonctionnalite_requise(PIECES)
 def fichier(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Le fichier d'une pièce, servi à sa famille seulement."""
-    piece = get_for_famille(request, Piece, pk=pk)
+    piece = piece_du_foyer(famille_courante(request), pk)
     return reponse_fichier(piece.fichier, piece.nom_fichier)
 
 
@@ -135,19 +137,20 @@ def fiche_inscription_vierge(request: HttpRequest) -> HttpResponse:
 @login_required
 @fonctionnalite_requise(PIECES)
 def fiche_inscription(request: HttpRequest, enfant_id: int) -> HttpResponse:
-    enfant, responsables = enfant_pour_la_fiche(request, enfant_id)
+    fiche = fiche_pour_le_foyer(request, enfant_id)
     contenu = rendre_pdf(
         "pieces/pdf/fiche_inscription.html",
         {
             "annee": _annee_scolaire(),
             "vierge": False,
-            "enfant": enfant,
-            "famille": enfant.famille,
-            "responsables": responsables,
-            "personnes_autorisees": list(enfant.personnes_autorisees.all()),
+            "enfant": fiche.enfant,
+            "famille": fiche.famille,
+            "adresse": fiche.adresse,
+            "responsables": fiche.responsables,
+            "personnes_autorisees": fiche.personnes_autorisees,
         },
     )
-    return reponse_pdf(contenu, f"fiche-inscription-{enfant.pk}-{_annee_scolaire()}.pdf")
+    return reponse_pdf(contenu, f"fiche-inscription-{fiche.enfant.pk}-{_annee_scolaire()}.pdf")
 
 
 # --- Accueil ---------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.http import HttpRequest
 
 from .noyau.configuration import configuration_courante
 from .noyau.models import User
+from .noyau.tasks import envoyer_message_task
 
 
 class CompteAdapter(DefaultAccountAdapter):
@@ -44,10 +46,6 @@ class CompteAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Rend l'e-mail d'allauth dans la requête, puis l'envoie par une tâche Celery."""
-        from allauth.core import context as allauth_context
-
-        from .noyau.tasks import envoyer_message_task
-
         request = allauth_context.request
         ctx: dict[str, Any] = {
             "request": request,

@@ -1,11 +1,17 @@
+from typing import TYPE_CHECKING
+
 import filetype
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
 from .noyau.configuration import vider_cache_configuration
 from .noyau.models import Actualite, Configuration, User
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 TAILLE_MAX_LOGO = 1024 * 1024
 
@@ -60,33 +66,81 @@ class CompteAdmin(UserAdmin):
         return champs + CHAMPS_DES_DROITS
 
 
+# Les rubriques de la page Configuration ; le formulaire en prend les mêmes champs.
+GROUPES_CONFIGURATION: "_FieldsetSpec" = (
+    (
+        "La commune",
+        {
+            "fields": (
+                "nom_commune",
+                "logo",
+                "email_contact",
+                "site_web",
+                "adresse_mairie",
+                "telephone_mairie",
+                "zone_scolaire",
+            )
+        },
+    ),
+    (
+        "Conditions d'utilisation",
+        {
+            "fields": ("cgu_texte", "cgu_version"),
+            "description": "Changer la version fait accepter à nouveau les conditions "
+            "à chaque parent lors de sa prochaine visite.",
+        },
+    ),
+    (
+        "Fonctionnalités ouvertes aux familles",
+        {
+            "fields": (
+                "reservations_actives",
+                "factures_actives",
+                "paiement_en_ligne_actif",
+                "pieces_actives",
+                "messages_actifs",
+                "modes_de_paiement",
+            ),
+            "description": "Une fonctionnalité coupée disparaît du menu et ses pages "
+            "ne sont plus accessibles.",
+        },
+    ),
+    (
+        "Réservations et impayés",
+        {
+            "fields": ("impayes_seuil", "impayes_jours"),
+            "description": "Au-delà du seuil, les nouvelles réservations d'une famille "
+            "sont refusées (ses réservations et annulations restent possibles) ; un "
+            "régisseur peut lever la suspension d'une famille (Facturation → Suspensions "
+            "levées).",
+        },
+    ),
+    (
+        "Attestations de frais de garde",
+        {"fields": ("signataire_attestations",)},
+    ),
+    (
+        "Déclaration d'accessibilité (RGAA 4.1)",
+        {
+            "fields": (
+                "accessibilite_statut",
+                "accessibilite_date",
+                "accessibilite_audit",
+                "accessibilite_contenus_non_accessibles",
+            ),
+            "description": "L'état de conformité est affiché en bas de chaque page ; la "
+            "déclaration est publiée sur /accessibilite/.",
+        },
+    ),
+)
+
+
 class ConfigurationForm(forms.ModelForm):
     site_web = forms.URLField(label="Site internet de la commune", assume_scheme="https")
 
     class Meta:
         model = Configuration
-        fields = (
-            "nom_commune",
-            "logo",
-            "email_contact",
-            "site_web",
-            "adresse_mairie",
-            "telephone_mairie",
-            "zone_scolaire",
-            "cgu_texte",
-            "cgu_version",
-            "reservations_actives",
-            "factures_actives",
-            "paiement_en_ligne_actif",
-            "pieces_actives",
-            "messages_actifs",
-            "modes_de_paiement",
-            "signataire_attestations",
-            "accessibilite_statut",
-            "accessibilite_date",
-            "accessibilite_audit",
-            "accessibilite_contenus_non_accessibles",
-        )
+        fields = flatten_fieldsets(GROUPES_CONFIGURATION)
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -104,72 +158,7 @@ class ConfigurationForm(forms.ModelForm):
 @admin.register(Configuration)
 class ConfigurationAdmin(admin.ModelAdmin):
     form = ConfigurationForm
-    fieldsets = (
-        (
-            "La commune",
-            {
-                "fields": (
-                    "nom_commune",
-                    "logo",
-                    "email_contact",
-                    "site_web",
-                    "adresse_mairie",
-                    "telephone_mairie",
-                    "zone_scolaire",
-                )
-            },
-        ),
-        (
-            "Conditions d'utilisation",
-            {
-                "fields": ("cgu_texte", "cgu_version"),
-                "description": "Changer la version fait accepter à nouveau les conditions "
-                "à chaque parent lors de sa prochaine visite.",
-            },
-        ),
-        (
-            "Fonctionnalités ouvertes aux familles",
-            {
-                "fields": (
-                    "reservations_actives",
-                    "factures_actives",
-                    "paiement_en_ligne_actif",
-                    "pieces_actives",
-                    "messages_actifs",
-                    "modes_de_paiement",
-                ),
-                "description": "Une fonctionnalité coupée disparaît du menu et ses pages "
-                "ne sont plus accessibles.",
-            },
-        ),
-        (
-            "Réservations et impayés",
-            {
-                "fields": ("impayes_seuil", "impayes_jours"),
-                "description": "Au-delà du seuil, les nouvelles réservations d'une famille "
-                "sont refusées (ses réservations et annulations restent possibles) ; un "
-                "régisseur peut lever la suspension d'une famille (Facturation → Suspensions "
-                "levées).",
-            },
-        ),
-        (
-            "Attestations de frais de garde",
-            {"fields": ("signataire_attestations",)},
-        ),
-        (
-            "Déclaration d'accessibilité (RGAA 4.1)",
-            {
-                "fields": (
-                    "accessibilite_statut",
-                    "accessibilite_date",
-                    "accessibilite_audit",
-                    "accessibilite_contenus_non_accessibles",
-                ),
-                "description": "L'état de conformité est affiché en bas de chaque page ; la "
-                "déclaration est publiée sur /accessibilite/.",
-            },
-        ),
-    )
+    fieldsets = GROUPES_CONFIGURATION
 
     def has_add_permission(self, request) -> bool:
         return not Configuration.objects.exists()

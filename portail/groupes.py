@@ -5,6 +5,7 @@ application est couvert sans rien écrire de plus. Les permissions ajoutées à 
 l'admin sont conservées ; seules les permissions prévues ici sont ajoutées.
 """
 
+from django.apps import AppConfig, apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -57,3 +58,11 @@ def groupes_mettre_a_jour() -> dict[str, int]:
         groupe.permissions.add(*permissions)
         resultat[nom] = groupe.permissions.count()
     return resultat
+
+
+def groupes_apres_migrate(sender: AppConfig, **kwargs: object) -> None:
+    """Le récepteur de post_migrate : une seule fois par migrate (après la dernière
+    application), quand toutes les permissions existent."""
+    derniere = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
+    if sender.name == derniere.name:
+        groupes_mettre_a_jour()

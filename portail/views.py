@@ -1,6 +1,7 @@
 from typing import cast
 
 import filetype
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -92,8 +93,6 @@ def _verifier_base() -> str:
 def _verifier_broker() -> str:
     if not settings.REDIS_URL:
         return "sans objet (tâches exécutées tout de suite)"
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()

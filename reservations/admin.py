@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from portail.noyau.admin_liens import lien_admin
 from portail.noyau.fichiers import reponse_fichier
 
 from .admin_attente import vue_liste_attente
@@ -415,13 +416,7 @@ class AbsenceAdmin(admin.ModelAdmin):
 
     @admin.display(description="demande")
     def lien_demande(self, obj: Absence) -> str:
-        if obj.demande is None:
-            return "—"
-        try:
-            url = reverse("admin:demandes_demande_change", args=[obj.demande_id])
-        except NoReverseMatch:
-            return str(obj.demande)
-        return format_html('<a href="{}">{}</a>', url, obj.demande)
+        return lien_admin(obj.demande)
 
     def get_urls(self):
         return [

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
+from portail.noyau.configuration import configuration_courante
+
 from .models import Activite, RegleFermeture, Unite
 
 GRANDES_VACANCES = "Vacances d'été"
@@ -97,8 +99,6 @@ def vacances_scolaires(debut: date, fin: date, zone: str) -> dict[date, Vacances
 
 
 def zone_de_la_commune() -> str:
-    from portail.noyau.configuration import configuration_courante
-
     return configuration_courante().zone_scolaire
 
 

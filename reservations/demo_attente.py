@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from familles.models import Enfant, Famille
+from familles.models import Enfant, Famille, Responsable, Role
 from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.pdf import rendre_pdf
 
@@ -80,12 +80,16 @@ def _reglement(aujourdhui: date) -> str:
         contenu = rendre_pdf("reservations/pdf/reglement_demo.html", {"annee": annee})
         reglement.fichier.save("reglement.pdf", ContentFile(contenu), save=False)
         reglement.save()
-    dupont = Famille.objects.filter(numero="1001").first()
-    if dupont is not None:
+    jean = (
+        Responsable.objects.filter(famille__numero="1001", role=Role.RESPONSABLE)
+        .select_related("famille", "compte")
+        .first()
+    )
+    if jean is not None:
         AcceptationReglement.objects.get_or_create(
             reglement=reglement,
-            famille=dupont,
-            defaults={"compte": dupont.compte, "adulte": "Jean DUPONT"},
+            famille=jean.famille,
+            defaults={"compte": jean.compte, "adulte": "Jean DUPONT"},
         )
     return f"règlement intérieur {annee} publié (accepté par DUPONT, pas par MARTIN)"
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from demandes.models import lien_demande
+
 
 class TypeActivite(models.TextChoices):
     CANTINE = "cantine", "Cantine"
@@ -347,14 +349,7 @@ class Absence(models.Model):
         "certificat médical", upload_to=chemin_certificat, blank=True, max_length=200
     )
     certificat_nom = models.CharField("nom du fichier envoyé", max_length=120, blank=True)
-    demande = models.OneToOneField(
-        "demandes.Demande",
-        verbose_name="demande",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="absence",
-    )
+    demande = lien_demande(related_name="absence")
     cree_le = models.DateTimeField("déclarée le", auto_now_add=True)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

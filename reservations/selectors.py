@@ -437,20 +437,21 @@ def familles_a_rappeler(*, periode: Periode) -> QuerySet[Famille]:
         date_debut__lte=periode.date_fin,
     ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=periode.date_debut))
     comptes_actifs = Responsable.objects.filter(compte__is_active=True)
+    # Les mêmes adresses que Famille.adresses_a_ecrire : un adulte qui accepte les e-mails.
+    acceptent = Responsable.objects.filter(accepte_email=True)
     ayant_reserve = Reservation.objects.filter(
         unite__activite_id=periode.activite_id,
         date__range=(periode.date_debut, periode.date_fin),
     )
     return (
         # Sans compte actif, la famille ne peut pas réserver en ligne : pas de rappel.
-        Famille.objects.filter(
-            pk__in=inscrites.values("enfant__famille_id"),
-            accepte_email=True,
-        )
+        Famille.objects.filter(pk__in=inscrites.values("enfant__famille_id"))
         .filter(pk__in=comptes_actifs.values("famille_id"))
+        .filter(pk__in=acceptent.values("famille_id"))
         .filter(
             Q(email__gt="")
-            | Q(pk__in=comptes_actifs.filter(compte__email__gt="").values("famille_id"))
+            | Q(pk__in=acceptent.filter(email__gt="").values("famille_id"))
+            | Q(pk__in=acceptent.filter(compte__email__gt="").values("famille_id"))
         )
         .exclude(pk__in=ayant_reserve.values("enfant__famille_id"))
         .exclude(pk__in=RappelPeriode.objects.filter(periode=periode).values("famille_id"))

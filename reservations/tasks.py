@@ -1,7 +1,6 @@
 from celery import shared_task
 from django.conf import settings
 
-from familles.services import adresse_famille
 from portail.noyau.emails import envoyer_email
 
 from .models import RappelPeriode, Reservation
@@ -25,7 +24,7 @@ def fermer_listes_attente() -> int:
 def envoyer_rappel_periode(*, rappel_id: int) -> int:
     rappel = (
         RappelPeriode.objects.select_related("periode__activite", "famille")
-        .prefetch_related("famille__responsables")
+        .prefetch_related("famille__responsables__compte")
         .filter(pk=rappel_id)
         .first()
     )
@@ -39,9 +38,8 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
             actif=True, inscriptions__activite_id=periode.activite_id
         ).order_by("date_naissance", "prenom")
     ]
-    destinataire = adresse_famille(famille)
     return envoyer_email(
-        destinataires=[destinataire],
+        destinataires=famille.adresses_a_ecrire(),
         gabarit="rappel_periode",
         contexte={
             "famille": famille,
@@ -54,18 +52,22 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
-    """Prévient la famille : place attribuée depuis la liste d'attente, ou liste close."""
+    """Prévient le foyer inscrit (garde alternée : celui qui a réservé) : place attribuée
+    depuis la liste d'attente, ou liste close. L'e-mail va à l'adulte qui a mis l'enfant sur
+    la liste (l'auteur de la demande du jour), à défaut à chaque adulte qui l'accepte."""
     reservation = (
-        Reservation.objects.select_related("famille", "enfant", "unite__activite")
+        Reservation.objects.select_related(
+            "famille", "enfant", "unite__activite", "demande__cree_par"
+        )
+        .prefetch_related("famille__responsables__compte")
         .filter(pk=reservation_id)
         .first()
     )
     if reservation is None:
         return 0
-    famille = reservation.famille  # le foyer inscrit (garde alternée : celui qui a réservé)
-    destinataire = famille.email or (famille.compte.email if famille.compte else "")
+    auteur = reservation.demande.cree_par if reservation.demande is not None else None
     return envoyer_email(
-        destinataires=[destinataire],
+        destinataires=reservation.famille.adresses_a_ecrire(auteur=auteur),
         gabarit="liste_attente",
         contexte={
             "reservation": reservation,

@@ -2,7 +2,6 @@
 impression."""
 
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 from portail.noyau import registre
 from portail.noyau.famille import famille_courante
 from portail.noyau.fichiers import reponse_fichier
@@ -36,14 +35,13 @@ from .selectors import (
 )
 from .services import (
     attente_quitter,
-    lignes_recap,
     reglement_a_accepter,
     reglement_accepter,
     reservation_demander,
     reservation_verifier,
 )
 
-# L'interrupteur des réservations en ligne et du planning (déclaré dans apps.py).
+# L'interrupteur des réservations en ligne et du planning (déclaré dans branchement.py).
 RESERVATIONS = "reservations_actives"
 
 
@@ -54,7 +52,7 @@ def _entier(valeur: str | None) -> int:
         raise Http404 from exc
 
 
-def _periode_et_enfants(request: HttpRequest, famille: Any) -> tuple[Periode, list[Enfant]]:
+def _periode_et_enfants(request: HttpRequest, famille: Famille) -> tuple[Periode, list[Enfant]]:
     """La période demandée (visible aujourd'hui) et les enfants choisis, tous de la famille
     (404 sinon) ; sans choix, les enfants inscrits à l'activité."""
     periode = periode_pour_famille(_entier(request.GET.get("periode")), timezone.localdate())
@@ -140,7 +138,7 @@ def reserver(request: HttpRequest) -> HttpResponse:
                 attentes = form.attentes()
                 try:
                     if action == "envoyer":
-                        ctx = reservation_verifier(
+                        recap = reservation_verifier(
                             famille=famille,
                             periode=periode,
                             ajouts=ajouts,
@@ -148,7 +146,6 @@ def reserver(request: HttpRequest) -> HttpResponse:
                             attentes=attentes,
                             maintenant=maintenant,
                         )
-                        recap = lignes_recap(ctx, ajouts, suppressions, attentes)
                         return render(
                             request,
                             "reservations/reservation_recap.html",

@@ -19,6 +19,7 @@ from django.test import Client
 
 from portail.noyau.memoire import vider_memoire
 from portail.noyau.models import Configuration
+from tests.factories import compte_de
 
 from .factories import MOT_DE_PASSE, EnfantFactory, FamilleFactory, ResponsableFactory, UserFactory
 
@@ -88,7 +89,7 @@ def autre_famille(db, configuration):
 
 @pytest.fixture
 def client_parent(client, famille):
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     return client
 
 

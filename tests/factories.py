@@ -35,9 +35,12 @@ class FamilleFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"famille{o.numero}@example.fr")
 
     @classmethod
-    def _create(cls, model_class, *args, compte=SANS_VALEUR, **kwargs):
+    def _create(
+        cls, model_class, *args, compte=SANS_VALEUR, accepte_email=True, accepte_sms=False, **kwargs
+    ):
         """Chaque famille a son responsable principal et son compte (identifiant : le numéro),
-        sauf ``compte=None`` (famille sans compte) ; ``compte=<User>`` le lie."""
+        sauf ``compte=None`` (famille sans compte) ; ``compte=<User>`` le lie. Les accords
+        e-mail / SMS sont ceux de ce responsable (chaque adulte a les siens)."""
         famille = super()._create(model_class, *args, **kwargs)
         if compte is SANS_VALEUR:
             compte = UserFactory(
@@ -53,6 +56,8 @@ class FamilleFactory(DjangoModelFactory):
             date_naissance=date(1980, 2, 1),
             email=famille.email,
             compte=compte,
+            accepte_email=accepte_email,
+            accepte_sms=accepte_sms,
         )
         return famille
 
@@ -93,3 +98,23 @@ class EnfantFactory(DjangoModelFactory):
     prenom = factory.Sequence(lambda n: f"Enfant{n}")
     sexe = "F"
     date_naissance = date(2019, 5, 1)
+
+
+def compte_de(famille: Famille) -> User | None:
+    """Le compte du responsable principal d'une famille de test (chaque adulte a le sien)."""
+    principal = famille.responsables.filter(role=Role.RESPONSABLE).select_related("compte").first()
+    return principal.compte if principal is not None else None
+
+
+def conjointe(famille: Famille, **accords: bool) -> Responsable:
+    """Jeanne DUPONT, la conjointe de la famille, avec son propre compte (identifiant : son
+    adresse e-mail) ; ``accords`` : ses accords e-mail / SMS."""
+    return ResponsableFactory.create(
+        famille=famille,
+        role=Role.CONJOINT,
+        prenom="Jeanne",
+        nom="DUPONT",
+        email="jeanne.dupont@example.fr",
+        compte=UserFactory(username="jeanne.dupont@example.fr", email="jeanne.dupont@example.fr"),
+        **accords,
+    )

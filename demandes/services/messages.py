@@ -40,16 +40,20 @@ def _nettoyer(sujet: str, texte: str) -> tuple[str, str]:
     return sujet[:200], texte
 
 
-def _creer(
+@transaction.atomic
+def message_envoyer(
     *,
     famille: Any,
     direction: str,
     sujet: str,
     texte: str,
-    piece_jointe: UploadedFile | None,
-    parent: Message | None,
-    auteur: Any,
+    piece_jointe: UploadedFile | None = None,
+    parent: Message | None = None,
+    auteur: Any = None,
 ) -> Message:
+    """La famille écrit à la mairie, ou un agent à la famille (``direction``), en réponse ou
+    non à un message ; le destinataire est prévenu par e-mail après le commit. Le message de
+    la famille auquel un agent répond est marqué lu."""
     sujet, texte = _nettoyer(sujet, texte)
     if parent is not None and parent.famille_id != famille.pk:
         raise ValidationError("Ce message n'appartient pas à cette famille.")
@@ -80,55 +84,9 @@ def _creer(
         if chemin:
             default_storage.delete(chemin)
         raise
-    transaction.on_commit(lambda: notifier_message.delay(message_id=message.pk))
-    return message
-
-
-@transaction.atomic
-def message_envoyer_a_la_mairie(
-    *,
-    famille: Any,
-    sujet: str,
-    texte: str,
-    piece_jointe: UploadedFile | None = None,
-    parent: Message | None = None,
-    auteur: Any = None,
-) -> Message:
-    """La famille écrit à la mairie (ou répond à un message) ; la mairie est prévenue."""
-    return _creer(
-        famille=famille,
-        direction=Direction.FAMILLE_VERS_MAIRIE,
-        sujet=sujet,
-        texte=texte,
-        piece_jointe=piece_jointe,
-        parent=parent,
-        auteur=auteur,
-    )
-
-
-@transaction.atomic
-def message_ecrire_a_la_famille(
-    *,
-    famille: Any,
-    sujet: str,
-    texte: str,
-    piece_jointe: UploadedFile | None = None,
-    parent: Message | None = None,
-    auteur: Any = None,
-) -> Message:
-    """Un agent écrit à une famille (ou lui répond) ; la famille est prévenue par e-mail si
-    elle l'accepte. Le message de la famille auquel il répond est marqué lu."""
-    message = _creer(
-        famille=famille,
-        direction=Direction.MAIRIE_VERS_FAMILLE,
-        sujet=sujet,
-        texte=texte,
-        piece_jointe=piece_jointe,
-        parent=parent,
-        auteur=auteur,
-    )
-    if parent is not None and parent.lu_le is None:
+    if direction == Direction.MAIRIE_VERS_FAMILLE and parent is not None and parent.lu_le is None:
         Message.objects.filter(pk=parent.pk, lu_le__isnull=True).update(lu_le=timezone.now())
+    transaction.on_commit(lambda: notifier_message.delay(message_id=message.pk))
     return message
 
 

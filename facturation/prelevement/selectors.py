@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+
+from familles.models import Famille
 
 from ..models import Facture, Regie, TransactionFacture
 from .models import (
@@ -67,7 +68,7 @@ def derniers_prelevements(factures: list[Facture]) -> dict[int, tuple[str, date,
     return derniers
 
 
-def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenotification]:
+def prenotifications(famille: Famille, factures: list[Facture]) -> dict[int, Prenotification]:
     """Ce que chaque facture dit du prélèvement ; deux requêtes, quel que soit leur nombre.
 
     Le reste à régler vient d'``avec_soldes`` ou de ``selectors.factures_famille``.
@@ -77,7 +78,7 @@ def prenotifications(famille: Any, factures: list[Facture]) -> dict[int, Prenoti
     return _annonces(factures, derniers_prelevements(factures), _mandats_actifs(famille))
 
 
-def prochain_prelevement(famille: Any, impayees: list[Facture]) -> Prenotification | None:
+def prochain_prelevement(famille: Famille, impayees: list[Facture]) -> Prenotification | None:
     """Le prochain prélèvement annoncé parmi ces factures à régler (l'accueil). Sans mandat
     actif, rien n'est annoncé : les prélèvements passés ne sont pas lus (une requête)."""
     mandats = _mandats_actifs(famille) if impayees else {}
@@ -87,7 +88,7 @@ def prochain_prelevement(famille: Any, impayees: list[Facture]) -> Prenotificati
     return min((p for p in annonces if p.etat == "prevu"), key=lambda p: p.date, default=None)
 
 
-def _mandats_actifs(famille: Any) -> dict[int, Mandat]:
+def _mandats_actifs(famille: Famille) -> dict[int, Mandat]:
     return {
         m.regie_id: m
         for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
@@ -134,7 +135,7 @@ def _annonces(
     return resultat
 
 
-def mandats_famille(famille: Any) -> QuerySet[Mandat]:
+def mandats_famille(famille: Famille) -> QuerySet[Mandat]:
     return (
         Mandat.objects.filter(famille=famille)
         .select_related("regie")

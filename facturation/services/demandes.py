@@ -8,6 +8,7 @@ from django.db import transaction
 from demandes.models import Demande, StatutDemande
 from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
+from familles.models import Famille
 
 from ..models import Facture, Reglement
 
@@ -16,7 +17,9 @@ RECU = "reglement_recu"
 
 
 @transaction.atomic
-def facture_demander_duplicata(*, famille: Any, facture: Facture, auteur: Any = None) -> Demande:
+def facture_demander_duplicata(
+    *, famille: Famille, facture: Facture, auteur: Any = None
+) -> Demande:
     if facture.famille_id != famille.pk:
         raise ValidationError("Cette facture n'est pas la vôtre.")
     # Le verrou évite deux demandes identiques sur un double clic.
@@ -36,7 +39,9 @@ def facture_demander_duplicata(*, famille: Any, facture: Facture, auteur: Any = 
 
 
 @transaction.atomic
-def reglement_demander_recu(*, famille: Any, reglement: Reglement, auteur: Any = None) -> Demande:
+def reglement_demander_recu(
+    *, famille: Famille, reglement: Reglement, auteur: Any = None
+) -> Demande:
     if reglement.famille_id != famille.pk:
         raise ValidationError("Ce règlement n'est pas le vôtre.")
     Reglement.objects.select_for_update().get(pk=reglement.pk)

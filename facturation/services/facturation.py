@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from familles.models import Famille
+from portail.noyau.formats import format_montant
 from reservations.models import ETATS_FACTURABLES, FoyerFacture, Reservation
 
 from ..models import (
@@ -346,8 +347,6 @@ def facture_emettre_avoir(
 
 
 def _euros(montant: Decimal) -> str:
-    from portail.noyau.formats import format_montant
-
     return format_montant(montant)
 
 

@@ -18,8 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from eopayment.payfip_ws import PAYMENT_URL, PayFiP, PayFiPError
+
+from familles.models import Famille
 
 from ..models import (
     ETATS_TRANSACTION_FINIS,
@@ -55,7 +58,6 @@ class AccesPayfip:
 
 def acces_payfip(url_site: str) -> AccesPayfip:
     """Les adresses PayFiP pour un portail servi à ``url_site`` (ex. https://portail.fr)."""
-    from django.urls import reverse
 
     def absolue(chemin: str) -> str:
         return url_site.rstrip("/") + chemin
@@ -130,7 +132,7 @@ def _journal(
         transaction_.save(update_fields=["message"])
 
 
-def factures_payables(famille: Any):
+def factures_payables(famille: Famille):
     """Les factures qu'une famille peut payer en ligne (régie avec un numéro PayFiP)."""
     en_cours = TransactionFacture.objects.filter(facture=OuterRef("pk"), en_cours=True)
     # Une facture dont le prélèvement est annoncé (mandat signé, pas de rejet) ne se paie pas
@@ -157,7 +159,9 @@ def _liberer(tx: TransactionPaiement) -> None:
 
 
 @transaction.atomic
-def paiement_preparer(*, famille: Any, factures_ids: list[int], email: str) -> TransactionPaiement:
+def paiement_preparer(
+    *, famille: Famille, factures_ids: list[int], email: str
+) -> TransactionPaiement:
     """Réserve les factures cochées pour un paiement en ligne ; lève ValidationError sinon."""
     if not factures_ids:
         raise ValidationError("Cochez au moins une facture à payer.")
@@ -211,7 +215,7 @@ def paiement_preparer(*, famille: Any, factures_ids: list[int], email: str) -> T
 
 
 def paiement_commencer(
-    *, famille: Any, factures_ids: list[int], email: str, acces: AccesPayfip
+    *, famille: Famille, factures_ids: list[int], email: str, acces: AccesPayfip
 ) -> tuple[TransactionPaiement, str]:
     """Crée la transaction, demande un idOp à PayFiP ; renvoie l'URL de la page de paiement."""
     _reverifier_bloquantes(factures_ids=factures_ids, famille=famille, acces=acces)
@@ -246,7 +250,9 @@ def paiement_commencer(
     return tx, url
 
 
-def _reverifier_bloquantes(*, factures_ids: list[int], famille: Any, acces: AccesPayfip) -> None:
+def _reverifier_bloquantes(
+    *, factures_ids: list[int], famille: Famille, acces: AccesPayfip
+) -> None:
     """Avant un nouvel essai, redemande à PayFiP l'état des paiements encore en cours."""
     en_cours = TransactionPaiement.objects.filter(
         famille=famille,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from familles.models import Famille
 from portail.noyau.configuration import configuration_courante
 from portail.noyau.formats import format_montant
 
@@ -21,7 +22,7 @@ from ..models import LeveeSuspension
 from ..selectors import impayes_echus
 
 
-def montant_suspendant(famille: Any, *, maintenant: datetime | None = None) -> Decimal | None:
+def montant_suspendant(famille: Famille, *, maintenant: datetime | None = None) -> Decimal | None:
     """Les impayés échus qui suspendent les réservations de la famille, ou None (règle
     coupée, sous le seuil, ou suspension levée) ; au plus 2 requêtes."""
     config = configuration_courante()
@@ -44,7 +45,7 @@ def message_suspension(montant: Decimal) -> str:
     )
 
 
-def regle_impayes(*, famille: Any, maintenant: datetime) -> str:
+def regle_impayes(*, famille: Famille, maintenant: datetime) -> str:
     """Règle de réservation (registre) : le refus en français, ou "" si la famille peut
     réserver."""
     montant = montant_suspendant(famille, maintenant=maintenant)
@@ -52,7 +53,7 @@ def regle_impayes(*, famille: Any, maintenant: datetime) -> str:
 
 
 @transaction.atomic
-def suspension_lever(*, famille: Any, agent: Any, motif: str = "") -> LeveeSuspension:
+def suspension_lever(*, famille: Famille, agent: Any, motif: str = "") -> LeveeSuspension:
     """Lève la suspension pour impayés d'une famille (elle réserve malgré ses impayés)."""
     levee, _ = LeveeSuspension.objects.update_or_create(
         famille=famille, defaults={"levee_par": agent, "motif": motif}
@@ -61,5 +62,5 @@ def suspension_lever(*, famille: Any, agent: Any, motif: str = "") -> LeveeSuspe
 
 
 @transaction.atomic
-def suspension_retablir(*, famille: Any) -> None:
+def suspension_retablir(*, famille: Famille) -> None:
     LeveeSuspension.objects.filter(famille=famille).delete()

@@ -47,16 +47,6 @@ def mot_de_passe_temporaire() -> str:
     return "".join(melange)
 
 
-def adresse_famille(famille: Famille) -> str:
-    """L'e-mail de la famille, à défaut celui du responsable principal."""
-    if famille.email:
-        return famille.email.lower()
-    for responsable in famille.responsables.all():
-        if responsable.role == Role.RESPONSABLE and responsable.email:
-            return responsable.email.lower()
-    return ""
-
-
 def adresse_adulte(responsable: Responsable) -> str:
     """L'adresse où l'adulte reçoit ses identifiants : celle de son compte, sinon la sienne ;
     le responsable principal reçoit à défaut à l'adresse du foyer."""
@@ -237,7 +227,7 @@ def identifiants_envoyer(*, compte_id: int) -> int:
     famille = getattr(compte, "famille", None) if compte is not None else None
     if compte is None or famille is None:
         return 0
-    adresse = compte.email or adresse_famille(famille)
+    adresse = adresse_adulte(compte.responsable)
     if not adresse:
         return 0
     mot_de_passe = mot_de_passe_temporaire()

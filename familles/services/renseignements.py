@@ -85,8 +85,7 @@ CHAMPS_SANITAIRES = [
 CHAMPS_PERSONNE_AUTORISEE = ["prenom", "nom", "telephone", "lien"]
 
 CHAMPS_MODIFIABLES: dict[type[models.Model], set[str]] = {
-    Famille: {*CHAMPS_ADRESSE, "accepte_email", "accepte_sms"}
-    | {*CHAMPS_FISCALES, *CHAMPS_CAF, *CHAMPS_BANCAIRES},
+    Famille: {*CHAMPS_ADRESSE, *CHAMPS_FISCALES, *CHAMPS_CAF, *CHAMPS_BANCAIRES},
     Responsable: {
         *CHAMPS_IDENTITE,
         *CHAMPS_SITUATION,
@@ -194,19 +193,33 @@ def _refuser_doublon(famille: Famille, type: str, cible: models.Model, lignes: l
         raise ValidationError(MESSAGE_DOUBLON)
 
 
-def _famille_de(objet: models.Model) -> int | None:
+def _foyers_de(objet: models.Model) -> set[int]:
+    """Les foyers qui peuvent demander un changement de cette fiche : la fiche d'un enfant
+    en garde alternée est partagée par ses deux foyers, ses personnes autorisées non."""
     if isinstance(objet, Famille):
-        return objet.pk
-    if isinstance(objet, PersonneAutorisee):
-        return objet.enfant.famille_id
-    return getattr(objet, "famille_id", None)
+        return {objet.pk}
+    if isinstance(objet, Enfant):
+        return objet.foyers_ids()
+    famille_id = getattr(objet, "famille_id", None)
+    return {famille_id} if famille_id is not None else set()
+
+
+def _verifier_champ(famille_id: int, objet: models.Model, champ: str) -> None:
+    if champ not in CHAMPS_MODIFIABLES[type(objet)]:
+        raise ValidationError(f"Le champ « {champ} » ne peut pas être modifié par une demande.")
+    if champ == "adresse_de" and getattr(objet, "famille_id", None) != famille_id:
+        # Chez le second foyer, l'enfant a l'adresse de ce foyer : seul le premier la choisit.
+        raise ValidationError(
+            "L'adresse de l'enfant dans votre foyer est celle de votre foyer : elle ne se "
+            "change pas sur sa fiche."
+        )
 
 
 def _verifier_objet(famille: Famille, objet: models.Model, champ: str | None = None) -> None:
-    if type(objet) not in CHAMPS_MODIFIABLES or _famille_de(objet) != famille.pk:
+    if type(objet) not in CHAMPS_MODIFIABLES or famille.pk not in _foyers_de(objet):
         raise ValidationError("Cette fiche n'appartient pas à votre famille.")
-    if champ is not None and champ not in CHAMPS_MODIFIABLES[type(objet)]:
-        raise ValidationError(f"Le champ « {champ} » ne peut pas être modifié par une demande.")
+    if champ is not None:
+        _verifier_champ(famille.pk, objet, champ)
 
 
 def _ligne_modification(changement: Changement) -> Ligne | None:
@@ -376,7 +389,7 @@ def _objet_verrouille(
     if modele is None:
         raise ValidationError("Cette demande vise une donnée inconnue.")
     objet = modele._default_manager.select_for_update().filter(pk=pk).first()
-    if objet is None or _famille_de(objet) != demande.famille_id:
+    if objet is None or demande.famille_id not in _foyers_de(objet):
         raise ValidationError(
             "La fiche visée par cette demande n'existe plus : la demande ne peut pas être "
             "appliquée."
@@ -428,8 +441,7 @@ def renseignement_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> 
         action = donnees.get("action")
         if action == "modification":
             objet = _objet_verrouille(demande, donnees["modele"], donnees["pk"], cache)
-            if ligne.champ not in CHAMPS_MODIFIABLES[type(objet)]:
-                raise ValidationError(f"Le champ « {ligne.champ} » ne peut pas être modifié.")
+            _verifier_champ(demande.famille_id, objet, ligne.champ)
             field = objet._meta.get_field(ligne.champ)
             setattr(objet, field.attname, _valeur_validee(objet, ligne.champ, donnees["valeur"]))
             modifies.setdefault((donnees["modele"], objet.pk), []).append(field.attname)
@@ -439,12 +451,14 @@ def renseignement_appliquer(*, demande: Demande, lignes: list[LigneDemande]) -> 
             nouveaux[ligne.champ] = donnees["valeur"]
         elif action == "ajout_personne":
             enfant = _objet_verrouille(demande, "familles.enfant", donnees["enfant"], cache)
-            _creer(PersonneAutorisee, {"enfant": enfant, **donnees["valeurs"]}, agent, raison)
+            # La personne autorisée appartient au foyer qui l'a demandée (garde alternée).
+            propres = {"enfant": enfant, "famille_id": demande.famille_id, **donnees["valeurs"]}
+            _creer(PersonneAutorisee, propres, agent, raison)
             valeurs = donnees["valeurs"]
             libelles.append(f"ajout de {valeurs['prenom']} {valeurs['nom']}")
         elif action == "suppression_personne":
             personne = PersonneAutorisee.objects.filter(
-                pk=donnees["pk"], enfant__famille_id=demande.famille_id
+                pk=donnees["pk"], famille_id=demande.famille_id
             ).first()
             if personne is not None:
                 personne._history_user = agent  # type: ignore[attr-defined]

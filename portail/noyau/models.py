@@ -34,6 +34,16 @@ class User(AbstractUser):
         responsable = getattr(self, "responsable", None)
         return responsable.famille if responsable is not None else None
 
+    @property
+    def nom_complet(self) -> str:
+        """« Jeanne DUPONT » : l'auteur d'une demande ou d'un message, tel que l'historique,
+        la boîte de réception, l'admin et les e-mails le nomment (le nom de l'adulte du
+        compte, sinon celui du compte d'agent). Charger ``responsable`` avec le compte."""
+        responsable = getattr(self, "responsable", None)
+        if responsable is not None:
+            return f"{responsable.prenom} {responsable.nom}"
+        return self.get_full_name() or self.username
+
 
 class ZoneScolaire(models.TextChoices):
     A = "A", "Zone A"

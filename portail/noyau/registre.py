@@ -1,10 +1,12 @@
 """Le registre des applications : la seule façon de brancher une application métier.
 
-Chaque application déclare, dans son ``AppConfig.ready()``, un seul ``Branchement`` passé à
-``brancher(...)`` : ses types de demande, ses entrées de menu, ses blocs de l'accueil, ses
-audiences de messages, ses règles de conservation, son chargeur de démonstration et ses
-interrupteurs. Le socle, le site et ``demandes`` lisent ce registre par les fonctions
-ci-dessous et ne connaissent aucune application métier.
+Chaque application déclare, dans son module ``branchement.py``, un seul ``Branchement`` passé
+à ``brancher(...)`` à l'import ; ``portail.apps`` importe ces modules au démarrage
+(``autodiscover_modules("branchement")``, comme l'admin ses ``admin.py``). Un branchement
+dit ses types de demande, ses entrées de menu, ses blocs de l'accueil, ses audiences de
+messages, ses règles de conservation, son chargeur de démonstration et ses interrupteurs.
+Le socle, le site et ``demandes`` lisent ce registre par les fonctions ci-dessous et ne
+connaissent aucune application métier.
 
 Les crochets d'un type de demande ont une seule forme, en arguments nommés :
 ``appliquer(*, demande, lignes) -> str``, ``refuser(*, demande)``, ``annuler(*, demande)``,

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .conservation import donnees_purger
 from .emails import envoyer_message
 
 
@@ -16,6 +17,4 @@ def purger_donnees() -> dict[str, int]:
     Renvoie, pour chaque règle qui a supprimé quelque chose, le nombre de lignes supprimées
     (visible dans le résultat de la tâche et le journal du worker).
     """
-    from .conservation import donnees_purger
-
     return {r.regle.libelle: r.lignes for r in donnees_purger() if r.lignes or r.fichiers}

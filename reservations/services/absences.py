@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.models import Demande
 from demandes.services import Ligne, demande_creer
 from portail.noyau.fichiers import nom_sur, verifier_fichier
 
@@ -113,7 +114,7 @@ def absence_declarer(
     return absence
 
 
-def _reservation_de_la_demande(demande: Any) -> Reservation:
+def _reservation_de_la_demande(demande: Demande) -> Reservation:
     absence = Absence.objects.filter(demande=demande).select_related("reservation").first()
     if absence is None:
         raise ValidationError("Cette demande d'absence ne correspond plus à aucune réservation.")
@@ -124,7 +125,7 @@ def _reservation_de_la_demande(demande: Any) -> Reservation:
     )
 
 
-def absence_appliquer(*, demande: Any, lignes: list) -> str:
+def absence_appliquer(*, demande: Demande, lignes: list) -> str:
     """Crochet ``appliquer`` : la réservation devient « Absent excusé » (jamais facturée)."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
@@ -137,7 +138,7 @@ def absence_appliquer(*, demande: Any, lignes: list) -> str:
     return f"Absence excusée : le {libelle_jour(reservation)} ne sera pas facturé."
 
 
-def absence_refuser(*, demande: Any) -> None:
+def absence_refuser(*, demande: Demande) -> None:
     """Crochet ``refuser`` (par un agent ou une règle automatique) : « Absent facturé »."""
     reservation = _reservation_de_la_demande(demande)
     if reservation.etat != EtatReservation.ABSENCE_DEMANDEE:
@@ -146,7 +147,7 @@ def absence_refuser(*, demande: Any) -> None:
     reservation.save(update_fields=["etat", "modifiee_le"])
 
 
-def absence_annuler(*, demande: Any) -> None:
+def absence_annuler(*, demande: Demande) -> None:
     """Crochet ``annuler`` : la famille supprime sa déclaration en attente, le jour
     redevient « Réservé »."""
     reservation = _reservation_de_la_demande(demande)

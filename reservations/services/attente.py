@@ -22,6 +22,8 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
+from familles.models import Famille
+
 from ..models import ETATS_OCCUPANT_UNE_PLACE, EtatReservation, JourOuverture, Reservation, Unite
 from ..regles import date_limite, texte_rang  # noqa: F401  (ré-exporté)
 
@@ -151,7 +153,7 @@ def attente_apres_capacite(*, unites: Iterable[Unite], maintenant: datetime | No
     return attente_attribuer(cles=cles, maintenant=maintenant)
 
 
-def _inscription(reservation_id: int, *, famille: Any = None) -> Reservation:
+def _inscription(reservation_id: int, *, famille: Famille | None = None) -> Reservation:
     filtre: dict[str, Any] = {"pk": reservation_id, "etat": EtatReservation.LISTE_ATTENTE}
     if famille is not None:
         filtre["enfant__famille"] = famille
@@ -167,7 +169,7 @@ def _inscription(reservation_id: int, *, famille: Any = None) -> Reservation:
 
 
 @transaction.atomic
-def attente_quitter(*, famille: Any, reservation_id: int) -> Reservation:
+def attente_quitter(*, famille: Famille, reservation_id: int) -> Reservation:
     """La famille quitte la liste d'attente d'un jour (404 pour une autre famille)."""
     reservation = _inscription(reservation_id, famille=famille)
     reservation._change_reason = "La famille a quitté la liste d'attente"  # type: ignore[attr-defined]

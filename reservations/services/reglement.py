@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from familles.models import Famille
 from portail.noyau.annee_scolaire import annee_scolaire
 
 from ..models import AcceptationReglement, Periode, ReglementInterieur
@@ -26,7 +27,7 @@ def reglement_en_vigueur(annee: str) -> ReglementInterieur | None:
     )
 
 
-def reglement_a_accepter(*, famille: Any, periode: Periode) -> ReglementInterieur | None:
+def reglement_a_accepter(*, famille: Famille, periode: Periode) -> ReglementInterieur | None:
     """Le règlement que la famille doit encore accepter pour réserver sur la période, ou
     None (rien de publié, ou déjà accepté) ; 2 requêtes au plus."""
     reglement = reglement_en_vigueur(annee_scolaire(periode.date_debut).libelle)
@@ -37,7 +38,7 @@ def reglement_a_accepter(*, famille: Any, periode: Periode) -> ReglementInterieu
     return reglement
 
 
-def reglement_message(*, famille: Any, periode: Periode) -> str:
+def reglement_message(*, famille: Famille, periode: Periode) -> str:
     reglement = reglement_a_accepter(famille=famille, periode=periode)
     if reglement is None:
         return ""
@@ -50,7 +51,7 @@ def reglement_message(*, famille: Any, periode: Periode) -> str:
 
 @transaction.atomic
 def reglement_accepter(
-    *, famille: Any, reglement: ReglementInterieur, compte: Any, adulte: str, accepte: bool
+    *, famille: Famille, reglement: ReglementInterieur, compte: Any, adulte: str, accepte: bool
 ) -> AcceptationReglement:
     """Enregistre l'acceptation (adulte, date et heure, version) ; une seule par famille et
     par version. ``accepte`` : la case « J'ai lu et j'accepte » cochée."""

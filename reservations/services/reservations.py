@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from demandes.models import Demande, LigneDemande
 from demandes.services import Ligne, demande_accepter, demande_creer
-from familles.models import Enfant
+from familles.models import Enfant, Famille
 from familles.selectors import enfants_du_foyer
 from portail.noyau import registre
 
@@ -238,7 +238,7 @@ def _verifier(
     return erreurs
 
 
-def _enfants_de_la_famille(famille: Any, choix: Iterable[Choix]) -> list[Enfant]:
+def _enfants_de_la_famille(famille: Famille, choix: Iterable[Choix]) -> list[Enfant]:
     ids = {c.enfant_id for c in choix}
     enfants = list(enfants_du_foyer(famille).filter(pk__in=ids).order_by("prenom"))
     if len(enfants) != len(ids):
@@ -252,7 +252,7 @@ def _controler_periode(periode: Periode, maintenant: datetime) -> None:
 
 
 def regles_nouvelles_reservations(
-    *, famille: Any, periode: Periode, maintenant: datetime
+    *, famille: Famille, periode: Periode, maintenant: datetime
 ) -> list[str]:
     """Ce qui empêche la famille de faire de nouvelles réservations sur cette période : le
     règlement intérieur de l'année à accepter, et les règles déclarées au registre par les
@@ -270,7 +270,7 @@ def regles_nouvelles_reservations(
 
 def _controler(
     *,
-    famille: Any,
+    famille: Famille,
     periode: Periode,
     ajouts: list[Choix],
     suppressions: list[Choix],
@@ -301,31 +301,32 @@ def _controler(
 
 def reservation_verifier(
     *,
-    famille: Any,
+    famille: Famille,
     periode: Periode,
     ajouts: list[Choix],
     suppressions: list[Choix],
     attentes: list[Choix] | None = None,
     maintenant: datetime | None = None,
-) -> Contexte:
-    """Contrôle les changements sans rien écrire (page de récapitulatif) ; renvoie le
-    contexte chargé, ou lève ValidationError avec chaque raison en français."""
+) -> dict[int, list[LigneRecap]]:
+    """Contrôle les changements sans rien écrire ; renvoie les lignes de la page de
+    récapitulatif par enfant, ou lève ValidationError avec chaque raison en français."""
+    attentes = attentes or []
     _, ctx = _controler(
         famille=famille,
         periode=periode,
         ajouts=ajouts,
         suppressions=suppressions,
-        attentes=attentes or [],
+        attentes=attentes,
         maintenant=maintenant or timezone.now(),
         verrouiller=False,
     )
-    return ctx
+    return lignes_recap(ctx, ajouts, suppressions, attentes)
 
 
 @transaction.atomic
 def reservation_demander(
     *,
-    famille: Any,
+    famille: Famille,
     periode: Periode,
     ajouts: list[Choix],
     suppressions: list[Choix],

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from portail.groupes import ADMINISTRATEUR, AGENT, REGISSEUR, groupes_mettre_a_jour
 from portail.noyau.models import User
-from tests.factories import FamilleFactory, UserFactory
+from tests.factories import FamilleFactory, UserFactory, compte_de
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def comptes(configuration):
         AGENT: membre("guichet", AGENT),
         REGISSEUR: membre("regie", REGISSEUR),
         ADMINISTRATEUR: membre("chef", ADMINISTRATEUR),
-        "famille": FamilleFactory().compte,
+        "famille": compte_de(FamilleFactory()),
     }
 
 

@@ -2,6 +2,7 @@
 
 from demandes.models import Demande
 from demandes.services import Ligne, demande_creer
+from tests.factories import compte_de
 
 
 def demande_famille(
@@ -24,7 +25,7 @@ def demande_famille(
             ],
         ),
         personne=kwargs.pop("personne", famille.nom),
-        auteur=famille.compte,
+        auteur=kwargs.pop("auteur", None) or compte_de(famille),
         **kwargs,
     )
 
@@ -49,5 +50,5 @@ def demande_lignes(famille) -> Demande:
                 nouvelle_valeur="62300",
             ),
         ],
-        auteur=famille.compte,
+        auteur=compte_de(famille),
     )

@@ -50,8 +50,7 @@ def test_pas_d_email_si_la_famille_le_refuse_ou_si_la_demande_est_en_attente(fam
     demande = demande_famille(famille)
     assert notifier_demande_traitee(demande_id=demande.pk) == 0
     demande_accepter(demande=demande, agent=agent)
-    famille.accepte_email = False
-    famille.save()
+    famille.responsables.update(accepte_email=False)
     assert notifier_demande_traitee(demande_id=demande.pk) == 0
     assert mail.outbox == []
 

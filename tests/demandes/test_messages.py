@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from demandes.models import Direction, Message
 from demandes.selectors import nombre_non_lus
-from demandes.services import message_ecrire_a_la_famille
+from demandes.services import message_envoyer
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
+from tests.factories import compte_de
 
 from .factories_messages import MessageFactory
 
@@ -170,14 +171,18 @@ def test_les_rubriques_ne_montrent_que_la_famille(client_parent, famille, autre_
 
 
 def test_piece_jointe_servie_a_la_famille_seulement(client, famille, autre_famille):
-    message = message_ecrire_a_la_famille(
-        famille=famille, sujet="Menu", texte="Le menu du mois.", piece_jointe=_pdf("menu.pdf")
+    message = message_envoyer(
+        direction=Direction.MAIRIE_VERS_FAMILLE,
+        famille=famille,
+        sujet="Menu",
+        texte="Le menu du mois.",
+        piece_jointe=_pdf("menu.pdf"),
     )
     url = reverse("demandes:message_piece_jointe", args=[message.pk])
     assert client.get(url).status_code == 404  # anonyme
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(url).status_code == 404
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse["Content-Disposition"] == 'attachment; filename="menu.pdf"'
@@ -202,11 +207,20 @@ def test_boite_coupee_par_l_interrupteur(client_parent, configuration, message_m
 def test_la_mairie_ecrit_la_famille_recoit_un_email_si_elle_l_accepte(
     famille, autre_famille, django_capture_on_commit_callbacks
 ):
-    autre_famille.accepte_email = False
-    autre_famille.save()
+    autre_famille.responsables.update(accepte_email=False)
     with django_capture_on_commit_callbacks(execute=True):
-        message_ecrire_a_la_famille(famille=famille, sujet="Rappel", texte="Texte privé")
-        message_ecrire_a_la_famille(famille=autre_famille, sujet="Rappel", texte="Texte privé")
+        message_envoyer(
+            direction=Direction.MAIRIE_VERS_FAMILLE,
+            famille=famille,
+            sujet="Rappel",
+            texte="Texte privé",
+        )
+        message_envoyer(
+            direction=Direction.MAIRIE_VERS_FAMILLE,
+            famille=autre_famille,
+            sujet="Rappel",
+            texte="Texte privé",
+        )
     assert [m.to for m in mail.outbox] == [[famille.email]]
     assert "Rappel" in mail.outbox[0].subject
     # Le texte reste sur le portail : l'e-mail n'en donne que le sujet.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from demandes.models import Direction, Message
 from demandes.services import message_diffuser
 from demandes.tasks import notifier_envoi_groupe
-from familles.models import Famille
+from familles.models import Famille, Responsable
 from tests.factories import EnfantFactory, FamilleFactory
 from tests.pieces.factories import ActiviteFactory, InscriptionFactory
 
@@ -89,6 +89,21 @@ def test_ecrire_aux_familles_d_une_activite(client_agent, famille, autre_famille
     assert list(Message.objects.values_list("famille", flat=True)) == [famille.pk]
 
 
+def test_les_deux_foyers_d_un_enfant_en_garde_alternee_recoivent_le_message_de_l_activite(
+    famille, autre_famille
+):
+    cantine = ActiviteFactory(nom="CANTINE")
+    partage = EnfantFactory(famille=famille, prenom="Hugo", second_foyer=autre_famille)
+    InscriptionFactory(enfant=partage, activite=cantine)
+    etranger = FamilleFactory()
+    message_diffuser(
+        audience="activite", valeur=str(cantine.pk), sujet="Menu", texte="T", auteur=None
+    )
+    destinataires = set(Message.objects.values_list("famille", flat=True))
+    assert destinataires == {famille.pk, autre_famille.pk}
+    assert etranger.pk not in destinataires
+
+
 def test_une_valeur_d_activite_trafiquee_est_refusee(famille):
     from django.core.exceptions import ValidationError
 
@@ -124,11 +139,13 @@ def test_un_parent_n_accede_pas_aux_vues_agents(client_parent, famille):
 def test_diffusion_a_5000_familles_en_requetes_bornees(
     db, configuration, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    Famille.objects.bulk_create(
-        Famille(
-            numero=f"9{i:05d}", nom=f"F{i}", email=f"f{i}@example.fr", accepte_email=i % 10 != 0
-        )
-        for i in range(5000)
+    familles = Famille.objects.bulk_create(
+        Famille(numero=f"9{i:05d}", nom=f"F{i}", email=f"f{i}@example.fr") for i in range(5000)
+    )
+    # Un adulte sur dix refuse les e-mails (l'accord est celui de l'adulte).
+    Responsable.objects.bulk_create(
+        Responsable(famille=f, nom=f.nom, prenom="Jean", accepte_email=i % 10 != 0)
+        for i, f in enumerate(familles)
     )
     with django_assert_max_num_queries(12):
         nombre = message_diffuser(audience="toutes", sujet="Fermeture", texte="La mairie ferme.")

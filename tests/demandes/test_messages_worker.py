@@ -5,13 +5,13 @@ from django.core import mail
 from django.urls import reverse
 
 from demandes.services import message_diffuser
-from tests.factories import FamilleFactory
+from tests.factories import FamilleFactory, compte_de
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_message_de_la_famille_puis_envoi_groupe_par_le_worker(celery_worker_reel, client, famille):
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     client.post(
         reverse("demandes:message_ecrire"),
         {"sujet": "Cantine de jeudi", "texte": "Lise mange sans porc."},

@@ -8,26 +8,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from facturation.models import ActiviteFacturee, Regie, Tarif
-from reservations.models import Activite, EtatReservation, Reservation, Unite
-from tests.factories import EnfantFactory
-
-
-class ActiviteFactory(DjangoModelFactory):
-    class Meta:
-        model = Activite
-        django_get_or_create = ("nom",)
-
-    nom = factory.Sequence(lambda n: f"ACTIVITE{n}")
-    type = "cantine"
-
-
-class UniteFactory(DjangoModelFactory):
-    class Meta:
-        model = Unite
-        django_get_or_create = ("activite", "nom")
-
-    activite = factory.SubFactory(ActiviteFactory)
-    nom = "Repas"
+from reservations.models import EtatReservation, Unite
+from tests.reservations import factories_planning
+from tests.reservations.factories_planning import ActiviteFactory, UniteFactory
 
 
 class RegieFactory(DjangoModelFactory):
@@ -50,15 +33,8 @@ class TarifFactory(DjangoModelFactory):
     prix = Decimal("3.40")
 
 
-class ReservationFactory(DjangoModelFactory):
-    class Meta:
-        model = Reservation
-
-    enfant = factory.SubFactory(EnfantFactory)
-    famille = factory.LazyAttribute(lambda o: o.enfant.famille)
-    unite = factory.SubFactory(UniteFactory)
+class ReservationFactory(factories_planning.ReservationFactory):
     date = date(2026, 11, 2)
-    etat = EtatReservation.RESERVEE
 
 
 def regie_cantine(prefixe: str = "CA", prix: str = "3.40") -> tuple[Regie, Unite]:

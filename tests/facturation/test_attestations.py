@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from facturation.attestations import attestation_frais_garde
+from facturation.attestations import attestation_frais_garde, pdf_attestation
 from facturation.models import ActiviteFacturee, Facture
 from facturation.services import facturation_lancer, reglement_enregistrer
 from reservations.models import EtatReservation
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, FamilleFactory, compte_de
 
 from .factories import ActiviteFactory, ReservationFactory, TarifFactory, UniteFactory
 
@@ -159,7 +159,7 @@ def test_certificate_of_a_year_without_payment_is_404_for_another_family(
     reglement_enregistrer(
         famille=famille, regie=cantine[0], montant="25.60", mode="cheque", jour=date(2026, 2, 3)
     )
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(reverse("facturation:attestation_pdf", args=[2026])).status_code == 404
 
 
@@ -210,3 +210,33 @@ def test_demo_gives_dupont_a_non_empty_certificate_for_the_current_year(db):
     assert (
         Facture.objects.filter(famille=dupont, lignes__enfant__prenom="Léo").distinct().count() == 1
     )
+
+
+def test_l_enfant_en_garde_alternee_figure_sur_l_attestation_de_chaque_foyer_qui_a_paye(
+    garderie, cantine, configuration
+):
+    """Hugo vit chez MARTIN et chez BERNARD : chaque foyer paie sa facture et n'atteste que
+    ce qu'il a payé, l'autre foyer n'apparaît pas sur son PDF."""
+    martin = FamilleFactory(numero="1002", nom="MARTIN")
+    bernard = FamilleFactory(numero="1003", nom="BERNARD")
+    hugo = EnfantFactory(
+        famille=martin, second_foyer=bernard, prenom="Hugo", date_naissance=date(2022, 5, 2)
+    )
+    for foyer, jours in ((martin, JANVIER[:2]), (bernard, [*JANVIER[2:], date(2026, 1, 19)])):
+        for jour in jours:
+            ReservationFactory(
+                enfant=hugo, famille=foyer, unite=garderie, date=jour, etat=EtatReservation.PRESENT
+            )
+    facturation_lancer(mois=date(2026, 1, 1))
+    for foyer, montant in ((martin, "3.00"), (bernard, "4.50")):
+        assert Facture.objects.get(famille=foyer).total == Decimal(montant)
+        reglement_enregistrer(
+            famille=foyer, regie=cantine[0], montant=montant, mode="cheque", jour=date(2026, 2, 3)
+        )
+    pour_martin = attestation_frais_garde(famille=martin, annee=2026)
+    pour_bernard = attestation_frais_garde(famille=bernard, annee=2026)
+    assert [(e.prenom, e.total) for e in pour_martin.enfants] == [("Hugo", Decimal("3.00"))]
+    assert [(e.prenom, e.total) for e in pour_bernard.enfants] == [("Hugo", Decimal("4.50"))]
+    texte = _texte_pdf(pdf_attestation(pour_bernard))
+    assert "Hugo" in texte and "4,50" in texte and "BERNARD" in texte
+    assert "3,00" not in texte and "MARTIN" not in texte.replace("Hugo MARTIN", "")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from facturation.models import Facture
 from facturation.services import facturation_lancer
 from reservations.models import FoyerFacture
-from tests.factories import FamilleFactory, ResponsableFactory
+from tests.factories import FamilleFactory, ResponsableFactory, compte_de
 
 from .factories import ReservationFactory
 
@@ -58,7 +58,7 @@ def test_les_factures_d_un_foyer_ne_se_voient_pas_de_l_autre(client, garde):
     martin, bernard, _hugo, _repas = garde
     facturation_lancer(mois=NOVEMBRE)
     facture_bernard = _facture(bernard)
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = client.get(reverse("facturation:factures")).content.decode()
     assert facture_bernard.numero not in texte and "10,20" not in texte
     assert _facture(martin).numero in texte

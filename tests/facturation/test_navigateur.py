@@ -8,7 +8,7 @@ from django.core.cache import cache
 from facturation.models import Regie
 from portail.noyau.models import Configuration
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
-from tests.factories import MOT_DE_PASSE
+from tests.factories import MOT_DE_PASSE, compte_de
 
 from .factories import facturer_jours, regie_cantine
 
@@ -26,7 +26,7 @@ def test_parent_pays_demo_invoice_through_payfip_stand_in(page, famille):
     facturer_jours(famille, repas, [date(2026, 9, j) for j in (1, 3, 4, 7, 8)])
 
     page.goto(page.base_url + "/compte/login/")
-    page.fill("#id_login", famille.compte.username)
+    page.fill("#id_login", compte_de(famille).username)
     page.fill("#id_password", MOT_DE_PASSE)
     page.locator("main button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/$"))

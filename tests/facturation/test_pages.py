@@ -11,7 +11,8 @@ from demandes.models import Demande, StatutDemande
 from demandes.services import demande_accepter, demande_refuser
 from facturation.models import Facture, Reglement
 from facturation.services import facture_emettre_avoir, reglement_enregistrer
-from portail.noyau.models import Configuration
+from portail.noyau.models import Configuration, User
+from tests.factories import compte_de
 
 from .factories import facturer_jours
 
@@ -267,8 +268,7 @@ def test_online_payment_needs_an_email(client_parent, famille, facture):
     cache.clear()
     famille.email = ""
     famille.save()
-    famille.compte.email = ""
-    famille.compte.save()
+    User.objects.filter(pk=compte_de(famille).pk).update(email="")
     reponse = client_parent.post(reverse("facturation:paiement"), {"factures": [facture.pk]})
     assert "indiquez d&#x27;abord une adresse e-mail" in reponse.content.decode()
     from facturation.models import TransactionPaiement

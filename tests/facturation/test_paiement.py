@@ -24,6 +24,7 @@ from facturation.models import (
     TransactionPaiement,
 )
 from portail.noyau.models import Configuration
+from tests.factories import compte_de
 
 from .factories import facturer_jours, regie_cantine
 
@@ -209,7 +210,7 @@ def test_someone_elses_invoice_cannot_be_paid(client_parent, hote, facture, autr
 def test_other_familys_payment_result_is_404(client_parent, hote, facture, autre_famille, client):
     _commencer(client_parent, hote, facture)
     tx = TransactionPaiement.objects.get()
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(reverse("facturation:paiement_resultat", args=[tx.jeton])).status_code == 404
 
 

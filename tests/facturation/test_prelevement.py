@@ -42,15 +42,7 @@ AUJOURDHUI = date(2026, 12, 1)
 JANVIER = date(2027, 1, 5)
 
 
-@pytest.fixture(autouse=True)
-def _date_fixe():
-    with time_machine.travel(date(2026, 12, 1), tick=False):
-        yield
-
-
-@pytest.fixture
-def regie(cantine):
-    return regie_sepa(cantine[0])
+pytestmark = pytest.mark.usefixtures("le_1er_decembre_2026")
 
 
 def _lire(lot: LotPrelevement) -> etree._Element:

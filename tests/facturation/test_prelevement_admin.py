@@ -13,29 +13,14 @@ from django.urls import reverse
 from facturation.models import LotPrelevement, Mandat, OperationPrelevement, Reglement
 from facturation.prelevement.models import StatutLot, StatutMandat, StatutOperation
 
-from .prelevement import IBAN_MARTIN, facture, mandat_signe, regie_sepa
+from .prelevement import IBAN_MARTIN, facture, mandat_signe
 from .test_prelevement_retours import pain002
 
-
-@pytest.fixture(autouse=True)
-def _date_fixe():
-    with time_machine.travel(date(2026, 12, 1), tick=False):
-        yield
-
-
-@pytest.fixture
-def regie(cantine):
-    return regie_sepa(cantine[0])
-
-
-@pytest.fixture
-def a_prelever(famille, regie):
-    mandat_signe(famille, regie)
-    return facture(famille, regie, date(2026, 12, 1))
+pytestmark = pytest.mark.usefixtures("le_1er_decembre_2026")
 
 
 def test_regisseur_runs_the_debit_from_the_admin_and_downloads_the_file(
-    client_agent, regie, a_prelever
+    client_agent, regie, facture_a_prelever
 ):
     url = reverse("admin:facturation_regie_changelist")
     donnees = {"action": "prelever", "_selected_action": [regie.pk]}
@@ -53,11 +38,11 @@ def test_regisseur_runs_the_debit_from_the_admin_and_downloads_the_file(
     assert "Télécharger le fichier" in page.content.decode()
     fichier = client_agent.get(reverse("admin:facturation_lotprelevement_fichier", args=[lot.pk]))
     contenu = b"".join(fichier.streaming_content)
-    assert b"<EndToEndId>" + a_prelever.numero.encode() in contenu
+    assert b"<EndToEndId>" + facture_a_prelever.numero.encode() in contenu
     assert "attachment" in fichier["Content-Disposition"]
 
 
-def test_parent_cannot_download_the_bank_file(client_parent, regie, a_prelever):
+def test_parent_cannot_download_the_bank_file(client_parent, regie, facture_a_prelever):
     call_command("prelever", "--regie", "CA", "--date", "2027-01-05", stdout=StringIO())
     lot = LotPrelevement.objects.get()
     reponse = client_parent.get(reverse("admin:facturation_lotprelevement_fichier", args=[lot.pk]))
@@ -65,7 +50,7 @@ def test_parent_cannot_download_the_bank_file(client_parent, regie, a_prelever):
 
 
 def test_regisseur_marks_collected_records_a_reject_and_imports_a_return(
-    client_agent, famille, regie, a_prelever
+    client_agent, famille, regie, facture_a_prelever
 ):
     call_command("prelever", "--regie", "CA", "--date", "2027-01-05", stdout=StringIO())
     operation = OperationPrelevement.objects.get()
@@ -158,7 +143,7 @@ def test_agent_records_paper_signature_and_lifts_a_suspension(client_agent, fami
     assert pdf["Content-Type"] == "application/pdf"
 
 
-def test_command_trial_then_run_then_second_run_refused(famille, regie, a_prelever):
+def test_command_trial_then_run_then_second_run_refused(famille, regie, facture_a_prelever):
     sortie = StringIO()
     call_command("prelever", "--regie", "CA", "--date", "2027-01-05", "--essai", stdout=sortie)
     assert "1 facture(s) seraient prélevées" in sortie.getvalue()
@@ -190,7 +175,9 @@ def test_regie_change_page_sets_ics_creditor_and_debit_day(client_agent, regie):
     assert 'value="FR72ZZZ123456"' in html
 
 
-def test_rejected_payment_is_read_only_in_the_admin(client_agent, famille, regie, a_prelever):
+def test_rejected_payment_is_read_only_in_the_admin(
+    client_agent, famille, regie, facture_a_prelever
+):
     from facturation.prelevement.services import operation_rejeter
 
     call_command("prelever", "--regie", "CA", "--date", "2027-01-05", stdout=StringIO())

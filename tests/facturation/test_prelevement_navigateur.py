@@ -11,7 +11,7 @@ from facturation.prelevement.selectors import date_annoncee
 from facturation.prelevement.services import prelevement_lancer
 from familles.models import Famille
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
-from tests.factories import MOT_DE_PASSE
+from tests.factories import MOT_DE_PASSE, compte_de
 
 from .factories import regie_cantine
 from .prelevement import facture, mandat_signe, regie_sepa
@@ -36,7 +36,7 @@ def test_martin_sees_the_announced_debit_and_downloads_the_mandate(page, autre_f
     texte = f"Cette facture sera prélevée le {jour:%d/%m/%Y} sur le compte FR76 **** **** 0189"
 
     page.goto(page.base_url + "/compte/login/")
-    page.fill("#id_login", martin.compte.username)
+    page.fill("#id_login", compte_de(martin).username)
     page.fill("#id_password", MOT_DE_PASSE)
     page.locator("main button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/$"))

@@ -14,8 +14,9 @@ from facturation.models import Mandat, OperationPrelevement, Regie
 from facturation.prelevement.models import StatutMandat
 from facturation.prelevement.services import operation_rejeter, prelevement_lancer
 from familles.models import Famille
+from tests.factories import compte_de
 
-from .prelevement import facture, mandat_signe, regie_sepa
+from .prelevement import facture, mandat_signe
 
 PRENOTIFICATION = "Cette facture sera prélevée le 05/01/2027 sur le compte FR76 **** **** 0189"
 
@@ -24,36 +25,22 @@ def _texte_pdf(contenu: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages)
 
 
-@pytest.fixture(autouse=True)
-def _date_fixe():
-    with time_machine.travel(date(2026, 12, 1), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("le_1er_decembre_2026")
 
 
-@pytest.fixture
-def regie(cantine):
-    return regie_sepa(cantine[0])
-
-
-@pytest.fixture
-def prevue(famille, regie):
-    mandat_signe(famille, regie)
-    return facture(famille, regie, date(2026, 12, 1))
-
-
-def test_invoice_page_and_pdf_announce_the_debit(client_parent, prevue, configuration):
+def test_invoice_page_and_pdf_announce_the_debit(client_parent, facture_a_prelever, configuration):
     configuration.paiement_en_ligne_actif = True
     configuration.save()
     html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert PRENOTIFICATION in html
     assert "Payer en ligne" not in html  # la seule facture due sera prélevée
-    reponse = client_parent.get(reverse("facturation:facture_pdf", args=[prevue.pk]))
+    reponse = client_parent.get(reverse("facturation:facture_pdf", args=[facture_a_prelever.pk]))
     texte = " ".join(_texte_pdf(reponse.content).split())
     assert PRENOTIFICATION in texte
     assert "Comment payer" not in texte
 
 
-def test_home_page_gives_the_next_debit_date(client_parent, prevue):
+def test_home_page_gives_the_next_debit_date(client_parent, facture_a_prelever):
     html = client_parent.get(reverse("portail:accueil")).content.decode()
     assert "Prochain prélèvement : le <strong>05/01/2027</strong>" in html
 
@@ -68,7 +55,9 @@ def test_without_mandate_nothing_is_announced(client_parent, famille, regie, con
     assert "sera prélevée" not in texte and "Comment payer" in texte
 
 
-def test_debit_shows_in_payments_and_reject_in_statement(client_parent, famille, prevue, regie):
+def test_debit_shows_in_payments_and_reject_in_statement(
+    client_parent, famille, facture_a_prelever, regie
+):
     prelevement_lancer(regie=regie, date_prelevement=date(2027, 1, 5))
     html = client_parent.get(reverse("facturation:reglements")).content.decode()
     assert "Prélèvement" in html and "05/01/2027" in html and "17,00 €" in html
@@ -132,7 +121,7 @@ def test_online_signature_needs_consent_and_the_regie_s_agreement(client_parent,
     client_parent.post(url, {"consentement": "oui"})
     mandat.refresh_from_db()
     assert mandat.statut == StatutMandat.ACTIF and mandat.date_signature == date(2026, 12, 1)
-    assert mandat.signe_par == famille.compte and mandat.signe_en_ligne_le is not None
+    assert mandat.signe_par == compte_de(famille) and mandat.signe_en_ligne_le is not None
     texte = _texte_pdf(
         client_parent.get(reverse("facturation:mandat_pdf", args=[mandat.pk])).content
     )
@@ -171,11 +160,13 @@ def test_query_count_does_not_grow_with_debits(
         assert client_parent.get(reverse(nom)).status_code == 200
 
 
-def test_once_the_date_is_reached_the_invoice_says_it_was_debited(client_parent, prevue, regie):
+def test_once_the_date_is_reached_the_invoice_says_it_was_debited(
+    client_parent, facture_a_prelever, regie
+):
     prelevement_lancer(regie=regie, date_prelevement=date(2027, 1, 5))
     html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert PRENOTIFICATION in html  # avant la date : toujours « sera prélevée »
     with time_machine.travel(date(2027, 1, 6), tick=False):
-        client_parent.force_login(prevue.famille.compte)
+        client_parent.force_login(compte_de(facture_a_prelever.famille))
         html = client_parent.get(reverse("facturation:factures")).content.decode()
     assert "Cette facture a été prélevée le 05/01/2027 sur le compte FR76 **** **** 0189" in html

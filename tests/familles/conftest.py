@@ -27,7 +27,12 @@ def conjoint(famille):
 @pytest.fixture
 def mamie(lise) -> PersonneAutorisee:
     return PersonneAutorisee.objects.create(
-        enfant=lise, nom="DURAND", prenom="Martine", telephone="06 12 34 56 78", lien="Grand-mère"
+        enfant=lise,
+        famille=lise.famille,
+        nom="DURAND",
+        prenom="Martine",
+        telephone="06 12 34 56 78",
+        lien="Grand-mère",
     )
 
 
@@ -36,14 +41,18 @@ def grande_famille(nombre_enfants: int):
     autorisées et une demande en attente."""
     from demandes.services import Ligne, demande_creer
 
-    famille = FamilleFactory()
+    famille: Any = FamilleFactory()
     jean = ResponsableFactory(famille=famille)
     ResponsableFactory(famille=famille, role=Role.CONJOINT, prenom="Jeanne")
     for i in range(nombre_enfants):
         enfant: Any = EnfantFactory(famille=famille, adresse_de=jean)
         for j in range(2):
             PersonneAutorisee.objects.create(
-                enfant=enfant, nom="DURAND", prenom=f"P{i}x{j}", telephone="0612345678"
+                enfant=enfant,
+                famille=famille,
+                nom="DURAND",
+                prenom=f"P{i}x{j}",
+                telephone="0612345678",
             )
         demande_creer(
             famille=famille,

@@ -12,7 +12,7 @@ from demandes.models import Demande
 from demandes.services import demande_accepter
 from familles.models import Role
 from familles.services import TypeRenseignement, acces_adulte_regler, ajout_demander
-from tests.factories import MOT_DE_PASSE, ResponsableFactory, UserFactory
+from tests.factories import MOT_DE_PASSE, ResponsableFactory, UserFactory, compte_de
 
 NOUVEAU = "Mon-Nouveau-2026"
 
@@ -54,8 +54,7 @@ def test_la_premiere_connexion_de_la_conjointe_ne_touche_pas_au_compte_de_jean(f
     _connecter(client, "jeanne.dupont@example.fr")
     assert client.get(reverse("facturation:factures")).status_code == 302
     assert _connecter(Client(), famille.numero).status_code == 302
-    famille.compte.refresh_from_db()
-    assert famille.compte.doit_changer_mot_de_passe is False
+    assert compte_de(famille).doit_changer_mot_de_passe is False
 
 
 def test_le_blocage_compte_par_adulte(famille, jeanne, settings):
@@ -74,7 +73,7 @@ def test_couper_l_acces_d_un_adulte_laisse_celui_de_l_autre(client, famille, jea
     assert client.get(reverse("familles:renseignements")).status_code == 302
     assert _connecter(Client(), "jeanne.dupont@example.fr")["Location"] == "/compte/inactive/"
     jean = Client()
-    jean.force_login(famille.compte)
+    jean.force_login(compte_de(famille))
     assert jean.get(reverse("familles:renseignements")).status_code == 200
 
 

@@ -12,14 +12,27 @@ def test_demo_dupont_a_une_demande_traitee_une_seule_fois(db):
     demo_familles.charger()
     demo_familles.charger()
     dupont = Famille.objects.get(numero="1001")
-    demande = Demande.objects.get(famille=dupont)
-    assert demande.resume == "Modification de 1 renseignement pour Jean"
+    assert Demande.objects.filter(famille=dupont).count() == 2
+    demande = Demande.objects.get(
+        famille=dupont, resume="Modification de 1 renseignement pour Jean"
+    )
     assert demande.statut == StatutDemande.ACCEPTEE
     assert demande.reponse == "1 renseignement modifié (Profession)"
     assert demande.traite_par.username == "agent"
     jean = dupont.responsables.get(role="responsable")
     assert jean.profession == "Technicien de maintenance"
     assert jean.history.filter(history_user__isnull=False).first().history_user.username == "agent"
+
+
+def test_demo_jeanne_a_fait_sa_propre_demande_avec_son_compte(db):
+    demo_portail.charger()
+    demo_familles.charger()
+    jeanne = Responsable.objects.get(famille__numero="1001", role="conjoint")
+    demande = Demande.objects.get(resume="Modification de 1 renseignement pour Jeanne")
+    assert demande.cree_par == jeanne.compte
+    assert demande.statut == StatutDemande.ACCEPTEE
+    jeanne.refresh_from_db()
+    assert jeanne.profession == "Infirmière"
 
 
 def test_admin_famille_recherche_historique_et_iban_masque(client_agent, famille, jean):

@@ -16,6 +16,7 @@ from familles.services import (
     renseignements_demander,
 )
 from portail.noyau.registre import type_demande
+from tests.factories import compte_de
 
 
 def _demander_profession(famille, jean, profession="Infirmier"):
@@ -28,7 +29,7 @@ def _demander_profession(famille, jean, profession="Infirmier"):
             Changement(objet=jean, champ="profession", valeur=profession),
             Changement(objet=jean, champ="nom", valeur=jean.nom),  # inchangé : pas de ligne
         ],
-        auteur=famille.compte,
+        auteur=compte_de(famille),
     )
 
 
@@ -237,7 +238,7 @@ def test_ajout_d_un_enfant(famille, jean, agent):
             "lunettes": False,
             "ecole": "",
         },
-        auteur=famille.compte,
+        auteur=compte_de(famille),
     )
     assert demande.resume == "Ajout de l'enfant Paul"
     assert not Enfant.objects.filter(prenom="Paul").exists()
@@ -268,7 +269,7 @@ def test_ajout_d_un_conjoint_une_seule_fois(famille, agent):
 
 def test_autorisations_ajout_modification_suppression(famille, lise, mamie, agent):
     voisin = PersonneAutorisee.objects.create(
-        enfant=lise, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
+        enfant=lise, famille=lise.famille, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
     )
     demande = renseignements_demander(
         famille=famille,

@@ -9,6 +9,7 @@ from familles.models import PersonneAutorisee, Role
 from familles.services import MESSAGE_DOUBLON
 from familles.views import MESSAGE_AUCUNE, MESSAGE_ENVOYEE
 from portail.noyau.configuration import vider_cache_configuration
+from tests.factories import compte_de
 
 from ..factories import EnfantFactory
 from .conftest import grande_famille
@@ -113,12 +114,12 @@ def test_pages_en_nombre_fixe_de_requetes(
 ):
     """1 enfant ou 6 enfants (personnes autorisées, demandes en attente) : mêmes requêtes."""
     petite, grande = grande_famille(1), grande_famille(6)
-    client.force_login(petite.compte)
+    client.force_login(compte_de(petite))
     client.get(reverse(nom))  # configuration mise en cache
     with CaptureQueriesContext(connection) as requetes:
         assert client.get(reverse(nom)).status_code == 200
     assert len(requetes) <= 12
-    client.force_login(grande.compte)
+    client.force_login(compte_de(grande))
     with django_assert_max_num_queries(len(requetes)):
         reponse = client.get(reverse(nom))
     if nom != "familles:mon_compte":
@@ -210,7 +211,7 @@ def test_responsable_principal_modifie_l_adresse_de_la_famille(client_parent, fa
     demande = Demande.objects.get()
     assert [(ligne.libelle, ligne.donnees["modele"]) for ligne in demande.lignes.all()] == [
         ("Adresse", "familles.famille"),
-        ("Accepte les SMS", "familles.famille"),
+        ("Accepte les SMS", "familles.responsable"),
     ]
 
 
@@ -296,7 +297,7 @@ def test_ajouter_un_conjoint(client_parent, famille):
 
 def test_autorisations_ajout_modification_suppression(client_parent, famille, lise, mamie):
     voisin = PersonneAutorisee.objects.create(
-        enfant=lise, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
+        enfant=lise, famille=lise.famille, nom="MARTIN", prenom="Luc", telephone="06 11 11 11 11"
     )
     url = reverse("familles:modifier_autorisations", args=[lise.pk])
     assert client_parent.get(url).status_code == 200
@@ -331,7 +332,11 @@ def test_autorisations_ajout_modification_suppression(client_parent, famille, li
 
 def test_autorisations_personne_d_une_autre_famille_refusee(client_parent, lise, autre_famille):
     etrangere = PersonneAutorisee.objects.create(
-        enfant=autre_famille.enfants.get(), nom="X", prenom="Y", telephone="0611111111"
+        enfant=autre_famille.enfants.get(),
+        famille=autre_famille,
+        nom="X",
+        prenom="Y",
+        telephone="0611111111",
     )
     url = reverse("familles:modifier_autorisations", args=[lise.pk])
     donnees = {

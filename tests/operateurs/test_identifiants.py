@@ -16,7 +16,7 @@ from familles.models import Responsable
 from familles.services import mot_de_passe_temporaire
 from familles.tasks import expirer_mots_de_passe_temporaires
 from portail.noyau.models import User
-from tests.factories import FamilleFactory, ResponsableFactory, UserFactory
+from tests.factories import FamilleFactory, ResponsableFactory, UserFactory, compte_de
 
 NOUVEAU = "Mon-Nouveau-2026"
 
@@ -60,7 +60,7 @@ def test_nouvelle_famille_recoit_un_compte_et_ses_identifiants(
     sortie = envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
 
     famille.refresh_from_db()
-    compte = famille.compte
+    compte = compte_de(famille)
     assert compte is not None
     assert (compte.username, compte.email) == ("4001", "leroy@example.fr")
     assert (compte.first_name, compte.last_name) == ("Sophie", "LEROY")
@@ -135,7 +135,7 @@ def test_sans_option_les_comptes_pas_encore_actives_recoivent_a_nouveau(
 ):
     famille_sans_compte("4001", "a@example.fr")
     en_attente = FamilleFactory(numero="4002", email="b@example.fr")
-    User.objects.filter(pk=en_attente.compte.pk).update(doit_changer_mot_de_passe=True)
+    User.objects.filter(pk=compte_de(en_attente).pk).update(doit_changer_mot_de_passe=True)
     FamilleFactory(numero="4003", email="c@example.fr")  # compte déjà utilisé
 
     sortie = envoyer(capture=django_capture_on_commit_callbacks)
@@ -150,11 +150,11 @@ def test_nouvelles_ne_touche_pas_aux_comptes_existants(
 ):
     famille_sans_compte("4001", "a@example.fr")
     existante = FamilleFactory(numero="4002", email="b@example.fr")
-    User.objects.filter(pk=existante.compte.pk).update(doit_changer_mot_de_passe=True)
+    User.objects.filter(pk=compte_de(existante).pk).update(doit_changer_mot_de_passe=True)
 
     envoyer("--nouvelles", capture=django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [["a@example.fr"]]
-    assert not User.objects.get(pk=existante.compte.pk).mot_de_passe_temporaire_expire_le
+    assert not User.objects.get(pk=compte_de(existante).pk).mot_de_passe_temporaire_expire_le
 
 
 def test_une_famille_qui_a_perdu_son_mot_de_passe_en_recoit_un_nouveau(
@@ -163,7 +163,7 @@ def test_une_famille_qui_a_perdu_son_mot_de_passe_en_recoit_un_nouveau(
     famille = FamilleFactory(numero="4005")
     envoyer("--famille", "4005", capture=django_capture_on_commit_callbacks)
 
-    compte = User.objects.get(pk=famille.compte.pk)
+    compte = User.objects.get(pk=compte_de(famille).pk)
     assert not compte.check_password(mot_de_passe)
     assert compte.check_password(mot_de_passe_du_mail(mail.outbox[0]))
     assert compte.doit_changer_mot_de_passe
@@ -228,8 +228,8 @@ def test_si_l_envoi_echoue_le_mot_de_passe_n_est_pas_change(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # aucun serveur : OSError
     with pytest.raises(OSError):
-        identifiants_envoyer(compte_id=famille.compte.pk)
-    compte = User.objects.get(pk=famille.compte.pk)
+        identifiants_envoyer(compte_id=compte_de(famille).pk)
+    compte = User.objects.get(pk=compte_de(famille).pk)
     assert compte.check_password(mot_de_passe)
     assert not compte.doit_changer_mot_de_passe
 

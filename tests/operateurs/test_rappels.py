@@ -21,7 +21,7 @@ from reservations.models import (
     Unite,
 )
 from reservations.tasks import rappeler_fermeture_periodes
-from tests.factories import EnfantFactory, FamilleFactory
+from tests.factories import EnfantFactory, FamilleFactory, compte_de
 
 PARIS = ZoneInfo("Europe/Paris")
 MAINTENANT = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
@@ -95,7 +95,7 @@ def test_rappel_aux_seules_familles_inscrites_qui_n_ont_rien_reserve(
     Inscription.objects.filter(enfant=fini).update(date_fin=date(2026, 10, 31))
     enfant_inscrit(activite, "6008", "Sans compte", compte=None)
     desactive = enfant_inscrit(activite, "6009", "Compte fermé")
-    User.objects.filter(pk=desactive.famille.compte.pk).update(is_active=False)
+    User.objects.filter(pk=compte_de(desactive.famille).pk).update(is_active=False)
 
     assert lancer(django_capture_on_commit_callbacks) == 2
 

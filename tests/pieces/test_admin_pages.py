@@ -9,6 +9,7 @@ from django.urls import reverse
 from demandes.models import Message
 from pieces.models import DocumentTelechargeable, TypePiece
 from portail.noyau.models import Actualite
+from tests.factories import compte_de
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_un_formulaire_a_telecharger_est_controle_par_son_contenu(client_agent, 
     client_agent.post(url, {"titre": "Formulaire", "fichier": vrai, "ordre": 0, "actif": "on"})
     document = DocumentTelechargeable.objects.get()
     lien = reverse("pieces:document", args=[document.pk])
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     reponse = client.get(lien)
     assert reponse["Content-Disposition"] == 'attachment; filename="formulaire.pdf"'
     assert lien in client.get(reverse("pieces:liste")).content.decode()

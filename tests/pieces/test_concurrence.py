@@ -6,8 +6,8 @@ second envoi, qui voit le premier.
 
 import pytest
 
-from demandes.models import Demande, Message
-from demandes.services import message_envoyer_a_la_mairie
+from demandes.models import Demande, Direction, Message
+from demandes.services import message_envoyer
 from pieces.models import Piece
 from pieces.services import piece_transmettre
 from tests.concurrence import en_parallele
@@ -32,7 +32,12 @@ def test_deux_envois_simultanes_de_la_meme_piece(famille, types_cantine):
 @pytest.mark.django_db(transaction=True)
 def test_deux_envois_simultanes_du_meme_message(famille):
     def envoyer():
-        return message_envoyer_a_la_mairie(famille=famille, sujet="Question", texte="Bonjour")
+        return message_envoyer(
+            direction=Direction.FAMILLE_VERS_MAIRIE,
+            famille=famille,
+            sujet="Question",
+            texte="Bonjour",
+        )
 
     resultats = en_parallele(envoyer, envoyer)
     assert sorted(resultats) == ["Ce message vient déjà d'être envoyé.", "fait"]

@@ -20,7 +20,12 @@ def test_fiche_pre_remplie_contient_l_enfant_et_son_dossier(client_parent, famil
     lise.medecin_nom = "Dr Lemaire"
     lise.save()
     PersonneAutorisee.objects.create(
-        enfant=lise, nom="DURAND", prenom="Mamie", telephone="06 11 22 33 44", lien="Grand-mère"
+        enfant=lise,
+        famille=lise.famille,
+        nom="DURAND",
+        prenom="Mamie",
+        telephone="06 11 22 33 44",
+        lien="Grand-mère",
     )
     reponse = client_parent.get(reverse("pieces:fiche_inscription", args=[lise.pk]))
     assert reponse.status_code == 200
@@ -66,7 +71,9 @@ def test_anonyme_renvoye_vers_la_connexion(client, configuration, url_name):
 
 def test_fiche_en_nombre_fixe_de_requetes(client_parent, lise, django_assert_max_num_queries):
     for i in range(10):
-        PersonneAutorisee.objects.create(enfant=lise, nom=f"N{i}", prenom="P", telephone="06")
+        PersonneAutorisee.objects.create(
+            enfant=lise, famille=lise.famille, nom=f"N{i}", prenom="P", telephone="06"
+        )
     url = reverse("pieces:fiche_inscription", args=[lise.pk])
     client_parent.get(url)
     with django_assert_max_num_queries(6):

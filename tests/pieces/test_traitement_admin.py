@@ -8,6 +8,7 @@ from django.urls import reverse
 from demandes.models import Demande, StatutDemande
 from pieces.models import StatutPiece
 from pieces.services import piece_transmettre
+from tests.factories import compte_de
 
 from .conftest import pdf_valide
 
@@ -16,7 +17,7 @@ LISTE = reverse("admin:demandes_demande_changelist")
 
 def _piece(famille, type_piece):
     return piece_transmettre(
-        famille=famille, type_piece=type_piece, fichier=pdf_valide(), auteur=famille.compte
+        famille=famille, type_piece=type_piece, fichier=pdf_valide(), auteur=compte_de(famille)
     )
 
 
@@ -47,7 +48,7 @@ def test_acceptee_dans_l_admin_des_demandes_la_famille_le_lit(
     piece.refresh_from_db()
     assert piece.statut == StatutPiece.VALIDEE
     assert piece.valide_jusqu_au == date(2027, 8, 31)
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     historique = client.get(reverse("demandes:historique")).content.decode()
     assert "Pièce transmise : Justificatif de domicile" in historique
     assert "Pièce validée, valable jusqu&#x27;au 31/08/2027." in historique
@@ -69,14 +70,14 @@ def test_refusee_dans_l_admin_des_demandes_avec_le_motif(
     piece.refresh_from_db()
     assert piece.statut == StatutPiece.REFUSEE
     assert Demande.objects.get().statut == StatutDemande.REFUSEE
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     for url in (reverse("demandes:historique"), reverse("pieces:liste")):
         assert "Le document a plus de trois mois." in client.get(url).content.decode()
 
 
 def test_la_famille_supprime_sa_demande_depuis_l_historique(client, famille, types_cantine):
     piece = _piece(famille, types_cantine[0])
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     assert "justificatif.pdf" in client.get(reverse("pieces:liste")).content.decode()
     client.post(reverse("demandes:supprimer", args=[piece.demande.pk]))
     piece.refresh_from_db()

@@ -15,7 +15,7 @@ from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from pieces.models import Piece, Portee, StatutPiece
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, compte_de
 
 from .conftest import pdf_valide, png_valide
 from .factories import TypePieceFactory
@@ -274,7 +274,7 @@ def test_une_autre_famille_et_un_anonyme_recoivent_404(client, piece_de_dupont, 
     url = reverse("pieces:fichier", args=[piece_de_dupont.pk])
     assert client.get(url).status_code == 404
     assert client.get(reverse("pieces:fichier_agent", args=[piece_de_dupont.pk])).status_code == 404
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(url).status_code == 404
     assert client.get(reverse("pieces:fichier_agent", args=[piece_de_dupont.pk])).status_code == 404
 
@@ -363,7 +363,7 @@ def test_l_envoi_reste_protege_contre_le_csrf(famille, types_cantine):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     assert _envoyer(client, pdf_valide(), types_cantine[0]).status_code == 403
     assert Piece.objects.count() == 0
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from portail.noyau.models import StatutAccessibilite
+from portail.noyau.models import StatutAccessibilite, User
+from tests.factories import compte_de
 
 
 def test_footer_links_to_the_statement_with_the_towns_status(client, configuration):
@@ -66,9 +67,8 @@ def test_statement_shows_the_towns_audit_and_its_own_list(client, configuration)
 
 @pytest.mark.parametrize("nom", ["portail:accessibilite", "portail:plan_du_site"])
 def test_public_pages_stay_reachable_during_first_login(client, famille, nom):
-    famille.compte.doit_changer_mot_de_passe = True
-    famille.compte.save()
-    client.force_login(famille.compte)
+    User.objects.filter(pk=compte_de(famille).pk).update(doit_changer_mot_de_passe=True)
+    client.force_login(compte_de(famille))
     assert client.get(reverse(nom)).status_code == 200
     assert client.get(reverse("facturation:factures")).status_code == 302
 

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from portail.noyau.registre import blocs_accueil
+from tests.factories import compte_de
 
 
 def test_accueil_anonyme_renvoie_vers_la_connexion(client, configuration):
@@ -20,7 +21,7 @@ def _requetes_accueil(client, famille) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     client.get(reverse("portail:accueil"))  # configuration mise en cache
     with CaptureQueriesContext(connection) as requetes:
         assert client.get(reverse("portail:accueil")).status_code == 200
@@ -42,7 +43,7 @@ def test_accueil_en_nombre_fixe_de_requetes(client, famille, autre_famille):
 
 
 def test_pages_de_compte_sans_requete_superflue(client, famille, django_assert_max_num_queries):
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     client.get(reverse("portail:accueil"))
     with django_assert_max_num_queries(1):
         assert client.get(reverse("account_change_password")).status_code == 200

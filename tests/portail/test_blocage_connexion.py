@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portail.groupes import groupes_mettre_a_jour
-from tests.factories import MOT_DE_PASSE, UserFactory
+from tests.factories import MOT_DE_PASSE, UserFactory, compte_de
 
 MAUVAIS = "Mauvais-2026"
 MESSAGE = "Trop de tentatives de connexion"
@@ -41,14 +41,14 @@ def compte_agent(db, configuration):
     ("tape", "puis"), [("numero", "email"), ("email", "numero")], ids=["numero", "email"]
 )
 def test_cinq_echecs_au_portail_bloquent_l_autre_identifiant(client, famille, tape, puis):
-    identifiants = {"numero": famille.numero, "email": famille.compte.email}
+    identifiants = {"numero": famille.numero, "email": compte_de(famille).email}
     for _ in range(5):
         assert _portail(client, identifiants[tape], MAUVAIS).status_code in {200, 429}
     reponse = _portail(client, identifiants[puis], MOT_DE_PASSE)
     assert _est_bloque(reponse)
     assert "_auth_user_id" not in client.session
     # L'e-mail tapé en majuscules désigne le même compte.
-    assert _est_bloque(_portail(client, famille.compte.email.upper(), MOT_DE_PASSE))
+    assert _est_bloque(_portail(client, compte_de(famille).email.upper(), MOT_DE_PASSE))
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [famille.numero]
 
 
@@ -56,13 +56,13 @@ def test_les_echecs_par_numero_et_par_email_s_additionnent(client, famille):
     for _ in range(3):
         _portail(client, famille.numero, MAUVAIS)
     for _ in range(2):
-        _portail(client, famille.compte.email, MAUVAIS)
+        _portail(client, compte_de(famille).email, MAUVAIS)
     assert _est_bloque(_portail(client, famille.numero, MOT_DE_PASSE))
 
 
 def test_quatre_echecs_ne_bloquent_pas_et_la_reussite_remet_a_zero(client, famille):
     for _ in range(4):
-        _portail(client, famille.compte.email, MAUVAIS)
+        _portail(client, compte_de(famille).email, MAUVAIS)
     assert _portail(client, famille.numero, MOT_DE_PASSE).status_code == 302
     assert not AccessAttempt.objects.exists()
 
@@ -92,13 +92,13 @@ def test_un_identifiant_inconnu_est_compte_tel_quel(client, famille):
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["personne@example.fr"]
     assert _est_bloque(_portail(client, "personne@example.fr", MAUVAIS))
     # Le compte de la famille n'y est pour rien.
-    assert _portail(client, famille.compte.email, MOT_DE_PASSE).status_code == 302
+    assert _portail(client, compte_de(famille).email, MOT_DE_PASSE).status_code == 302
 
 
 def test_l_agent_debloque_le_compte_pour_les_deux_identifiants(client, famille, agent):
     for _ in range(5):
         _portail(client, famille.numero, MAUVAIS)
-    assert _est_bloque(_portail(client, famille.compte.email, MOT_DE_PASSE))
+    assert _est_bloque(_portail(client, compte_de(famille).email, MOT_DE_PASSE))
     groupes_mettre_a_jour()
     guichet = Client()
     guichet.force_login(agent)
@@ -111,4 +111,4 @@ def test_l_agent_debloque_le_compte_pour_les_deux_identifiants(client, famille, 
         {"action": "delete_selected", "_selected_action": [tentative.pk], "post": "yes"},
     )
     assert reponse.status_code == 302
-    assert _portail(client, famille.compte.email, MOT_DE_PASSE).status_code == 302
+    assert _portail(client, compte_de(famille).email, MOT_DE_PASSE).status_code == 302

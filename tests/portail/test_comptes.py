@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portail.groupes import ADMINISTRATEUR, AGENT, REGISSEUR, groupes_mettre_a_jour
 from portail.noyau.models import User
-from tests.factories import MOT_DE_PASSE, UserFactory
+from tests.factories import MOT_DE_PASSE, UserFactory, compte_de
 
 NOUVEAU = "Nouveau-Carnin-2026"
 
@@ -39,7 +39,7 @@ def test_page_de_connexion_en_francais(client, configuration):
 
 @pytest.mark.parametrize("identifiant", ["numero", "email"])
 def test_connexion_par_numero_de_famille_ou_par_email(client, famille, identifiant):
-    valeur = famille.numero if identifiant == "numero" else famille.compte.email.upper()
+    valeur = famille.numero if identifiant == "numero" else compte_de(famille).email.upper()
     reponse = client.post(reverse("account_login"), {"login": valeur, "password": MOT_DE_PASSE})
     assert reponse.status_code == 302
     assert reponse["Location"] == reverse("portail:accueil")
@@ -61,7 +61,7 @@ def test_pas_d_inscription_ni_de_gestion_des_adresses(client, configuration):
 
 
 def test_mot_de_passe_provisoire_expire_refuse(client, famille):
-    compte = famille.compte
+    compte = compte_de(famille)
     compte.doit_changer_mot_de_passe = True
     compte.mot_de_passe_temporaire_expire_le = timezone.now() - timezone.timedelta(hours=1)
     compte.save()
@@ -78,7 +78,7 @@ def test_mot_de_passe_provisoire_expire_refuse(client, famille):
 
 @pytest.fixture
 def client_premiere(client, famille):
-    compte = famille.compte
+    compte = compte_de(famille)
     compte.doit_changer_mot_de_passe = True
     compte.cgu_version = ""
     compte.save()
@@ -122,7 +122,7 @@ def test_premiere_connexion_refuse_sans_rien_changer(client_premiere, famille, d
     reponse = client_premiere.post(reverse("portail:premiere_connexion"), donnees)
     assert reponse.status_code == 200
     assert message in texte(reponse)
-    compte = User.objects.get(pk=famille.compte.pk)
+    compte = User.objects.get(pk=compte_de(famille).pk)
     assert compte.doit_changer_mot_de_passe
     assert compte.cgu_acceptees_le is None
     assert compte.check_password(MOT_DE_PASSE)
@@ -135,7 +135,7 @@ def test_premiere_connexion_enregistre_mot_de_passe_et_conditions(client_premier
         {"nouveau_mot_de_passe": NOUVEAU, "confirmation": NOUVEAU, "accepte_cgu": "on"},
     )
     assert reponse["Location"] == reverse("portail:accueil")
-    compte = User.objects.get(pk=famille.compte.pk)
+    compte = User.objects.get(pk=compte_de(famille).pk)
     assert not compte.doit_changer_mot_de_passe
     assert compte.check_password(NOUVEAU)
     assert compte.cgu_version == "1"
@@ -169,15 +169,15 @@ def test_gestion_du_compte_change_le_mot_de_passe(client_parent, famille):
         url, {"oldpassword": MOT_DE_PASSE, "password1": "sanschiffre", "password2": "sanschiffre"}
     )
     assert "au moins un chiffre" in texte(mauvais)
-    assert User.objects.get(pk=famille.compte.pk).check_password(MOT_DE_PASSE)
+    assert User.objects.get(pk=compte_de(famille).pk).check_password(MOT_DE_PASSE)
     client_parent.post(
         url, {"oldpassword": MOT_DE_PASSE, "password1": NOUVEAU, "password2": NOUVEAU}
     )
-    assert User.objects.get(pk=famille.compte.pk).check_password(NOUVEAU)
+    assert User.objects.get(pk=compte_de(famille).pk).check_password(NOUVEAU)
 
 
 def test_mot_de_passe_oublie_envoie_un_lien_qui_marche(client, famille):
-    compte = famille.compte
+    compte = compte_de(famille)
     compte.doit_changer_mot_de_passe = True
     compte.save()
     reponse = client.post(reverse("account_reset_password"), {"email": compte.email})
@@ -301,7 +301,7 @@ def test_groupes_crees_idempotents_avec_leurs_permissions(db):
 
 
 def test_mot_de_passe_de_l_admin_suit_la_regle(client_agent, famille):
-    url = reverse("admin:auth_user_password_change", args=[famille.compte.pk]).replace(
+    url = reverse("admin:auth_user_password_change", args=[compte_de(famille).pk]).replace(
         "auth/user", "portail/user"
     )
     reponse = client_agent.post(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from familles.models import Famille
 from portail.noyau.models import Configuration, User
+from tests.factories import compte_de
 
 
 def _compter() -> dict[str, int]:
@@ -56,9 +57,9 @@ def test_demo_deux_fois_ne_cree_rien_en_double(client, db):
         "administrateur",
     }
     dupont = Famille.objects.get(nom="DUPONT")
-    assert dupont.compte.check_password("Demo-Parent-2026")
-    assert not dupont.compte.doit_changer_mot_de_passe
-    assert Famille.objects.get(nom="MARTIN").compte.doit_changer_mot_de_passe
+    assert compte_de(dupont).check_password("Demo-Parent-2026")
+    assert not compte_de(dupont).doit_changer_mot_de_passe
+    assert compte_de(Famille.objects.get(nom="MARTIN")).doit_changer_mot_de_passe
     # DUPONT arrive directement à l'accueil, MARTIN sur la première connexion.
     client.post(
         reverse("account_login"),

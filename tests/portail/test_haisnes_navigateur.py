@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from demandes.services import Ligne, demande_creer, demande_refuser
 from familles.models import Famille
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
+from tests.factories import compte_de
 
 
 def _connecter(page) -> None:
@@ -27,7 +28,7 @@ def test_dupont_voit_les_details_de_haisnes(page):
         resume="Modification des données sanitaires de Lise",
         lignes=[Ligne(libelle="Allergies", champ="allergies", nouvelle_valeur="Gluten")],
         personne="Lise DUPONT",
-        auteur=dupont.compte,
+        auteur=compte_de(dupont),
     )
     demande_refuser(demande=demande, motif="Merci de joindre le certificat du médecin.")
     _connecter(page)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from familles.models import Famille
+from tests.factories import compte_de
 
 from .test_requetes_par_page import PAGES
 
@@ -19,7 +20,7 @@ def _directives(reponse) -> set[str]:
 def test_chaque_page_du_menu_est_privee_et_jamais_gardee(client, db):
     call_command("demo", stdout=StringIO())
     famille = Famille.objects.get(numero="1001")
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     adresses = []
     for nom in PAGES:
         reponse = client.get(reverse(nom), follow=True)

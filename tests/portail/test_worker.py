@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from demandes.models import Demande, StatutDemande
 from demandes.tasks import notifier_demande_traitee
+from tests.factories import compte_de
 
 
 @pytest.mark.worker
@@ -35,10 +36,10 @@ def test_un_vrai_worker_envoie_l_email_de_la_tache(celery_worker_reel, famille):
 def test_mot_de_passe_oublie_envoye_par_le_worker(celery_worker_reel, client, famille):
     from django.core import mail
 
-    client.post("/compte/password/reset/", {"email": famille.compte.email})
+    client.post("/compte/password/reset/", {"email": compte_de(famille).email})
     assert mail.outbox == []  # rien d'envoyé dans le processus web
     (message,) = celery_worker_reel.attendre_emails(1)
-    assert message.destinataires == [famille.compte.email]
+    assert message.destinataires == [compte_de(famille).email]
     assert "choisir un nouveau mot de passe" in message.sujet
     assert "/compte/password/reset/key/" in message.texte
     assert "/compte/password/reset/key/" in message.html

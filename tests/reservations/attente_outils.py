@@ -28,7 +28,7 @@ def reserver(famille, alsh, *, accepter: bool = True, agent=None) -> Reservation
     return Reservation.objects.get(enfant=enfant, unite=alsh.journee, date=MERCREDI)
 
 
-def inscrire_attente(famille, alsh) -> list[Demande]:
+def inscrire_attente(famille, alsh, auteur=None) -> list[Demande]:
     enfant = famille.enfants.get()
     return reservation_demander(
         famille=famille,
@@ -36,6 +36,7 @@ def inscrire_attente(famille, alsh) -> list[Demande]:
         ajouts=[],
         suppressions=[],
         attentes=[Choix(enfant.pk, alsh.journee.pk, MERCREDI)],
+        auteur=auteur,
     )
 
 

@@ -25,6 +25,13 @@ def lundi_26_octobre():
 
 
 @pytest.fixture
+def le_16_novembre_2026():
+    """Le lundi 16/11/2026 à 10 h : le planning et les absences de novembre."""
+    with time_machine.travel(a_paris(date(2026, 11, 16)), tick=False) as voyage:
+        yield voyage
+
+
+@pytest.fixture
 def jeudi_5_novembre():
     """Le jeudi 05/11/2026 à 10 h : le 02/11 est passé, la cantine est réservable à partir
     du 12/11 (7 jours)."""

@@ -1,20 +1,17 @@
-"""Fabriques du calendrier, des absences et du planning (réservations)."""
+"""Fabriques du calendrier, des absences et du planning (réservations) : celles de
+``factories`` avec une unité « Repas » et une période retrouvées, une réservation prête."""
 
 from datetime import date
 
 import factory
 from factory.django import DjangoModelFactory
 
-from reservations.models import (
-    Activite,
-    EtatReservation,
-    Inscription,
-    Periode,
-    Reservation,
-    TypeActivite,
-    Unite,
-)
+from familles.models import Enfant
+from reservations.models import EtatReservation, Reservation, TypeActivite, Unite
 from tests.factories import EnfantFactory
+
+from . import factories
+from .factories import ActiviteFactory
 
 # Un vrai PDF minimal et un vrai PNG : le contenu est vérifié, pas le nom.
 PDF = (
@@ -28,42 +25,22 @@ PNG = (
 )
 
 
-class ActiviteFactory(DjangoModelFactory):
+class UniteFactory(factories.UniteFactory):
+    """Une unité « Repas » par activité, retrouvée plutôt que recréée."""
+
     class Meta:
-        model = Activite
-        django_get_or_create = ("nom",)
-
-    nom = factory.Sequence(lambda n: f"ACTIVITE {n}")
-    type = TypeActivite.CANTINE
-
-
-class UniteFactory(DjangoModelFactory):
-    class Meta:
-        model = Unite
         django_get_or_create = ("activite", "nom")
 
-    activite = factory.SubFactory(ActiviteFactory)
-    nom = "Repas"
+    nom = "Repas"  # type: ignore[assignment]  # une valeur fixe au lieu de la suite
 
 
-class PeriodeFactory(DjangoModelFactory):
+class PeriodeFactory(factories.PeriodeFactory):
     class Meta:
-        model = Periode
         django_get_or_create = ("activite", "date_debut", "date_fin")
 
-    activite = factory.SubFactory(ActiviteFactory)
-    nom = factory.LazyAttribute(lambda o: f"{o.activite.nom} {o.date_debut:%m/%Y}")
-    date_debut = date(2026, 11, 1)
-    date_fin = date(2026, 11, 30)
 
-
-class InscriptionFactory(DjangoModelFactory):
-    class Meta:
-        model = Inscription
-
+class InscriptionFactory(factories.InscriptionFactory):
     enfant = factory.SubFactory(EnfantFactory)
-    activite = factory.SubFactory(ActiviteFactory)
-    date_debut = date(2026, 9, 1)
 
 
 class ReservationFactory(DjangoModelFactory):
@@ -77,9 +54,12 @@ class ReservationFactory(DjangoModelFactory):
     etat = EtatReservation.RESERVEE
 
 
-def cantine() -> Unite:
-    """CANTINE, Repas le lundi, mardi, jeudi et vendredi (fermée pendant les vacances)."""
+def cantine(*, inscrit: Enfant | None = None) -> Unite:
+    """CANTINE, Repas le lundi, mardi, jeudi et vendredi (fermée pendant les vacances) ;
+    ``inscrit`` : un enfant inscrit depuis le 01/01/2026."""
     activite = ActiviteFactory(nom="CANTINE", type=TypeActivite.CANTINE, ordre=1)
+    if inscrit is not None:
+        InscriptionFactory(enfant=inscrit, activite=activite, date_debut=date(2026, 1, 1))
     return UniteFactory.create(activite=activite, nom="Repas")
 
 

@@ -1,8 +1,6 @@
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,17 +10,11 @@ from demandes.services import demande_accepter, demande_annuler, demande_refuser
 from portail.noyau.registre import type_demande
 from reservations.models import Absence, EtatReservation, MotifAbsence
 from reservations.services import absence_declarer
+from tests.factories import compte_de
 
 from .factories_planning import PDF, PNG, ReservationFactory, cantine
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 
 @pytest.fixture
@@ -210,7 +202,7 @@ def test_accepter_une_absence_dont_le_jour_a_change_est_refuse(reservation, agen
 
 
 def test_autre_famille_recoit_404(client, autre_famille, reservation):
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(_url(reservation)).status_code == 404
     reponse = client.post(_url(reservation), {"motif": MotifAbsence.FAMILLE})
     assert reponse.status_code == 404
@@ -230,11 +222,11 @@ def test_certificat_telechargeable_par_la_famille_et_l_agent_seulement(
     assert client.get(url).status_code == 302  # anonyme : vers la connexion
     assert client.get(url_admin).status_code == 302
 
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     assert client.get(url).status_code == 404
     assert client.get(url_admin).status_code == 302  # pas un agent
 
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     reponse = client.get(url)
     assert reponse.status_code == 200
     assert b"".join(reponse.streaming_content) == PDF

@@ -21,6 +21,7 @@ from reservations.models import (
     ReglementInterieur,
     Reservation,
 )
+from tests.factories import compte_de
 
 
 @time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris")), tick=False)
@@ -49,7 +50,7 @@ def test_demo_mercredi_complet_et_reglement(db, client):
     assert configuration_courante().impayes_seuil is None
 
     dupont = Famille.objects.get(numero="1001")
-    client.force_login(dupont.compte)
+    client.force_login(compte_de(dupont))
     periode = Periode.objects.get(activite__nom="ALSH MERCREDI", date_debut=jour.replace(day=1))
     page = unescape(
         client.get(reverse("reservations:reserver"), {"periode": periode.pk}).content.decode()

@@ -16,7 +16,7 @@ from reservations.models import EtatReservation, Reservation
 from reservations.regles import Choix
 from reservations.services import reservation_demander
 from tests.concurrence import en_parallele
-from tests.factories import FamilleFactory, ResponsableFactory
+from tests.factories import FamilleFactory, ResponsableFactory, compte_de
 
 pytestmark = pytest.mark.usefixtures("lundi_26_octobre")
 
@@ -71,7 +71,7 @@ def test_le_jour_de_l_autre_foyer_se_voit_reserve_par_l_autre_foyer_sans_rien_de
 ):
     martin, bernard, hugo = foyers
     _demander(bernard, hugo, alsh, commentaire="Note privée de Paul")
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = _grille(client, alsh, hugo).content.decode()
     assert "Réservé par l&#x27;autre foyer" in texte or "Réservé par l'autre foyer" in texte
     cle = Choix(hugo.pk, alsh.journee.pk, MERCREDI).cle
@@ -108,7 +108,7 @@ def test_le_planning_montre_le_jour_de_l_autre_foyer_sans_lien(client, foyers, a
     martin, bernard, hugo = foyers
     _demander(bernard, hugo, alsh)
     Reservation.objects.filter(enfant=hugo).update(etat=EtatReservation.RESERVEE)
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     texte = client.get(
         reverse("reservations:planning_mois", args=[hugo.pk, 2026, 11])
     ).content.decode()
@@ -125,15 +125,15 @@ def test_l_autre_foyer_ne_declare_pas_d_absence_sur_ce_jour(client, foyers, alsh
     reservation.etat = EtatReservation.RESERVEE
     reservation.save()
     url = reverse("reservations:absence_declarer", args=[reservation.pk])
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     assert client.get(url).status_code == 404
-    client.force_login(bernard.compte)
+    client.force_login(compte_de(bernard))
     assert client.get(url).status_code == 200
 
 
 def test_un_foyer_etranger_ne_voit_pas_l_enfant_partage(client, famille, foyers, alsh):
     _martin, _bernard, hugo = foyers
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     assert _grille(client, alsh, hugo).status_code == 404
     assert (
         client.get(reverse("reservations:planning_mois", args=[hugo.pk, 2026, 11])).status_code

@@ -19,6 +19,7 @@ from reservations.services import (
     reservation_demander,
     reservations_retirer,
 )
+from tests.factories import compte_de
 
 from .attente_outils import MERCREDI, attente_de, inscrire_attente, reserver, troisieme_famille
 from .conftest import a_paris
@@ -186,7 +187,7 @@ def test_quitter_la_liste_et_frontiere_de_la_famille(
     url = reverse("reservations:attente_quitter", args=[lise.pk])
     # Une autre famille : 404, l'inscription reste.
     client_martin = client.__class__()
-    client_martin.force_login(autre_famille.compte)
+    client_martin.force_login(compte_de(autre_famille))
     assert client_martin.post(url).status_code == 404
     assert Reservation.objects.filter(pk=lise.pk).exists()
     reponse = client_parent.post(url, {"suite": _url(alsh, famille)})

@@ -1,8 +1,6 @@
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,7 +8,7 @@ from django.urls import reverse
 from reservations.models import EtatReservation, Fermeture
 from reservations.planning import planning_mois
 from reservations.services import jours_ouverture_generer
-from tests.factories import EnfantFactory, FamilleFactory
+from tests.factories import EnfantFactory, FamilleFactory, compte_de
 
 from .factories_planning import (
     ActiviteFactory,
@@ -22,8 +20,7 @@ from .factories_planning import (
     cantine,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 ETATS_NOVEMBRE = {
     date(2026, 11, 2): EtatReservation.PRESENT,
@@ -37,17 +34,10 @@ ETATS_NOVEMBRE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
-
-
 @pytest.fixture
 def lise(famille):
     enfant = famille.enfants.get()
-    unite = cantine()
-    InscriptionFactory(enfant=enfant, activite=unite.activite, date_debut=date(2026, 1, 1))
+    unite = cantine(inscrit=enfant)
     for mois in (7, 10, 11, 12):
         debut = date(2026, mois, 1)
         fin = date(2026, mois, 31 if mois in (7, 10, 12) else 30)
@@ -156,7 +146,7 @@ def test_menu_planning_sur_l_accueil(client_parent, lise):
 
 
 def test_enfant_d_une_autre_famille_404(client, autre_famille, lise):
-    client.force_login(autre_famille.compte)
+    client.force_login(compte_de(autre_famille))
     url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])
     assert client.get(url).status_code == 404
 
@@ -207,10 +197,10 @@ def _requetes(client, enfant):
 
 
 def test_nombre_de_requetes_fixe_quelle_que_soit_la_famille(client, famille, lise):
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     petite = _requetes(client, lise)
     grande_famille, enfant = _grande_famille()
-    client.force_login(grande_famille.compte)
+    client.force_login(compte_de(grande_famille))
     grande = _requetes(client, enfant)
     assert petite == grande
     assert grande <= 12, grande

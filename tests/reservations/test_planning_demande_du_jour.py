@@ -1,11 +1,9 @@
 """Issue 13, point 1 : un jour du planning mène à une demande pour ce jour et cette unité,
 un récapitulatif où cette seule ligne est cochée ; le service vérifie comme toujours."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,25 +13,17 @@ from demandes.models import Demande
 from reservations.models import EtatReservation, Reservation
 from reservations.regles import Choix
 from reservations.services import jours_ouverture_generer, reservation_demander
-from tests.factories import FamilleFactory
+from tests.factories import FamilleFactory, compte_de
 
-from .factories_planning import InscriptionFactory, PeriodeFactory, ReservationFactory, cantine
+from .factories_planning import PeriodeFactory, ReservationFactory, cantine
 
-PARIS = ZoneInfo("Europe/Paris")
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _le_16_novembre_2026():
-    with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=PARIS), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("le_16_novembre_2026")]
 
 
 @pytest.fixture
 def lise(famille):
     enfant = famille.enfants.get()
-    unite = cantine()
-    InscriptionFactory(enfant=enfant, activite=unite.activite, date_debut=date(2026, 1, 1))
+    unite = cantine(inscrit=enfant)
     periode = PeriodeFactory(
         activite=unite.activite, date_debut=date(2026, 11, 1), date_fin=date(2026, 11, 30)
     )
@@ -109,7 +99,7 @@ def test_les_regles_du_serveur_s_appliquent_au_jour_du_planning(client_parent, l
 
 def test_une_autre_famille_ne_peut_pas_demander_le_jour(client, lise):
     autre = FamilleFactory()
-    client.force_login(autre.compte)
+    client.force_login(compte_de(autre))
     assert client.get(_lien(lise, "2026-11-27")).status_code == 404
     assert not Demande.objects.exists()
 
@@ -132,7 +122,7 @@ def test_legende_distingue_la_reservation_en_cours_de_traitement(client_parent, 
         ajouts=[],
         suppressions=[Choix(lise.pk, unite.pk, date(2026, 11, 30))],
         commentaire="",
-        auteur=famille.compte,
+        auteur=compte_de(famille),
         maintenant=timezone.now(),
     )
     url = reverse("reservations:planning_mois", args=[lise.pk, 2026, 11])

@@ -12,6 +12,7 @@ from reservations.models import EtatReservation, Reservation
 from reservations.services import jours_ouverture_generer
 from tests.conftest import connecter_navigateur as _connecter
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
+from tests.factories import compte_de
 
 from .factories_planning import (
     ActiviteFactory,
@@ -51,7 +52,7 @@ def test_menu_d_une_case_mene_au_recapitulatif_du_jour(page, famille):
     reserve = timezone.localdate() + timedelta(days=3)
     unite = _ouvrir_tous_les_jours(lise, "CANTINE", libre, reserve)
     reservation = ReservationFactory(enfant=lise, unite=unite, date=reserve)
-    _connecter(page, famille.compte)
+    _connecter(page, compte_de(famille))
 
     # À la souris : le clic ouvre le menu de la case ; le choix qui ne vaut pas est grisé.
     _planning(page, lise, libre)
@@ -108,7 +109,7 @@ def test_le_mois_entier_se_voit_a_1280_px_et_defile_a_375_px(page, famille):
         jour = _bornes(jour)[1] + timedelta(days=1)
     _ouvrir_tous_les_jours(lise, "CANTINE", jour)
     _ouvrir_tous_les_jours(lise, "GARDERIE PÉRISCOLAIRE DU SOIR", jour)
-    _connecter(page, famille.compte)
+    _connecter(page, compte_de(famille))
 
     page.set_viewport_size({"width": 1280, "height": 900})
     _planning(page, lise, jour)

@@ -9,6 +9,7 @@ from reservations.models import Absence, EtatReservation
 from reservations.services import jours_ouverture_generer
 from tests.conftest import connecter_navigateur as _connecter
 from tests.conftest import verifier_accessibilite, verifier_largeur_mobile
+from tests.factories import compte_de
 
 from .factories_planning import (
     PDF,
@@ -37,7 +38,7 @@ def test_parent_declare_une_absence_depuis_le_planning(page, famille, tmp_path):
     certificat = tmp_path / "certificat.pdf"
     certificat.write_bytes(PDF)
 
-    _connecter(page, famille.compte)
+    _connecter(page, compte_de(famille))
     page.goto(page.base_url + "/")
     page.get_by_role("link", name="Planning").click()
     page.wait_for_url("**/reservations/planning/**")

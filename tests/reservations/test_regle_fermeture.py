@@ -19,6 +19,7 @@ from reservations.services import (
     periodes_appliquer_regle_fermeture,
     reservation_demander,
 )
+from tests.factories import compte_de
 
 from .conftest import PARIS
 
@@ -79,7 +80,7 @@ def test_la_grille_montre_la_regle_et_la_date(client_parent, famille, cantine):
     cantine.periode.save()
     lise = famille.enfants.get()
     with time_machine.travel(datetime(2026, 10, 20, 10, tzinfo=PARIS), tick=False):
-        client_parent.force_login(famille.compte)
+        client_parent.force_login(compte_de(famille))
         url = reverse("reservations:reserver") + f"?periode={cantine.periode.pk}&enfant={lise.pk}"
         texte = html.unescape(client_parent.get(url).content.decode())
     assert (

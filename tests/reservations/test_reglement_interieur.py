@@ -15,6 +15,7 @@ from reservations.models import AcceptationReglement, ReglementInterieur
 from reservations.regles import Choix
 from reservations.services import reservation_demander
 from reservations.services.reglement import reglement_accepter
+from tests.factories import compte_de
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lundi_26_octobre")]
 
@@ -75,7 +76,7 @@ def test_accepter_puis_reserver_et_nouvelle_version(
     assert (acceptation.famille, acceptation.reglement, acceptation.compte) == (
         famille,
         reglement,
-        famille.compte,
+        compte_de(famille),
     )
     assert acceptation.adulte and acceptation.accepte_le
     assert 'id="reglement-accepte"' not in client_parent.get(_url(alsh)).content.decode()

@@ -14,7 +14,7 @@ from reservations.models import EtatReservation, Fermeture, Inscription, Reserva
 from reservations.regles import Choix
 from reservations.selectors import grille_periode
 from reservations.services import reservation_demander
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, compte_de
 
 from .conftest import PARIS
 from .factories import InscriptionFactory
@@ -319,7 +319,7 @@ def test_le_motif_d_un_refus_de_ligne_est_dans_l_historique_l_email_et_l_accueil
     assert demande.reponse == f"Bonne rentrée ! {attendu}"
     (message,) = mail.outbox
     assert attendu in message.body
-    client.force_login(famille.compte)
+    client.force_login(compte_de(famille))
     assert attendu in client.get(reverse("demandes:historique")).content.decode()
     accueil = client.get(reverse("portail:accueil")).content.decode()
     assert "Dernières réponses de la mairie" in accueil and attendu in accueil

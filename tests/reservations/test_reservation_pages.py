@@ -12,7 +12,7 @@ from demandes.models import Demande
 from portail.noyau.configuration import vider_cache_configuration
 from reservations.models import EtatReservation, Fermeture, Reservation
 from reservations.regles import Choix
-from tests.factories import EnfantFactory
+from tests.factories import EnfantFactory, compte_de
 
 from .factories import InscriptionFactory, PeriodeFactory
 
@@ -171,7 +171,7 @@ def test_recapitulatif_puis_valider(client_parent, famille, cantine):
         "Réservations Cantine pour Lise sur la période du 01/11/2026 au 30/11/2026 (2 ajouts)"
     )
     assert demande.commentaire == "Merci"
-    assert demande.cree_par == famille.compte
+    assert demande.cree_par == compte_de(famille)
     suite = client_parent.get(reponse["Location"])
     assert "Votre demande de réservations est envoyée" in _texte(suite)
     assert _texte(suite).count("Demande en attente</label>") == 2

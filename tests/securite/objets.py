@@ -15,6 +15,7 @@ from facturation.models import Facture, Mandat, ModeReglement, Reglement, Transa
 from familles.models import Enfant, Famille, Responsable
 from pieces.models import Piece, Portee, TypePiece
 from reservations.models import Absence, MotifAbsence, Reservation
+from tests.factories import compte_de
 from tests.facturation.factories import RegieFactory
 from tests.reservations.factories_planning import PDF, ReservationFactory, cantine
 
@@ -33,7 +34,7 @@ def demande(famille: Famille) -> Demande:
         type="renseignements_famille",
         resume=f"Demande de la famille {famille.nom}",
         personne=famille.nom,
-        cree_par=famille.compte,
+        cree_par=compte_de(famille),
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from portail.noyau.models import Configuration
-from tests.factories import MOT_DE_PASSE
+from tests.factories import MOT_DE_PASSE, compte_de
 
 from . import objets
 
@@ -38,7 +38,7 @@ def test_aucune_violation_de_la_politique_de_contenu(page, famille, admin_user_p
     demande = objets.demande(famille)
     violations = _violations(page)
 
-    _connecter(page, famille.compte.username)
+    _connecter(page, compte_de(famille).username)
     for chemin in ("/", "/renseignements/", "/reservations/planning/", "/demandes/"):
         page.goto(page.base_url + chemin)
     page.goto(page.base_url + "/factures/payer/")

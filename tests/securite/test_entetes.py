@@ -5,6 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.factories import compte_de
+
 from . import objets
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +61,7 @@ def test_un_post_sans_jeton_csrf_est_refuse(client, famille):
     from django.test import Client
 
     navigateur = Client(enforce_csrf_checks=True)
-    navigateur.force_login(famille.compte)
+    navigateur.force_login(compte_de(famille))
     reponse = navigateur.post(
         reverse("familles:modifier_famille", kwargs={"bloc": "caf"}), {"regime": "general"}
     )

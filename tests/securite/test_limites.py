@@ -4,12 +4,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.factories import compte_de
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("adresse", ["famille-inconnue@example.fr", None])
 def test_mot_de_passe_oublie_limite_par_adresse(adresse, client, famille):
-    adresse = adresse or famille.compte.email
+    adresse = adresse or compte_de(famille).email
     reponses = [
         client.post(reverse("account_reset_password"), {"email": adresse}) for _ in range(8)
     ]
@@ -21,10 +23,12 @@ def test_mot_de_passe_oublie_limite_par_adresse(adresse, client, famille):
 
 def test_la_limite_par_adresse_ne_bloque_pas_les_autres_familles(client, famille, autre_famille):
     for _ in range(6):
-        client.post(reverse("account_reset_password"), {"email": famille.compte.email})
-    reponse = client.post(reverse("account_reset_password"), {"email": autre_famille.compte.email})
+        client.post(reverse("account_reset_password"), {"email": compte_de(famille).email})
+    reponse = client.post(
+        reverse("account_reset_password"), {"email": compte_de(autre_famille).email}
+    )
     assert reponse.status_code == 302
-    assert mail.outbox[-1].to == [autre_famille.compte.email]
+    assert mail.outbox[-1].to == [compte_de(autre_famille).email]
 
 
 def test_la_connexion_de_l_admin_est_aussi_bloquee_apres_cinq_echecs(client, agent):

@@ -6,7 +6,6 @@ from facturation.attestations import (
     pdf_attestation,
 )
 from facturation.tasks import envoyer_attestation_frais_garde
-from familles.services import adresse_famille
 from portail.noyau.commandes import CommandeFrancaise
 from portail.noyau.formats import format_montant
 
@@ -41,7 +40,7 @@ class Command(CommandeFrancaise):
             nombre += 1
             if not essai:
                 pdf_attestation(attestation)  # le PDF se construit (erreur visible ici)
-            destinataire = adresse_famille(famille)
+            destinataire = ", ".join(famille.adresses_a_ecrire())
             self.stdout.write(
                 f"  {famille.numero} {famille.nom} : {format_montant(attestation.total)}"
                 f" ({', '.join(e.prenom for e in attestation.enfants)})"
