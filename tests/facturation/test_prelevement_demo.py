@@ -27,6 +27,7 @@ def test_demo_martin_pays_by_direct_debit(db):
 def test_home_announces_the_next_direct_debit_only_with_a_mandate(client, db):
     from familles.models import Famille
     from portail.noyau.models import Configuration, User
+    from tests.factories import compte_de
 
     call_command("demo", stdout=StringIO())
     martin = Famille.objects.get(numero="1002")
@@ -35,7 +36,7 @@ def test_home_announces_the_next_direct_debit_only_with_a_mandate(client, db):
     User.objects.filter(responsable__famille__numero__in=["1001", "1002"]).update(
         doit_changer_mot_de_passe=False, cgu_version=Configuration.objects.get().cgu_version
     )
-    client.force_login(martin.compte)
+    client.force_login(compte_de(martin))
     jour = date_annoncee(facture, facture.regie)
     assert (
         f"Prochain prélèvement : le <strong>{jour:%d/%m/%Y}</strong>"
@@ -43,5 +44,5 @@ def test_home_announces_the_next_direct_debit_only_with_a_mandate(client, db):
     )
     dupont = Famille.objects.get(numero="1001")
     assert Facture.objects.impayees().filter(famille=dupont).exists()
-    client.force_login(dupont.compte)
+    client.force_login(compte_de(dupont))
     assert "Prochain prélèvement" not in client.get("/").content.decode()
