@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
@@ -62,3 +63,15 @@ def envoyer_message(*, destinataires: list[str], sujet: str, texte: str, html: s
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+# Le nom d'avant le déplacement depuis ``tasks.py`` : les tâches déjà en file tournent.
+@shared_task(
+    name="portail.noyau.tasks.envoyer_message_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def envoyer_message_task(*, destinataires: list[str], sujet: str, texte: str, html: str) -> int:
+    """Envoie un e-mail déjà rendu (e-mails des comptes : mot de passe oublié...)."""
+    return envoyer_message(destinataires=destinataires, sujet=sujet, texte=texte, html=html)

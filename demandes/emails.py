@@ -1,4 +1,7 @@
-"""Les e-mails des demandes et des messages, envoyés par Celery après le commit."""
+"""Les e-mails des demandes et des messages, envoyés par Celery après le commit (sous les
+services : ils lisent les modèles et rendent les gabarits, sans appeler de service). Les noms
+des tâches sont ceux d'avant leur déplacement depuis ``tasks.py`` : les tâches déjà en file
+tournent."""
 
 from celery import shared_task
 from django.conf import settings
@@ -12,7 +15,12 @@ from portail.noyau.emails import envoyer_email
 from .models import Demande, Direction, Message, StatutDemande
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="demandes.tasks.notifier_demande_traitee",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def notifier_demande_traitee(*, demande_id: int) -> int:
     """Prévient la famille par e-mail que sa demande a été traitée."""
     demande = (
@@ -36,7 +44,12 @@ def notifier_demande_traitee(*, demande_id: int) -> int:
     )
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="demandes.tasks.notifier_message",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def notifier_message(*, message_id: int) -> int:
     """Un message de la mairie → e-mail à chaque adulte du foyer qui l'accepte ; un message
     de la famille → e-mail à l'adresse de contact de la commune."""
@@ -65,7 +78,12 @@ def notifier_message(*, message_id: int) -> int:
     )
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="demandes.tasks.notifier_envoi_groupe",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def notifier_envoi_groupe(*, envoi: str) -> int:
     """Les e-mails d'un envoi groupé : gabarits rendus une fois, une seule connexion SMTP."""
     messages = list(
