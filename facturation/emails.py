@@ -2,23 +2,16 @@
 ils lisent les modèles et rendent les gabarits, sans appeler de service). Les noms des tâches
 sont ceux d'avant leur déplacement depuis ``tasks.py`` : les tâches déjà en file tournent."""
 
-from celery import shared_task
-
 from demandes.models import Demande, StatutDemande
 from familles.models import Famille
-from portail.noyau.emails import PieceJointe, envoyer_email
+from portail.noyau.emails import PieceJointe, envoyer_email, tache_email
 
 from .attestations import attestation_frais_garde, pdf_attestation
 from .models import DUPLICATA, RECU, Facture, OperationPrelevement, Reglement
 from .pdf import pdf_facture, pdf_recu
 
 
-@shared_task(
-    name="facturation.tasks.envoyer_document_demande",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("facturation.tasks.envoyer_document_demande")
 def envoyer_document_demande(*, demande_id: int) -> int:
     """Envoie à la famille, en pièce jointe, la facture ou le reçu d'une demande acceptée."""
     demande = (
@@ -51,12 +44,7 @@ def envoyer_document_demande(*, demande_id: int) -> int:
     )
 
 
-@shared_task(
-    name="facturation.tasks.envoyer_attestation_frais_garde",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("facturation.tasks.envoyer_attestation_frais_garde")
 def envoyer_attestation_frais_garde(*, famille_id: int, annee: int) -> int:
     """Envoie à la famille son attestation de frais de garde de l'année (si elle n'est pas vide)."""
     famille = Famille.objects.prefetch_related("responsables__compte").filter(pk=famille_id).first()
@@ -73,12 +61,7 @@ def envoyer_attestation_frais_garde(*, famille_id: int, annee: int) -> int:
     )
 
 
-@shared_task(
-    name="facturation.tasks.envoyer_avis_rejet",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("facturation.tasks.envoyer_avis_rejet")
 def envoyer_avis_rejet(*, operation_id: int) -> int:
     """Prévient la famille qu'un prélèvement est rejeté et que la facture est à régler."""
     operation = (

@@ -9,12 +9,11 @@ n'apparaît nulle part ailleurs (ni argument de tâche, ni journal, ni sortie de
 import secrets
 from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portail.noyau.emails import envoyer_email
+from portail.noyau.emails import envoyer_email, tache_email
 from portail.noyau.models import User
 
 from .models import Responsable, Role
@@ -96,13 +95,7 @@ def identifiants_envoyer(*, compte_id: int) -> int:
     )
 
 
-# Le nom d'avant le déplacement : les tâches déjà en file dans Redis tournent encore.
-@shared_task(
-    name="familles.tasks.envoyer_identifiants_task",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("familles.tasks.envoyer_identifiants_task")
 def envoyer_identifiants_task(*, compte_id: int) -> int:
     """Tire le mot de passe temporaire dans le worker, l'enregistre et l'envoie par e-mail."""
     return identifiants_envoyer(compte_id=compte_id)

@@ -2,20 +2,14 @@
 ils lisent les modèles et rendent les gabarits, sans appeler de service). Les noms des tâches
 sont ceux d'avant leur déplacement depuis ``tasks.py`` : les tâches déjà en file tournent."""
 
-from celery import shared_task
 from django.conf import settings
 
-from portail.noyau.emails import envoyer_email
+from portail.noyau.emails import envoyer_email, tache_email
 
 from .models import RappelPeriode, Reservation
 
 
-@shared_task(
-    name="reservations.tasks.envoyer_rappel_periode",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("reservations.tasks.envoyer_rappel_periode")
 def envoyer_rappel_periode(*, rappel_id: int) -> int:
     rappel = (
         RappelPeriode.objects.select_related("periode__activite", "famille")
@@ -45,12 +39,7 @@ def envoyer_rappel_periode(*, rappel_id: int) -> int:
     )
 
 
-@shared_task(
-    name="reservations.tasks.envoyer_avis_attente",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@tache_email("reservations.tasks.envoyer_avis_attente")
 def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
     """Prévient le foyer inscrit (garde alternée : celui qui a réservé) : place attribuée
     depuis la liste d'attente, ou liste close. L'e-mail va à l'adulte qui a mis l'enfant sur
