@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portail.noyau.famille import famille_courante, get_for_famille
@@ -95,8 +96,6 @@ def ecrire(request: HttpRequest) -> HttpResponse:
 
 
 def _url_boite() -> str:
-    from django.urls import reverse
-
     return reverse("demandes:messages")
 
 

@@ -17,6 +17,10 @@ from reservations.models import TypeActivite
 
 ZERO = Decimal("0.00")
 
+# Les types de demande de la facturation, lus par ses services et par ses e-mails.
+DUPLICATA = "facture_duplicata"
+RECU = "reglement_recu"
+
 
 class ModePaiementPayfip(models.TextChoices):
     TEST = "T", "Test"

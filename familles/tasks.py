@@ -1,12 +1,8 @@
+"""Les tâches planifiées des familles (Celery beat) : elles appellent les services."""
+
 from celery import shared_task
 
-from .services import identifiants_envoyer, mots_de_passe_temporaires_expirer
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_identifiants_task(*, compte_id: int) -> int:
-    """Tire le mot de passe temporaire dans le worker, l'enregistre et l'envoie par e-mail."""
-    return identifiants_envoyer(compte_id=compte_id)
+from .services import mots_de_passe_temporaires_expirer
 
 
 @shared_task

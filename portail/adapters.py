@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from .noyau.configuration import configuration_courante
+from .noyau.emails import envoyer_message_task
 from .noyau.models import User
-from .noyau.tasks import envoyer_message_task
 
 
 class CompteAdapter(DefaultAccountAdapter):

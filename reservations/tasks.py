@@ -1,9 +1,7 @@
+"""Les tâches planifiées des réservations (Celery beat) : elles appellent les services."""
+
 from celery import shared_task
-from django.conf import settings
 
-from portail.noyau.emails import envoyer_email
-
-from .models import RappelPeriode, Reservation
 from .services import attentes_fermer_dans_le_delai, rappels_fermeture_envoyer
 
 
@@ -18,60 +16,3 @@ def fermer_listes_attente() -> int:
     """Tâche quotidienne (Celery beat) : les listes d'attente entrées dans le délai sont
     closes et les familles prévenues."""
     return attentes_fermer_dans_le_delai()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_rappel_periode(*, rappel_id: int) -> int:
-    rappel = (
-        RappelPeriode.objects.select_related("periode__activite", "famille")
-        .prefetch_related("famille__responsables__compte")
-        .filter(pk=rappel_id)
-        .first()
-    )
-    if rappel is None:
-        return 0
-    famille = rappel.famille
-    periode = rappel.periode
-    enfants = [
-        enfant.prenom
-        for enfant in famille.enfants.filter(
-            actif=True, inscriptions__activite_id=periode.activite_id
-        ).order_by("date_naissance", "prenom")
-    ]
-    return envoyer_email(
-        destinataires=famille.adresses_a_ecrire(),
-        gabarit="rappel_periode",
-        contexte={
-            "famille": famille,
-            "periode": periode,
-            "enfants": enfants,
-            "adresse_portail": settings.PORTAIL_URL,
-        },
-    )
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_avis_attente(*, reservation_id: int, evenement: str) -> int:
-    """Prévient le foyer inscrit (garde alternée : celui qui a réservé) : place attribuée
-    depuis la liste d'attente, ou liste close. L'e-mail va à l'adulte qui a mis l'enfant sur
-    la liste (l'auteur de la demande du jour), à défaut à chaque adulte qui l'accepte."""
-    reservation = (
-        Reservation.objects.select_related(
-            "famille", "enfant", "unite__activite", "demande__cree_par"
-        )
-        .prefetch_related("famille__responsables__compte")
-        .filter(pk=reservation_id)
-        .first()
-    )
-    if reservation is None:
-        return 0
-    auteur = reservation.demande.cree_par if reservation.demande is not None else None
-    return envoyer_email(
-        destinataires=reservation.famille.adresses_a_ecrire(auteur=auteur),
-        gabarit="liste_attente",
-        contexte={
-            "reservation": reservation,
-            "attribuee": evenement == "attribuee",
-            "adresse_portail": settings.PORTAIL_URL,
-        },
-    )

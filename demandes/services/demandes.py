@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from portail.noyau.registre import type_demande
 
+from ..emails import notifier_demande_traitee
 from ..models import Demande, LigneDemande, StatutDemande, StatutLigne
-from ..tasks import notifier_demande_traitee
 
 
 @dataclass

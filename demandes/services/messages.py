@@ -1,5 +1,5 @@
 """Les changements d'état de la boîte de réception : écrire, répondre, diffuser, lire,
-supprimer, restaurer. Les e-mails partent par les tâches de ``tasks.py``, après le commit."""
+supprimer, restaurer. Les e-mails partent par les tâches de ``emails.py``, après le commit."""
 
 import uuid
 from datetime import timedelta
@@ -14,8 +14,8 @@ from django.utils import timezone
 from portail.noyau.fichiers import chemin_prive
 from portail.noyau.registre import audiences
 
+from ..emails import notifier_envoi_groupe, notifier_message
 from ..models import Direction, Message
-from ..tasks import notifier_envoi_groupe, notifier_message
 
 TAILLE_LOT = 1000
 # Un double clic ne doit pas envoyer deux fois le même message.

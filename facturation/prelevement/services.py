@@ -16,8 +16,8 @@ from familles.models import Famille
 from familles.validators import normaliser_iban, valider_bic, valider_iban
 from portail.noyau.formats import format_montant
 
+from ..emails import envoyer_avis_rejet
 from ..models import ZERO, Affectation, Facture, ModeReglement, Regie, Reglement
-from ..tasks import envoyer_avis_rejet
 from .models import (
     STATUTS_MANDAT_OUVERTS,
     LotPrelevement,

@@ -10,10 +10,8 @@ from demandes.selectors import demandes_en_attente
 from demandes.services import Ligne, demande_creer
 from familles.models import Famille
 
-from ..models import Facture, Reglement
-
-DUPLICATA = "facture_duplicata"
-RECU = "reglement_recu"
+from ..emails import envoyer_document_demande
+from ..models import DUPLICATA, RECU, Facture, Reglement
 
 
 @transaction.atomic
@@ -80,7 +78,5 @@ def recu_appliquer(*, demande: Demande, lignes: list) -> str:
 
 def document_envoyer(*, demande: Demande) -> None:
     """Crochet ``apres_traitement`` : le document accepté part par e-mail (tâche Celery)."""
-    from ..tasks import envoyer_document_demande  # tasks lit DUPLICATA et RECU d'ici
-
     if demande.statut == StatutDemande.ACCEPTEE:
         envoyer_document_demande.delay(demande_id=demande.pk)

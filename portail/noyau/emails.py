@@ -1,13 +1,26 @@
 """Envoi des e-mails : trois gabarits par message (sujet, texte, HTML) dans templates/emails/."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 
 from .configuration import configuration_courante
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def tache_email(nom: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """Le décorateur des e-mails envoyés par Celery (``<app>/emails.py``) : le nom de la tâche,
+    gardé quand la fonction change de module pour que les tâches déjà en file tournent, et
+    cinq nouvelles tentatives espacées quand le serveur SMTP ne répond pas."""
+    return shared_task(name=nom, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 
 
 @dataclass(frozen=True)
@@ -62,3 +75,9 @@ def envoyer_message(*, destinataires: list[str], sujet: str, texte: str, html: s
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+@tache_email("portail.noyau.tasks.envoyer_message_task")  # son nom quand il était dans tasks.py
+def envoyer_message_task(*, destinataires: list[str], sujet: str, texte: str, html: str) -> int:
+    """Envoie un e-mail déjà rendu (e-mails des comptes : mot de passe oublié...)."""
+    return envoyer_message(destinataires=destinataires, sujet=sujet, texte=texte, html=html)

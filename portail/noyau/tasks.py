@@ -1,13 +1,8 @@
+"""Les tâches planifiées du socle (Celery beat)."""
+
 from celery import shared_task
 
 from .conservation import donnees_purger
-from .emails import envoyer_message
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_message_task(*, destinataires: list[str], sujet: str, texte: str, html: str) -> int:
-    """Envoie un e-mail déjà rendu (e-mails des comptes : mot de passe oublié...)."""
-    return envoyer_message(destinataires=destinataires, sujet=sujet, texte=texte, html=html)
 
 
 @shared_task

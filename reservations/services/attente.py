@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from familles.models import Famille
 
+from ..emails import envoyer_avis_attente
 from ..models import ETATS_OCCUPANT_UNE_PLACE, EtatReservation, JourOuverture, Reservation, Unite
 from ..regles import date_limite, texte_rang  # noqa: F401  (ré-exporté)
 
@@ -68,8 +69,6 @@ def _occupees(unite: Unite, jour: date) -> int:
 
 
 def _prevenir(reservation: Reservation, evenement: str) -> None:
-    from ..tasks import envoyer_avis_attente
-
     transaction.on_commit(
         partial(envoyer_avis_attente.delay, reservation_id=reservation.pk, evenement=evenement)
     )

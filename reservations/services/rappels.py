@@ -6,6 +6,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from ..emails import envoyer_rappel_periode
 from ..models import Periode, RappelPeriode
 from ..selectors import familles_a_rappeler, periodes_bientot_fermees
 
@@ -16,8 +17,6 @@ def rappels_fermeture_envoyer(*, maintenant: datetime | None = None) -> int:
     Le rappel enregistré (contrainte unique) garantit un seul envoi par famille et période,
     même si la tâche tourne deux fois.
     """
-    from ..tasks import envoyer_rappel_periode
-
     maintenant = maintenant or timezone.now()
     total = 0
     for periode in periodes_bientot_fermees(maintenant=maintenant):

@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.emails import notifier_demande_traitee
 from demandes.services import demande_accepter, demande_refuser
-from demandes.tasks import notifier_demande_traitee
 
 from .factories import demande_famille
 

@@ -5,9 +5,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from demandes.emails import notifier_envoi_groupe
 from demandes.models import Direction, Message
 from demandes.services import message_diffuser
-from demandes.tasks import notifier_envoi_groupe
 from familles.models import Famille, Responsable
 from tests.factories import EnfantFactory, FamilleFactory
 from tests.pieces.factories import ActiviteFactory, InscriptionFactory

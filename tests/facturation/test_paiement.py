@@ -23,6 +23,7 @@ from facturation.models import (
     TransactionFacture,
     TransactionPaiement,
 )
+from facturation.tasks import verifier_paiements_en_cours
 from portail.noyau.models import Configuration
 from tests.factories import compte_de
 
@@ -250,7 +251,6 @@ def test_stale_payment_is_settled_by_the_periodic_check(
     client_parent, hote, facture, monkeypatch, live_server
 ):
     import facturation.simulateur as simulateur
-    from facturation.tasks import verifier_paiements_en_cours
 
     monkeypatch.setattr(simulateur, "_notifier", lambda operation: None)
     url = _commencer(client_parent, hote, facture)

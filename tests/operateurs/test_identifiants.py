@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from familles.emails import identifiants_envoyer, mot_de_passe_temporaire
 from familles.models import Responsable
-from familles.services import mot_de_passe_temporaire
 from familles.tasks import expirer_mots_de_passe_temporaires
 from portail.noyau.models import User
 from tests.factories import FamilleFactory, ResponsableFactory, UserFactory, compte_de
@@ -222,8 +222,6 @@ def test_l_essai_ne_cree_rien_et_n_envoie_rien(
 def test_si_l_envoi_echoue_le_mot_de_passe_n_est_pas_change(
     db, configuration, settings, mot_de_passe
 ):
-    from familles.services import identifiants_envoyer
-
     famille = FamilleFactory(numero="4020")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # aucun serveur : OSError

@@ -9,6 +9,11 @@ import pytest
 import time_machine
 from django.conf import settings
 
+import demandes.emails
+import facturation.emails
+import familles.emails
+import portail.noyau.emails
+import reservations.emails
 from demandes.models import Demande, LigneDemande, StatutDemande
 from portail.celery import app
 from portail.noyau.tasks import purger_donnees
@@ -35,6 +40,29 @@ def test_le_planning_nomme_de_vraies_taches_avec_leurs_arguments(taches):
         tache = taches[entree["task"]]
         # Les arguments planifiés correspondent à la signature de la tâche.
         inspect.signature(tache.run).bind(*entree.get("args", ()), **entree.get("kwargs", {}))
+
+
+def test_les_e_mails_gardent_le_nom_de_tache_d_avant_leur_deplacement(taches):
+    """Passées de tasks.py à emails.py, les tâches gardent leur nom : celles déjà en file
+    dans Redis au déploiement trouvent encore leur fonction."""
+    deplacees = {
+        "demandes.tasks.notifier_demande_traitee": demandes.emails.notifier_demande_traitee,
+        "demandes.tasks.notifier_message": demandes.emails.notifier_message,
+        "demandes.tasks.notifier_envoi_groupe": demandes.emails.notifier_envoi_groupe,
+        "familles.tasks.envoyer_identifiants_task": familles.emails.envoyer_identifiants_task,
+        "reservations.tasks.envoyer_rappel_periode": reservations.emails.envoyer_rappel_periode,
+        "reservations.tasks.envoyer_avis_attente": reservations.emails.envoyer_avis_attente,
+        "facturation.tasks.envoyer_document_demande": facturation.emails.envoyer_document_demande,
+        "facturation.tasks.envoyer_attestation_frais_garde": (
+            facturation.emails.envoyer_attestation_frais_garde
+        ),
+        "facturation.tasks.envoyer_avis_rejet": facturation.emails.envoyer_avis_rejet,
+        "portail.noyau.tasks.envoyer_message_task": portail.noyau.emails.envoyer_message_task,
+    }
+    for nom, tache in deplacees.items():
+        assert tache.name == nom
+        assert taches[nom].run is tache.run
+        assert taches[nom].max_retries == 5, "toujours rejouée si le serveur SMTP ne répond pas"
 
 
 def test_paiements_verifies_toutes_les_15_minutes_avec_l_adresse_du_portail():

@@ -1,8 +1,8 @@
 import pytest
 from django.utils import timezone
 
+from demandes.emails import notifier_demande_traitee
 from demandes.models import Demande, StatutDemande
-from demandes.tasks import notifier_demande_traitee
 from tests.factories import compte_de
 
 

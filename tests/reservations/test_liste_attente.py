@@ -19,6 +19,7 @@ from reservations.services import (
     reservation_demander,
     reservations_retirer,
 )
+from reservations.tasks import fermer_listes_attente
 from tests.factories import compte_de
 
 from .attente_outils import MERCREDI, attente_de, inscrire_attente, reserver, troisieme_famille
@@ -212,8 +213,6 @@ def test_grille_en_nombre_fixe_de_requetes(famille, autre_famille, alsh, django_
 def test_la_tache_de_nuit_ferme_les_listes_entrees_dans_le_delai(
     famille, autre_famille, alsh, django_capture_on_commit_callbacks
 ):
-    from reservations.tasks import fermer_listes_attente
-
     reserver(autre_famille, alsh)
     inscrire_attente(famille, alsh)
     assert fermer_listes_attente() == 0  # le 26/10, le 18/11 est loin du délai

@@ -4,7 +4,7 @@ l'enfant sur la liste ; à défaut, à chaque adulte du foyer qui accepte les e-
 import pytest
 from django.core import mail
 
-from reservations.tasks import envoyer_avis_attente
+from reservations.emails import envoyer_avis_attente
 from tests.factories import conjointe
 
 from .attente_outils import attente_de, inscrire_attente, reserver

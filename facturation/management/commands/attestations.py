@@ -5,7 +5,7 @@ from facturation.attestations import (
     familles_a_attester,
     pdf_attestation,
 )
-from facturation.tasks import envoyer_attestation_frais_garde
+from facturation.emails import envoyer_attestation_frais_garde
 from portail.noyau.commandes import CommandeFrancaise
 from portail.noyau.formats import format_montant
 
