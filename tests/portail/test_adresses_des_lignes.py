@@ -26,8 +26,10 @@ def test_la_meme_adresse_que_reverse(nom, pk):
 def test_sous_un_prefixe_de_script():
     set_script_prefix("/portail/")
     try:
-        assert adresse("demandes:detail", 7) == "/portail/demandes/7/" == reverse(
-            "demandes:detail", args=[7]
+        assert (
+            adresse("demandes:detail", 7)
+            == "/portail/demandes/7/"
+            == reverse("demandes:detail", args=[7])
         )
     finally:
         set_script_prefix("/")
