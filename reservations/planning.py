@@ -140,6 +140,7 @@ class LignePlanning:
             etat = case.etat
             sur = etat.echappe
             titre: str
+            menu: str
             if case.url:
                 titre = f"{etat.libelle} : {case.action}"
                 menu = MENU_ABSENCE if case.action == DECLARER else MENU_RESERVER
