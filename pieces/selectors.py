@@ -169,12 +169,19 @@ def _manquantes(
     return resultat
 
 
-def pieces_de_la_famille(famille: Any) -> QuerySet[Piece]:
-    return (
+def pieces_de_la_famille(famille: Any, *, nombre: int = 100) -> list[Piece]:
+    """Les ``nombre`` dernières pièces transmises (sans les annulées), leur type pris dans
+    les types gardés en mémoire plutôt que par une jointure."""
+    pieces = list(
         pieces_du_foyer(famille)
         .exclude(statut=StatutPiece.ANNULEE)
-        .select_related("type", "enfant", "demande")
+        .select_related("enfant", "demande")[:nombre]
     )
+    types = {t.pk: t for t in _types_de_la_commune()}
+    for piece in pieces:
+        if piece.type_id in types:
+            piece.type = types[piece.type_id]
+    return pieces
 
 
 def documents_proposes() -> QuerySet[DocumentTelechargeable]:
