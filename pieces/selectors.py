@@ -26,9 +26,13 @@ def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
     """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
     l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
     ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
+    types_enfant = _types_de_l_enfant()
+    if not types_enfant:
+        # Aucune pièce par enfant dans la commune : rien de partagé, pas de sous-requête.
+        return Piece.objects.filter(famille=famille)
     partagees = Q(
         enfant__in=enfants_du_foyer(famille),
-        type_id__in=_types_de_l_enfant(),
+        type_id__in=types_enfant,
         statut__in=[StatutPiece.EN_ATTENTE, StatutPiece.VALIDEE],
     )
     return Piece.objects.filter(Q(famille=famille) | partagees)
