@@ -73,7 +73,9 @@ def reponses_recentes(famille: Any, *, jours: int = 30, nombre: int = 3) -> list
             famille=famille,
             statut__in=[StatutDemande.ACCEPTEE, StatutDemande.REFUSEE],
             traite_le__gte=depuis,
-        ).order_by("-traite_le", "-id")[:nombre]
+        )
+        .order_by("-traite_le", "-id")
+        .only("statut", "resume", "traite_le", "reponse")[:nombre]
     )
 
 
