@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -72,12 +73,34 @@ def reponses_recentes(famille: Any, *, jours: int = 30, nombre: int = 3) -> list
             famille=famille,
             statut__in=[StatutDemande.ACCEPTEE, StatutDemande.REFUSEE],
             traite_le__gte=depuis,
-        ).order_by("-traite_le", "-id")[:nombre]
+        )
+        .order_by("-traite_le", "-id")
+        .only("statut", "resume", "traite_le", "reponse")[:nombre]
     )
 
 
-def nombre_demandes_en_attente(famille: Any) -> int:
-    return Demande.objects.filter(famille=famille, statut=StatutDemande.EN_ATTENTE).count()
+_SQL_COMPTEURS = (
+    "SELECT (SELECT COUNT(*) FROM demandes_message WHERE famille_id = %s"
+    " AND direction = %s AND lu_le IS NULL AND supprime_le IS NULL),"
+    " (SELECT COUNT(*) FROM demandes_demande WHERE famille_id = %s AND statut = %s)"
+)
+
+
+def compteurs_accueil(request: HttpRequest, famille: Any) -> tuple[int, int]:
+    """(messages non lus, demandes en attente) : les nombres des deux blocs de l'accueil, en
+    une requête lue une fois par page. Écrite une fois en SQL comme le solde : deux
+    ``count()`` construits par l'ORM coûtaient plus que leur exécution."""
+    deja = getattr(request, "_compteurs_accueil", None)
+    if deja is not None and deja[0] == famille.pk:
+        return deja[1]
+    with connection.cursor() as curseur:
+        curseur.execute(
+            _SQL_COMPTEURS,
+            [famille.pk, Direction.MAIRIE_VERS_FAMILLE, famille.pk, StatutDemande.EN_ATTENTE],
+        )
+        non_lus, en_attente = curseur.fetchone()
+    request._compteurs_accueil = (famille.pk, (non_lus, en_attente))  # type: ignore[attr-defined]
+    return non_lus, en_attente
 
 
 def demandes_en_attente(

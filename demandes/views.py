@@ -17,10 +17,10 @@ from portail.noyau.registre import types_demande
 
 from .forms import FiltreHistoriqueForm
 from .selectors import (
+    compteurs_accueil,
     demande_de_famille,
     demandes_de_famille,
     demandes_par_jour,
-    nombre_demandes_en_attente,
     reponses_recentes,
 )
 from .services import demande_annuler
@@ -31,7 +31,7 @@ DEMANDES_PAR_PAGE = 20
 def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
     """Le bloc de la page d'accueil : les demandes en attente et les dernières réponses."""
     return {
-        "en_attente": nombre_demandes_en_attente(famille),
+        "en_attente": compteurs_accueil(request, famille)[1],
         "reponses": reponses_recentes(famille),
     }
 

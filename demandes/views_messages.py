@@ -17,7 +17,7 @@ from portail.noyau.pages import page_famille
 
 from .forms_messages import MessageForm, envoyer_le_message
 from .models import Direction, Message, Rubrique
-from .selectors import messages_de_la_rubrique, nombre_non_lus
+from .selectors import compteurs_accueil, messages_de_la_rubrique, nombre_non_lus
 from .services import message_marquer_lu, message_restaurer, message_supprimer
 
 PAR_PAGE = 20
@@ -137,4 +137,4 @@ def piece_jointe(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def bloc_accueil(request: HttpRequest, famille) -> dict | None:
-    return {"non_lus": nombre_non_lus(famille)}
+    return {"non_lus": compteurs_accueil(request, famille)[0]}

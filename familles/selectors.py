@@ -16,8 +16,11 @@ from .services import TypeRenseignement
 
 def enfants_du_foyer(famille: Famille) -> QuerySet[Enfant]:
     """Les enfants d'un foyer : les siens et ceux qu'il accueille en garde alternée (son
-    « second foyer »). La seule porte vers les enfants qu'un foyer voit et pour qui il réserve."""
-    return Enfant.objects.filter(Q(famille=famille) | Q(second_foyer=famille))
+    « second foyer »). La seule porte vers les enfants qu'un foyer voit et pour qui il réserve.
+    Rangés par foyer puis âge : l'ordre du modèle (le nom du foyer) joindrait les familles."""
+    return Enfant.objects.filter(Q(famille=famille) | Q(second_foyer=famille)).order_by(
+        "famille_id", "date_naissance", "prenom"
+    )
 
 
 def enfant_du_foyer(famille: Famille, pk: int) -> Enfant:
@@ -90,7 +93,8 @@ def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
     """Adultes, enfants actifs (avec leurs personnes autorisées) et demandes en attente."""
     ordre: dict[str, int] = {Role.RESPONSABLE: 0, Role.CONJOINT: 1}
     adultes = sorted(
-        Responsable.objects.filter(famille=famille), key=lambda a: (ordre.get(a.role, 2), a.pk)
+        Responsable.objects.filter(famille=famille).order_by(),
+        key=lambda a: (ordre.get(a.role, 2), a.pk),
     )
     par_id = {adulte.pk: adulte for adulte in adultes}
     for adulte in adultes:

@@ -26,9 +26,13 @@ def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
     """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
     l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
     ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
+    types_enfant = _types_de_l_enfant()
+    if not types_enfant:
+        # Aucune pièce par enfant dans la commune : rien de partagé, pas de sous-requête.
+        return Piece.objects.filter(famille=famille)
     partagees = Q(
         enfant__in=enfants_du_foyer(famille),
-        type_id__in=_types_de_l_enfant(),
+        type_id__in=types_enfant,
         statut__in=[StatutPiece.EN_ATTENTE, StatutPiece.VALIDEE],
     )
     return Piece.objects.filter(Q(famille=famille) | partagees)
@@ -78,22 +82,64 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     types = [t for t in _types_de_la_commune() if t.actif]
     if not types:
         return []
-    inscriptions = list(
-        Inscription.objects.filter(enfant__in=enfants_du_foyer(famille), enfant__actif=True)
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=le))
-        .select_related("enfant")
-        .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
-    )
     enfants: dict[int, Enfant] = {}
     activites_par_enfant: dict[int, set[int]] = {}
-    for inscription in inscriptions:
+    for inscription in (
+        _inscriptions_en_cours(famille, le)
+        .select_related("enfant")
+        .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
+    ):
         enfants[inscription.enfant_id] = inscription.enfant
         activites_par_enfant.setdefault(inscription.enfant_id, set()).add(inscription.activite_id)
-    if any(not t.activites.all() and t.portee == Portee.ENFANT for t in types):
-        # Une pièce exigée pour tous les enfants : même ceux qui ne sont inscrits nulle part.
+    if _exigee_de_tous_les_enfants(types):
         for enfant in enfants_du_foyer(famille).filter(actif=True):
             enfants.setdefault(enfant.pk, enfant)
             activites_par_enfant.setdefault(enfant.pk, set())
+    return [
+        PieceAFournir(
+            type_piece, enfants[enfant_id] if enfant_id is not None else None, en_attente=attente
+        )
+        for type_piece, enfant_id, attente in _manquantes(famille, le, types, activites_par_enfant)
+    ]
+
+
+def nombre_pieces_manquantes(famille: Any) -> int:
+    """Le nombre de pièces à fournir qui n'attendent pas de validation (le bloc de l'accueil) :
+    les mêmes règles que ``pieces_a_fournir``, sans charger les enfants."""
+    le = timezone.localdate()
+    types = [t for t in _types_de_la_commune() if t.actif]
+    if not types:
+        return 0
+    activites_par_enfant: dict[int, set[int]] = {}
+    for enfant_id, activite_id in (
+        _inscriptions_en_cours(famille, le).order_by().values_list("enfant_id", "activite_id")
+    ):
+        activites_par_enfant.setdefault(enfant_id, set()).add(activite_id)
+    if _exigee_de_tous_les_enfants(types):
+        for enfant_id in enfants_du_foyer(famille).filter(actif=True).values_list("pk", flat=True):
+            activites_par_enfant.setdefault(enfant_id, set())
+    manquantes = _manquantes(famille, le, types, activites_par_enfant)
+    return sum(1 for _type, _enfant, attente in manquantes if not attente)
+
+
+def _inscriptions_en_cours(famille: Any, le: date) -> QuerySet[Inscription]:
+    # Les enfants actifs filtrés dans la sous-requête : pas de jointure sur les enfants.
+    return Inscription.objects.filter(
+        Q(date_fin__isnull=True) | Q(date_fin__gte=le),
+        enfant__in=enfants_du_foyer(famille).filter(actif=True),
+    )
+
+
+def _exigee_de_tous_les_enfants(types: list[TypePiece]) -> bool:
+    # Une pièce exigée pour tous les enfants : même ceux qui ne sont inscrits nulle part.
+    return any(not t.activites.all() and t.portee == Portee.ENFANT for t in types)
+
+
+def _manquantes(
+    famille: Any, le: date, types: list[TypePiece], activites_par_enfant: dict[int, set[int]]
+) -> list[tuple[TypePiece, int | None, bool]]:
+    """(type, enfant ou None pour le foyer, en attente de validation) de chaque pièce exigée
+    sans pièce validée encore valable à ``le`` (une requête : les pièces du foyer)."""
     valides: set[tuple[int, int | None]] = set()
     attente: set[tuple[int, int | None]] = set()
     for type_id, enfant_id, statut in (
@@ -103,42 +149,43 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
             | Q(statut=StatutPiece.VALIDEE)
             & (Q(valide_jusqu_au__isnull=True) | Q(valide_jusqu_au__gte=le))
         )
+        .order_by()
         .values_list("type_id", "enfant_id", "statut")
     ):
         (valides if statut == StatutPiece.VALIDEE else attente).add((type_id, enfant_id))
 
-    resultat: list[PieceAFournir] = []
+    resultat: list[tuple[TypePiece, int | None, bool]] = []
     for type_piece in types:
         exigees_pour = {a.pk for a in type_piece.activites.all()}
         concernes = [
-            enfant
-            for enfant_id, enfant in enfants.items()
-            if not exigees_pour or activites_par_enfant[enfant_id] & exigees_pour
+            enfant_id
+            for enfant_id, activites in activites_par_enfant.items()
+            if not exigees_pour or activites & exigees_pour
         ]
-        cles: list[tuple[Enfant | None, tuple[int, int | None]]]
+        cles: list[tuple[int, int | None]]
         if type_piece.portee == Portee.FAMILLE:
             if exigees_pour and not concernes:
                 continue
-            cles = [(None, (type_piece.pk, None))]
+            cles = [(type_piece.pk, None)]
         else:
-            cles = [(e, (type_piece.pk, e.pk)) for e in concernes]
-        for concerne, cle in cles:
-            if cle in valides:
-                continue
-            resultat.append(PieceAFournir(type_piece, concerne, en_attente=cle in attente))
+            cles = [(type_piece.pk, enfant_id) for enfant_id in concernes]
+        resultat.extend((type_piece, cle[1], cle in attente) for cle in cles if cle not in valides)
     return resultat
 
 
-def nombre_pieces_manquantes(famille: Any) -> int:
-    return sum(1 for p in pieces_a_fournir(famille) if not p.en_attente)
-
-
-def pieces_de_la_famille(famille: Any) -> QuerySet[Piece]:
-    return (
+def pieces_de_la_famille(famille: Any, *, nombre: int = 100) -> list[Piece]:
+    """Les ``nombre`` dernières pièces transmises (sans les annulées), leur type pris dans
+    les types gardés en mémoire plutôt que par une jointure."""
+    pieces = list(
         pieces_du_foyer(famille)
         .exclude(statut=StatutPiece.ANNULEE)
-        .select_related("type", "enfant", "demande")
+        .select_related("enfant", "demande")[:nombre]
     )
+    types = {t.pk: t for t in _types_de_la_commune()}
+    for piece in pieces:
+        if piece.type_id in types:
+            piece.type = types[piece.type_id]
+    return pieces
 
 
 def documents_proposes() -> QuerySet[DocumentTelechargeable]:
@@ -195,6 +242,6 @@ def fiche_pour_le_foyer(request: HttpRequest, enfant_id: int) -> FicheInscriptio
         enfant=enfant,
         famille=famille,
         adresse=adresse_chez(enfant, famille),
-        responsables=list(Responsable.objects.filter(famille=famille)),
+        responsables=list(Responsable.objects.filter(famille=famille).order_by("role", "id")),
         personnes_autorisees=list(personnes_autorisees_du_foyer(famille).filter(enfant=enfant)),
     )

@@ -43,7 +43,7 @@ def liste(request: HttpRequest) -> HttpResponse:
         {
             "manquantes": manquantes,
             "en_attente": [p for p in a_fournir if p.en_attente],
-            "pieces": list(pieces_de_la_famille(famille)[:100]),
+            "pieces": pieces_de_la_famille(famille),
             "documents": list(documents_proposes()),
             "enfants": list(enfants_du_foyer(famille).filter(actif=True)),
             "famille": famille,

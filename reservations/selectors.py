@@ -67,10 +67,16 @@ def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[
         Inscription.objects.filter(enfant__in=enfants, activite__actif=True)
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=aujourdhui))
         .select_related("activite")
+        .order_by()  # rangées ici : l'ordre du modèle joindrait les enfants et les familles
     )
     par_activite: dict[int, ActiviteProposee] = {}
     enfants_par_id = {e.pk: e for e in enfants}
-    for inscription in sorted(inscriptions, key=lambda i: (i.activite.ordre, i.activite.nom)):
+    # Par activité, puis les enfants comme enfants_du_foyer (foyer, âge, prénom).
+    rang = {e.pk: (e.famille_id, e.date_naissance, e.prenom) for e in enfants}
+    for inscription in sorted(
+        inscriptions,
+        key=lambda i: (i.activite.ordre, i.activite.nom, rang[i.enfant_id], i.pk),
+    ):
         proposee = par_activite.setdefault(
             inscription.activite_id, ActiviteProposee(inscription.activite, [], [])
         )

@@ -1,6 +1,9 @@
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from portail.noyau.formats import format_montant
 
@@ -10,3 +13,23 @@ register = template.Library()
 @register.filter
 def euros(valeur: Decimal | int | None) -> str:
     return format_montant(valeur)
+
+
+# Un identifiant témoin qu'aucune adresse ne contient par ailleurs.
+_TEMOIN = 987654321
+
+
+@lru_cache(maxsize=256)
+def _modele_adresse(nom: str, prefixe: str, urlconf: str) -> tuple[str, str]:
+    # Le préfixe et l'urlconf du moment sont dans la clé : reverse() en dépend.
+    adresse = reverse(nom, args=[_TEMOIN], urlconf=urlconf)
+    debut, fin = adresse.rsplit(f"/{_TEMOIN}/", 1)
+    return f"{debut}/", f"/{fin}"
+
+
+@register.simple_tag
+def adresse(nom: str, pk: int) -> str:
+    """``{% url nom pk %}`` pour une adresse à un seul identifiant, dans une boucle : le
+    reverse() est fait une fois par processus, chaque ligne n'y met que son identifiant."""
+    debut, fin = _modele_adresse(nom, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{debut}{int(pk)}{fin}"

@@ -126,6 +126,24 @@ def test_calcul_en_nombre_fixe_de_requetes(
         assert len(pieces_a_fournir(famille)) == 2
 
 
+def test_le_nombre_de_l_accueil_suit_la_liste_de_la_page_pieces(famille, cantine, lise):
+    """L'accueil compte sans charger les enfants : mêmes règles que la page Pièces (pièce
+    exigée de tous les enfants, enfant inactif, pièce en attente, pièce du foyer)."""
+    vaccinations = TypePieceFactory(nom="Vaccinations", portee=Portee.ENFANT)
+    domicile = TypePieceFactory(nom="Justificatif de domicile")
+    domicile.activites.add(cantine)
+    paul = EnfantFactory(famille=famille, prenom="Paul", date_naissance=date(2020, 1, 1))
+    EnfantFactory(famille=famille, prenom="Ancien", actif=False)
+    InscriptionFactory(enfant=lise, activite=cantine)
+    _piece(famille, domicile, statut=StatutPiece.EN_ATTENTE)
+    _piece(famille, TypePieceFactory(nom="Autre"), statut=StatutPiece.VALIDEE)
+    manquantes = [p.libelle for p in pieces_a_fournir(famille) if not p.en_attente]
+    assert sorted(manquantes) == ["Vaccinations (Lise)", "Vaccinations (Paul)"]
+    assert nombre_pieces_manquantes(famille) == len(manquantes)
+    _piece(famille, vaccinations, enfant=paul)
+    assert nombre_pieces_manquantes(famille) == 1
+
+
 def test_fin_d_annee_scolaire_et_mois():
     assert annee_preparee(date(2026, 11, 25)).fin == date(2027, 8, 31)
     assert annee_preparee(date(2027, 3, 1)).fin == date(2027, 8, 31)

@@ -19,8 +19,8 @@ from tests.factories import EnfantFactory, compte_de
 
 MAX_REQUETES = 10
 # Plus bas pour les pages allégées (docs/performance.md) : une requête de plus s'y voit. À
-# l'accueil, une famille avec un mandat de prélèvement actif en fait une de plus (10).
-PLAFONDS = {"portail:accueil": 9, "reservations:planning": 8}
+# l'accueil, une famille avec un mandat de prélèvement actif en fait une de plus (9).
+PLAFONDS = {"portail:accueil": 8, "reservations:planning": 8}
 
 PAGES = [
     "portail:accueil",
