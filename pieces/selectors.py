@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -22,7 +21,7 @@ from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiec
 MODELES_TYPES = suivre(TypePiece, Activite)
 
 
-def pieces_du_foyer(famille: Any) -> QuerySet[Piece]:
+def pieces_du_foyer(famille: Famille) -> QuerySet[Piece]:
     """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
     l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
     ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
@@ -53,7 +52,7 @@ def _types_de_l_enfant() -> list[int]:
     return [t.pk for t in _types_de_la_commune() if t.portee == Portee.ENFANT]
 
 
-def piece_du_foyer(famille: Any, pk: int) -> Piece:
+def piece_du_foyer(famille: Famille, pk: int) -> Piece:
     return get_object_or_404(pieces_du_foyer(famille), pk=pk)
 
 
@@ -71,7 +70,7 @@ class PieceAFournir:
         return self.type.nom
 
 
-def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir]:
+def pieces_a_fournir(famille: Famille, le: date | None = None) -> list[PieceAFournir]:
     """Les pièces exigées au vu des inscriptions en cours ou à venir des enfants, sans pièce
     validée et encore valable à la date ``le`` (aujourd'hui par défaut).
 
@@ -103,7 +102,7 @@ def pieces_a_fournir(famille: Any, le: date | None = None) -> list[PieceAFournir
     ]
 
 
-def nombre_pieces_manquantes(famille: Any) -> int:
+def nombre_pieces_manquantes(famille: Famille) -> int:
     """Le nombre de pièces à fournir qui n'attendent pas de validation (le bloc de l'accueil) :
     les mêmes règles que ``pieces_a_fournir``, sans charger les enfants."""
     le = timezone.localdate()
@@ -122,7 +121,7 @@ def nombre_pieces_manquantes(famille: Any) -> int:
     return sum(1 for _type, _enfant, attente in manquantes if not attente)
 
 
-def _inscriptions_en_cours(famille: Any, le: date) -> QuerySet[Inscription]:
+def _inscriptions_en_cours(famille: Famille, le: date) -> QuerySet[Inscription]:
     # Les enfants actifs filtrés dans la sous-requête : pas de jointure sur les enfants.
     return Inscription.objects.filter(
         Q(date_fin__isnull=True) | Q(date_fin__gte=le),
@@ -136,7 +135,7 @@ def _exigee_de_tous_les_enfants(types: list[TypePiece]) -> bool:
 
 
 def _manquantes(
-    famille: Any, le: date, types: list[TypePiece], activites_par_enfant: dict[int, set[int]]
+    famille: Famille, le: date, types: list[TypePiece], activites_par_enfant: dict[int, set[int]]
 ) -> list[tuple[TypePiece, int | None, bool]]:
     """(type, enfant ou None pour le foyer, en attente de validation) de chaque pièce exigée
     sans pièce validée encore valable à ``le`` (une requête : les pièces du foyer)."""
@@ -173,13 +172,13 @@ def _manquantes(
     return resultat
 
 
-def pieces_de_la_famille(famille: Any, *, nombre: int = 100) -> list[Piece]:
+def pieces_de_la_famille(famille: Famille, *, nombre: int = 100) -> list[Piece]:
     """Les ``nombre`` dernières pièces transmises (sans les annulées), leur type pris dans
     les types gardés en mémoire plutôt que par une jointure."""
     pieces = list(
         pieces_du_foyer(famille)
         .exclude(statut=StatutPiece.ANNULEE)
-        .select_related("enfant", "demande")[:nombre]
+        .select_related("enfant")[:nombre]
     )
     types = {t.pk: t for t in _types_de_la_commune()}
     for piece in pieces:
