@@ -17,8 +17,10 @@ from reservations.models import Activite, Inscription
 
 from .models import DocumentTelechargeable, Piece, Portee, StatutPiece, TypePiece
 
-# Les types exigés et leurs activités, gardés par processus (portail.noyau.memoire).
+# Les types exigés et leurs activités, les formulaires proposés : données de la commune,
+# gardées par processus (portail.noyau.memoire).
 MODELES_TYPES = suivre(TypePiece, Activite)
+MODELES_DOCUMENTS = suivre(DocumentTelechargeable)
 
 
 def pieces_du_foyer(famille: Famille) -> QuerySet[Piece]:
@@ -187,8 +189,14 @@ def pieces_de_la_famille(famille: Famille, *, nombre: int = 100) -> list[Piece]:
     return pieces
 
 
-def documents_proposes() -> QuerySet[DocumentTelechargeable]:
-    return DocumentTelechargeable.objects.filter(actif=True)
+def documents_proposes() -> list[DocumentTelechargeable]:
+    """Les formulaires que la mairie propose (pages Pièces et Infos), les mêmes pour chaque
+    famille : lus une fois par processus jusqu'au prochain enregistrement d'un document."""
+    return en_memoire(
+        "pieces:documents",
+        lambda: list(DocumentTelechargeable.objects.filter(actif=True)),
+        modeles=MODELES_DOCUMENTS,
+    )
 
 
 # --- Audience de la boîte de réception (déclarée dans pieces/apps.py) ---------------

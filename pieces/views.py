@@ -44,7 +44,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "manquantes": manquantes,
             "en_attente": [p for p in a_fournir if p.en_attente],
             "pieces": pieces_de_la_famille(famille),
-            "documents": list(documents_proposes()),
+            "documents": documents_proposes(),
             "enfants": list(enfants_du_foyer(famille).filter(actif=True)),
             "famille": famille,
             "aujourdhui": timezone.localdate(),

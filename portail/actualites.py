@@ -32,7 +32,7 @@ def infos(request: HttpRequest) -> HttpResponse:
         ("actualites", le), lambda: list(actualites_visibles(le)), modeles=MODELES
     )
     # « Formulaires » (guide de Haisnes) : les documents que la mairie propose de télécharger.
-    formulaires = list(documents_proposes()) if fonctionnalite_active("pieces_actives") else []
+    formulaires = documents_proposes() if fonctionnalite_active("pieces_actives") else []
     return render(
         request,
         "portail/infos.html",

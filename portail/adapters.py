@@ -9,6 +9,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.http import HttpRequest
 
+from .chargement_compte import compte_avec_foyer
 from .noyau.configuration import configuration_courante
 from .noyau.emails import envoyer_message_task
 from .noyau.models import User
@@ -75,10 +76,9 @@ class Authentification(AuthenticationBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        try:
-            # get() plutôt que first() : sans ORDER BY à construire, à chaque requête.
-            user = User.objects.select_related("responsable__famille").get(pk=pk)
-        except User.DoesNotExist:
+        # Compte, adulte et foyer en une requête compilée une fois par processus.
+        user = compte_avec_foyer(pk)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 

@@ -90,3 +90,27 @@ def test_page_infos_liste_les_formulaires_a_telecharger(client_parent):
     lien = reverse("pieces:document", args=[document.pk])
     assert f'<a href="{lien}">Fiche sanitaire</a> — À rendre en septembre' in texte
     assert "Ancien" not in texte
+
+
+def test_formulaires_gardes_en_memoire_jusqu_au_prochain_enregistrement(
+    client_parent, django_assert_num_queries
+):
+    """Les formulaires de la commune sont lus une fois par processus ; un document ajouté,
+    retiré ou modifié (admin) apparaît à la visite suivante."""
+    from pieces.models import DocumentTelechargeable
+
+    document = DocumentTelechargeable.objects.create(
+        titre="Fiche sanitaire", fichier="documents/f.pdf"
+    )
+    adresse = reverse("portail:infos")
+    assert "Fiche sanitaire" in client_parent.get(adresse).content.decode()
+    with django_assert_num_queries(1):  # le compte seul : actualités et formulaires gardés
+        client_parent.get(adresse)
+    document.titre = "Fiche sanitaire 2026"
+    document.save()
+    assert "Fiche sanitaire 2026" in client_parent.get(adresse).content.decode()
+    document.actif = False
+    document.save()
+    assert "Fiche sanitaire" not in client_parent.get(adresse).content.decode()
+    DocumentTelechargeable.objects.create(titre="Règlement intérieur", fichier="documents/r.pdf")
+    assert "Règlement intérieur" in client_parent.get(adresse).content.decode()

@@ -225,6 +225,17 @@ def test_collectstatic_de_production(tmp_path):
     manifeste = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifeste
 
+    # Le stockage de production, lu sur ce manifeste : l'adresse hachée, la même à chaque
+    # appel (gardée par processus) ; un nom absent du manifeste reste une erreur.
+    from portail.statiques import FichiersStatiques
+
+    stockage = FichiersStatiques(location=str(tmp_path / "static"), base_url="/static/")
+    adresse = stockage.url("css/portail.css")
+    assert re.fullmatch(r"/static/css/portail\.[0-9a-f]{12}\.css", adresse), adresse
+    assert stockage.url("css/portail.css") == adresse
+    with pytest.raises(ValueError):
+        stockage.url("css/absent.css")
+
 
 def test_env_example_chaque_variable_une_fois_et_utilisee():
     exemple = (RACINE / ".env.example").read_text()
@@ -267,3 +278,14 @@ def test_un_email_de_demande_traitee_lien_vers_le_port_du_serveur():
         timeout=120,
     )
     assert resultat.stdout.strip() == "http://127.0.0.1:8001", resultat.stderr
+
+
+@pytest.mark.parametrize(("valeur", "attendu"), [("", "True 5"), ("0", "None None")])
+def test_requetes_preparees_de_postgresql_reglables(valeur, attendu):
+    commande = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    resultat = _manage("shell", "-c", commande, env=_env_production(DB_REQUETES_PREPAREES=valeur))
+    assert resultat.returncode == 0, resultat.stderr[-2000:]
+    assert resultat.stdout.strip().splitlines()[-1] == attendu
