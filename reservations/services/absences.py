@@ -24,6 +24,7 @@ from demandes.services import Ligne, demande_creer
 from portail.noyau.fichiers import nom_sur, verifier_fichier
 
 from ..models import Absence, EtatReservation, MotifAbsence, Reservation
+from .attente import attente_attribuer
 
 TYPE_ABSENCE = "absence"
 
@@ -135,6 +136,10 @@ def absence_appliquer(*, demande: Demande, lignes: list) -> str:
         )
     reservation.etat = EtatReservation.ABSENT_EXCUSE
     reservation.save(update_fields=["etat", "modifiee_le"])
+    # Un absent excusé n'occupe plus de place : elle va à la liste d'attente du jour, dans la
+    # même transaction (ou, dans le délai d'ajout, la liste est close et les familles
+    # prévenues), comme une réservation supprimée.
+    attente_attribuer(cles=[(reservation.unite_id, reservation.date)])
     return f"Absence excusée : le {libelle_jour(reservation)} ne sera pas facturé."
 
 

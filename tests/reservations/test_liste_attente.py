@@ -252,3 +252,37 @@ def test_unite_exclusive_ni_inscription_ni_attribution(famille, autre_famille, a
         Reservation.objects.get(enfant=lise, unite=alsh.journee).etat
         == EtatReservation.LISTE_ATTENTE
     )
+
+
+def test_attribution_quand_une_absence_est_excusee(
+    famille, autre_famille, alsh, agent, django_capture_on_commit_callbacks
+):
+    """Un absent excusé n'occupe plus sa place : elle va au premier de la liste d'attente ;
+    le jour de l'absent reste « Absent excusé » (jamais facturé)."""
+    from reservations.models import MotifAbsence
+    from reservations.services import absence_declarer
+
+    martin = reserver(autre_famille, alsh)
+    inscrire_attente(famille, alsh)
+    absence = absence_declarer(reservation=martin, motif=MotifAbsence.FAMILLE)
+    with django_capture_on_commit_callbacks(execute=True):
+        demande_accepter(demande=absence.demande, agent=agent)
+    martin.refresh_from_db()
+    assert martin.etat == EtatReservation.ABSENT_EXCUSE
+    lise = attente_de(famille, alsh)
+    assert lise.etat == EtatReservation.RESERVEE and lise.rang_attente is None
+    assert [m for m in mail.outbox if "une place vous est attribuée" in m.subject]
+
+
+def test_absence_refusee_garde_la_place(famille, autre_famille, alsh, agent):
+    """Absent facturé : la place reste occupée, la liste d'attente attend."""
+    from reservations.models import MotifAbsence
+    from reservations.services import absence_declarer
+
+    martin = reserver(autre_famille, alsh)
+    inscrire_attente(famille, alsh)
+    absence = absence_declarer(reservation=martin, motif=MotifAbsence.FAMILLE)
+    demande_refuser(demande=absence.demande, agent=agent, motif="Hors délai")
+    martin.refresh_from_db()
+    assert martin.etat == EtatReservation.ABSENT_FACTURE
+    assert attente_de(famille, alsh).etat == EtatReservation.LISTE_ATTENTE
