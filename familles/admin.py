@@ -5,13 +5,18 @@ l'ancienne → la nouvelle valeur de chaque champ. Les demandes des familles se 
 l'administration des demandes, qui appelle familles.services.renseignement_appliquer.
 """
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable
-from .services import acces_adulte_regler
+from .services import CHAMPS_BANCAIRES, acces_adulte_regler
+from .signaux import coordonnees_bancaires_modifiees
 
 
 class ResponsableInline(admin.StackedInline):
@@ -46,8 +51,21 @@ class PersonneAutoriseeInline(admin.TabularInline):
     raw_id_fields = ["famille"]
 
 
+class FamilleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Famille
+        fields = "__all__"  # noqa: DJ007 (les champs affichés sont ceux des fieldsets)
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean()
+        if donnees.get("prelevement") and not (donnees.get("iban") and donnees.get("bic")):
+            raise ValidationError("Le prélèvement automatique demande un IBAN et un BIC.")
+        return donnees
+
+
 @admin.register(Famille)
 class FamilleAdmin(SimpleHistoryAdmin):
+    form = FamilleAdminForm
     list_display = ["numero", "nom", "ville", "email", "regime", "iban_liste", "prelevement"]
     list_filter = ["regime", "prelevement"]
     search_fields = [
@@ -84,6 +102,13 @@ class FamilleAdmin(SimpleHistoryAdmin):
     @admin.display(description="IBAN")
     def iban_liste(self, obj: Famille) -> str:
         return obj.iban_masque
+
+    def save_model(self, request: HttpRequest, obj: Famille, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if set(form.changed_data) & set(CHAMPS_BANCAIRES):
+            # Comme une demande acceptée : les mandats de prélèvement suivent les
+            # coordonnées (la facturation écoute ce signal), dans la transaction de l'admin.
+            coordonnees_bancaires_modifiees.send(sender=Famille, famille=obj, agent=request.user)
 
 
 @admin.register(Responsable)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from facturation.models import LotPrelevement, Mandat, OperationPrelevement, Reglement
 from facturation.prelevement.models import StatutLot, StatutMandat, StatutOperation
 
-from .prelevement import IBAN_MARTIN, facture, mandat_signe
+from .prelevement import IBAN_DUPONT, IBAN_MARTIN, facture, mandat_signe
 from .test_prelevement_retours import pain002
 
 pytestmark = pytest.mark.usefixtures("le_1er_decembre_2026")
@@ -195,3 +195,71 @@ def test_rejected_payment_is_read_only_in_the_admin(
     )
     reglement.refresh_from_db()
     assert reglement.encaisse_le is None
+
+
+def _formulaire_famille(client_agent, famille, **changes):
+    """Les données de la fiche famille de l'admin telles qu'affichées, avec ``changes``."""
+    url = reverse("admin:familles_famille_change", args=[famille.pk])
+    page = client_agent.get(url)
+    formulaire = page.context["adminform"].form
+    donnees = {}
+    for nom, champ in formulaire.fields.items():
+        valeur = formulaire.initial.get(nom, champ.initial)
+        if isinstance(valeur, date):
+            valeur = valeur.strftime("%d/%m/%Y")
+        if valeur is not None and valeur is not False:
+            donnees[nom] = valeur
+    for formset in page.context["inline_admin_formsets"]:
+        fs = formset.formset
+        donnees[f"{fs.prefix}-TOTAL_FORMS"] = len(fs.forms)
+        donnees[f"{fs.prefix}-INITIAL_FORMS"] = len(fs.initial_forms)
+        for i, form in enumerate(fs.forms):
+            for nom in form.fields:
+                valeur = form.initial.get(nom)
+                if nom == "id":
+                    valeur = form.instance.pk
+                elif nom == "famille":
+                    valeur = famille.pk
+                if isinstance(valeur, date):
+                    valeur = valeur.strftime("%d/%m/%Y")
+                if valeur is not None and valeur is not False:
+                    donnees[f"{fs.prefix}-{i}-{nom}"] = valeur
+    donnees.update(changes)
+    return url, {k: v for k, v in donnees.items() if v is not None}
+
+
+def test_iban_change_dans_l_admin_remplace_le_mandat(client_agent, famille, regie):
+    """Un agent qui corrige l'IBAN d'un foyer au prélèvement dans l'admin : comme une demande
+    acceptée, l'ancien mandat est clos et un nouveau, à signer, porte le nouvel IBAN."""
+    ancien = mandat_signe(famille, regie)
+    Famille = type(famille)
+    Famille.objects.filter(pk=famille.pk).update(
+        iban=IBAN_MARTIN, bic="AGRIFRPP", prelevement=True, titulaire_compte="M. MARTIN"
+    )
+    famille.refresh_from_db()
+    url, donnees = _formulaire_famille(client_agent, famille, iban=IBAN_DUPONT, bic="CCBPFRPPXXX")
+    reponse = client_agent.post(url, donnees)
+    assert reponse.status_code == 302, reponse.context["adminform"].form.errors
+    ancien.refresh_from_db()
+    assert ancien.statut == StatutMandat.CLOS
+    nouveau = Mandat.objects.exclude(pk=ancien.pk).get(famille=famille)
+    assert (nouveau.iban, nouveau.bic, nouveau.statut) == (
+        IBAN_DUPONT,
+        "CCBPFRPPXXX",
+        StatutMandat.A_SIGNER,
+    )
+    assert nouveau.remplace == ancien
+    # Enregistrer la fiche sans toucher aux coordonnées ne crée rien de plus.
+    url, donnees = _formulaire_famille(client_agent, famille, ville="Haisnes")
+    assert client_agent.post(url, donnees).status_code == 302
+    assert Mandat.objects.filter(famille=famille).count() == 2
+
+
+def test_prelevement_sans_iban_refuse_dans_l_admin(client_agent, famille, regie):
+    url, donnees = _formulaire_famille(client_agent, famille, prelevement="on", iban="", bic="")
+    reponse = client_agent.post(url, donnees)
+    assert reponse.status_code == 200
+    assert "Le prélèvement automatique demande un IBAN et un BIC." in reponse.content.decode()
+    famille.refresh_from_db()
+    assert not famille.prelevement
+    assert not Mandat.objects.filter(famille=famille).exists()
