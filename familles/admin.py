@@ -57,7 +57,7 @@ class FamilleAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 (les champs affichés sont ceux des fieldsets)
 
     def clean(self) -> dict[str, Any]:
-        donnees = super().clean()
+        donnees = super().clean() or {}
         if donnees.get("prelevement") and not (donnees.get("iban") and donnees.get("bic")):
             raise ValidationError("Le prélèvement automatique demande un IBAN et un BIC.")
         return donnees
