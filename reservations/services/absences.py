@@ -138,8 +138,10 @@ def absence_appliquer(*, demande: Demande, lignes: list) -> str:
     reservation.save(update_fields=["etat", "modifiee_le"])
     # Un absent excusé n'occupe plus de place : elle va à la liste d'attente du jour, dans la
     # même transaction (ou, dans le délai d'ajout, la liste est close et les familles
-    # prévenues), comme une réservation supprimée.
-    attente_attribuer(cles=[(reservation.unite_id, reservation.date)])
+    # prévenues), comme une réservation supprimée. Une absence excusée après coup (certificat
+    # arrivé plus tard) ne touche plus à la liste d'un jour passé.
+    if reservation.date >= timezone.localdate():
+        attente_attribuer(cles=[(reservation.unite_id, reservation.date)])
     return f"Absence excusée : le {libelle_jour(reservation)} ne sera pas facturé."
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from facturation.models import LotPrelevement, Mandat, OperationPrelevement, Reglement
 from facturation.prelevement.models import StatutLot, StatutMandat, StatutOperation
+from familles.models import Famille
 
 from .prelevement import IBAN_DUPONT, IBAN_MARTIN, facture, mandat_signe
 from .test_prelevement_retours import pain002
@@ -232,7 +233,6 @@ def test_iban_change_dans_l_admin_remplace_le_mandat(client_agent, famille, regi
     """Un agent qui corrige l'IBAN d'un foyer au prélèvement dans l'admin : comme une demande
     acceptée, l'ancien mandat est clos et un nouveau, à signer, porte le nouvel IBAN."""
     ancien = mandat_signe(famille, regie)
-    Famille = type(famille)
     Famille.objects.filter(pk=famille.pk).update(
         iban=IBAN_MARTIN, bic="AGRIFRPP", prelevement=True, titulaire_compte="M. MARTIN"
     )

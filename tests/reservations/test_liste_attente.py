@@ -286,3 +286,27 @@ def test_absence_refusee_garde_la_place(famille, autre_famille, alsh, agent):
     martin.refresh_from_db()
     assert martin.etat == EtatReservation.ABSENT_FACTURE
     assert attente_de(famille, alsh).etat == EtatReservation.LISTE_ATTENTE
+
+
+def test_absence_excusee_apres_coup_ne_touche_pas_a_la_liste_d_un_jour_passe(
+    famille, autre_famille, alsh, agent, django_capture_on_commit_callbacks
+):
+    """Le certificat arrive après le jour : l'absence est excusée, la liste d'attente de ce
+    jour passé reste telle quelle et personne ne reçoit d'e-mail à son sujet."""
+    from reservations.models import MotifAbsence
+    from reservations.services import absence_declarer
+
+    martin = reserver(autre_famille, alsh)
+    inscrire_attente(famille, alsh)
+    absence = absence_declarer(reservation=martin, motif=MotifAbsence.FAMILLE)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(a_paris(MERCREDI.replace(day=20)), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        demande_accepter(demande=absence.demande, agent=agent)
+    martin.refresh_from_db()
+    assert martin.etat == EtatReservation.ABSENT_EXCUSE
+    assert attente_de(famille, alsh).etat == EtatReservation.LISTE_ATTENTE
+    assert not JourOuverture.objects.get(unite=alsh.journee, date=MERCREDI).attente_fermee
+    assert not [m for m in mail.outbox if "liste d'attente" in m.subject]
