@@ -14,11 +14,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portail.noyau.memoire import en_memoire, suivre
+
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
 from .models import (
     Absence,
+    Activite,
     EtatReservation,
     Fermeture,
+    Inscription,
     JourOuverture,
     Periode,
     Reservation,
@@ -32,6 +36,21 @@ from .regles import (
     suppression_en_attente,
 )
 from .services import absence_declarable
+
+# Les unités et leurs activités : données de la commune, gardées par processus jusqu'au
+# prochain enregistrement d'une unité ou d'une activité (portail.noyau.memoire).
+MODELES_UNITES = suivre(Unite, Activite)
+
+
+def _unites_de_la_commune() -> dict[int, Unite]:
+    """Toutes les unités avec leur activité (une requête par processus) : le planning n'y
+    écrit rien, elles sont partagées entre les requêtes."""
+    return en_memoire(
+        "reservations:unites",
+        lambda: {u.pk: u for u in Unite.objects.select_related("activite").order_by()},
+        modeles=MODELES_UNITES,
+    )
+
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
 JOURS_LONGS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -236,19 +255,22 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     feries = jours_feries(debut, fin)
     vacances = vacances_scolaires(debut, fin, zone)
 
-    # Les unités des activités actives où l'enfant est inscrit ce mois-ci, en une requête.
-    unites: dict[int, Unite] = {
-        unite.pk: unite
-        for unite in Unite.objects.filter(
-            Q(activite__inscriptions__date_fin__isnull=True)
-            | Q(activite__inscriptions__date_fin__gte=debut),
-            activite__actif=True,
-            activite__inscriptions__enfant=enfant,
-            activite__inscriptions__date_debut__lte=fin,
+    # Les unités des activités actives où l'enfant est inscrit ce mois-ci : ses activités en
+    # une requête sans jointure, les unités prises dans celles de la commune.
+    inscrites = set(
+        Inscription.objects.filter(
+            Q(date_fin__isnull=True) | Q(date_fin__gte=debut),
+            enfant=enfant,
+            date_debut__lte=fin,
         )
-        .select_related("activite")
-        .order_by()  # triées plus bas ; l'ordre du modèle coûterait une jointure
-        .distinct()
+        .order_by()
+        .values_list("activite_id", flat=True)
+    )
+    de_la_commune = _unites_de_la_commune()
+    unites: dict[int, Unite] = {
+        pk: unite
+        for pk, unite in de_la_commune.items()
+        if unite.activite_id in inscrites and unite.activite.actif
     }
     # Sans l'ordre du modèle (jour, puis unité, puis activité : deux jointures) : rangées
     # par case plus bas. De même pour les lectures qui suivent.
@@ -259,7 +281,8 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     )
     # Un jour réservé hors des inscriptions du mois (inscription close depuis) : son unité.
     hors_inscriptions = {r.unite_id for r in reservations} - unites.keys()
-    if hors_inscriptions:
+    unites.update({pk: de_la_commune[pk] for pk in hors_inscriptions if pk in de_la_commune})
+    if hors_inscriptions - unites.keys():  # créée depuis la copie de ce processus
         unites.update(Unite.objects.select_related("activite").in_bulk(list(hors_inscriptions)))
     ordonnees = sorted(
         unites.values(), key=lambda u: (u.activite.ordre, u.activite.nom, u.ordre, u.nom)

@@ -243,3 +243,27 @@ def test_les_absences_du_mois_sont_celles_du_foyer(lise, django_assert_num_queri
     autre_foyer = FamilleFactory()
     assert planning_mois(enfant=lise, annee=2026, mois=11, foyer_id=autre_foyer.pk).absences == []
     assert planning_mois(enfant=lise, annee=2026, mois=12).absences == []
+
+
+def test_unites_de_la_commune_gardees_jusqu_au_prochain_enregistrement(lise):
+    """Les unités et leurs activités sont lues une fois par processus : une unité renommée,
+    une activité désactivée ou une unité ajoutée dans l'admin comptent dès le planning
+    suivant."""
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas"]
+    unite = planning.lignes[0].unite
+    unite.nom = "Repas du midi"
+    unite.save()
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas du midi"]
+    garderie = UniteFactory(activite=ActiviteFactory(nom="GARDERIE"), nom="Soir")
+    InscriptionFactory(enfant=lise, activite=garderie.activite, date_debut=date(2026, 9, 1))
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    assert sorted(ligne.libelle for ligne in planning.lignes) == [
+        "CANTINE — Repas du midi",
+        "GARDERIE — Soir",
+    ]
+    garderie.activite.actif = False
+    garderie.activite.save()
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas du midi"]
