@@ -7,9 +7,7 @@ l'administration des demandes, qui appelle familles.services.renseignement_appli
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,21 +49,8 @@ class PersonneAutoriseeInline(admin.TabularInline):
     raw_id_fields = ["famille"]
 
 
-class FamilleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Famille
-        fields = "__all__"  # noqa: DJ007 (les champs affichés sont ceux des fieldsets)
-
-    def clean(self) -> dict[str, Any]:
-        donnees = super().clean() or {}
-        if donnees.get("prelevement") and not (donnees.get("iban") and donnees.get("bic")):
-            raise ValidationError("Le prélèvement automatique demande un IBAN et un BIC.")
-        return donnees
-
-
 @admin.register(Famille)
 class FamilleAdmin(SimpleHistoryAdmin):
-    form = FamilleAdminForm
     list_display = ["numero", "nom", "ville", "email", "regime", "iban_liste", "prelevement"]
     list_filter = ["regime", "prelevement"]
     search_fields = [

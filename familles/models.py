@@ -129,6 +129,12 @@ class Famille(models.Model):
     def __str__(self) -> str:
         return f"{self.nom} ({self.numero})"
 
+    def clean(self) -> None:
+        super().clean()
+        # La règle du dossier ; la facturation la revérifie avant de créer un mandat.
+        if self.prelevement and not (self.iban and self.bic):
+            raise ValidationError("Le prélèvement automatique demande un IBAN et un BIC.")
+
     @property
     def adresse_complete(self) -> str:
         return " ".join(p for p in [self.adresse, self.code_postal, self.ville] if p)
