@@ -1,11 +1,16 @@
 """La forme de production : réglages, check --deploy, .env.example, docker compose."""
 
+import gc
+import json
 import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -289,3 +294,44 @@ def test_requetes_preparees_de_postgresql_reglables(valeur, attendu):
     resultat = _manage("shell", "-c", commande, env=_env_production(DB_REQUETES_PREPAREES=valeur))
     assert resultat.returncode == 0, resultat.stderr[-2000:]
     assert resultat.stdout.strip().splitlines()[-1] == attendu
+
+
+def test_gunicorn_regle_le_ramasse_miettes_de_chaque_processus():
+    # gunicorn.conf.py, lu d'office depuis le dossier du portail : chaque processus, une fois
+    # chargé, met à part les objets du démarrage et collecte moins souvent (mesuré, voir
+    # docs/performance.md). L'application servie ici répond l'état de son processus.
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        port = prise.getsockname()[1]
+    serveur = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tests.portail.wsgi_ramasse_miettes:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=RACINE,
+        env=_env_production(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        fin = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reponse:
+                    etat = json.loads(reponse.read())
+                break
+            except OSError:
+                if time.monotonic() > fin or serveur.poll() is not None:
+                    raise
+                time.sleep(0.2)
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=30)
+    assert etat["gele"] > 1000  # les modules chargés au démarrage
+    assert etat["seuils"] == [50_000, *gc.get_threshold()[1:]]
