@@ -15,7 +15,9 @@ réglages de production, PostgreSQL + Redis), puis, à chaque tour :
    simultanés ;
 4. chaque page seule : une session (la famille de 3 enfants) qui la demande en boucle.
 
-Affiche le débit, la latence et le rapport au débit de la vue nue (médiane des tours), et
+Affiche le débit, la latence, le temps CPU des processus gunicorn par requête (lu dans
+``/proc`` : il varie moins que le débit d'une heure à l'autre) et le rapport au débit de la
+vue nue (médiane des tours), et
 les cibles : visites mélangées ≥ 0,12 de la vue nue avec p99 ≤ 200 ms, chaque page seule
 ≥ 0,08. Tout reste sur la boucle locale ; la durée est bornée.
 """
@@ -31,8 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from statistics import median
 
@@ -69,6 +73,33 @@ class Mesure:
     erreurs: int
     pages: int = 0
     rapport: float = 1.0
+    # Temps CPU des processus gunicorn par requête (ms), lu dans /proc : il varie moins que
+    # le débit d'une heure à l'autre sur une machine partagée.
+    cpu_ms: float = 0.0
+
+
+def _cpu_gunicorn(maitre: int) -> float:
+    """Secondes de CPU consommées par le processus maître de gunicorn et ses processus."""
+    total = 0
+    for entree in Path("/proc").iterdir():
+        if not entree.name.isdigit():
+            continue
+        try:
+            champs = (entree / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # processus terminé entre-temps
+            continue
+        # Après le nom : état, ppid… ; utime et stime sont les 14e et 15e champs de stat.
+        if int(entree.name) == maitre or int(champs[1]) == maitre:
+            total += int(champs[11]) + int(champs[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _avec_cpu(maitre: int, mesure: Callable[[], dict]) -> dict:
+    """Lance une mesure et y ajoute le CPU de gunicorn par requête servie."""
+    avant = _cpu_gunicorn(maitre)
+    chiffres = mesure()
+    chiffres["cpu_ms"] = (_cpu_gunicorn(maitre) - avant) * 1000 / max(chiffres["pages"], 1)
+    return chiffres
 
 
 def _wrk() -> str:
@@ -221,7 +252,7 @@ def _cookie(cookies: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def _tour(args, wrk: str, port: int, filtres: list[str]) -> list[Mesure]:
+def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Mesure]:
     debut = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as groupe:  # 2 processus gunicorn
         sessions = list(
@@ -242,7 +273,9 @@ def _tour(args, wrk: str, port: int, filtres: list[str]) -> list[Mesure]:
         flush=True,
     )
     commun = {"clients": args.clients, "fils": args.wrk_fils}
-    mesurer_nue = lambda: _mesurer(wrk, port, "/banc/nu/", duree=args.duree, **commun)  # noqa: E731
+    mesurer_nue = partial(
+        _avec_cpu, maitre, partial(_mesurer, wrk, port, "/banc/nu/", duree=args.duree, **commun)
+    )
     _mesurer(wrk, port, "/banc/nu/", duree=args.chauffe, **commun)
     nue_avant = mesurer_nue()
 
@@ -252,14 +285,16 @@ def _tour(args, wrk: str, port: int, filtres: list[str]) -> list[Mesure]:
         for _libelle, chemin in pages
     ]
     random.shuffle(visites)
-    melange = visiter(HOTE, port, visites, args.clients)
+    melange = _avec_cpu(maitre, partial(visiter, HOTE, port, visites, args.clients))
     mesures = [Mesure(page="Visites mélangées", url=f"{len(visites)} visites", **melange)]
 
     seule = sessions[min(SESSION_SEULE, len(sessions) - 1)]
     for libelle, chemin in adresses[min(SESSION_SEULE, len(sessions) - 1)]:
         cookie = _cookie(seule)
         _mesurer(wrk, port, chemin, duree=args.chauffe, cookie=cookie, **commun)
-        chiffres = _mesurer(wrk, port, chemin, duree=args.duree, cookie=cookie, **commun)
+        chiffres = _avec_cpu(
+            maitre, partial(_mesurer, wrk, port, chemin, duree=args.duree, cookie=cookie, **commun)
+        )
         mesures.append(Mesure(page=libelle, url=chemin, **chiffres))
         print(f"  {libelle} : {chiffres['requetes_par_s']:.0f} req/s", flush=True)
 
@@ -267,7 +302,7 @@ def _tour(args, wrk: str, port: int, filtres: list[str]) -> list[Mesure]:
 
     nue = {
         cle: (nue_avant[cle] + nue_apres[cle]) / 2
-        for cle in ("requetes_par_s", "p50_ms", "p95_ms", "p99_ms")
+        for cle in ("requetes_par_s", "p50_ms", "p95_ms", "p99_ms", "cpu_ms")
     }
     reference = Mesure(
         page="Vue Django nue",
@@ -281,7 +316,8 @@ def _tour(args, wrk: str, port: int, filtres: list[str]) -> list[Mesure]:
     print(
         f"  vue nue {nue_avant['requetes_par_s']:.0f} puis {nue_apres['requetes_par_s']:.0f} "
         f"req/s ; visites mélangées {melange['requetes_par_s']:.0f} req/s "
-        f"(rapport {mesures[0].rapport:.3f}, p99 {melange['p99_ms']:.0f} ms)",
+        f"(rapport {mesures[0].rapport:.3f}, p99 {melange['p99_ms']:.0f} ms, "
+        f"CPU gunicorn {melange['cpu_ms']:.1f} ms par visite)",
         flush=True,
     )
     return [reference, *mesures]
@@ -291,12 +327,12 @@ def _afficher(mesures: list[Mesure], args) -> int:
     largeur = max(len(m.page) for m in mesures)
     print()
     print(
-        f"| {'Page':<{largeur}} | req/s | p50 (ms) | p95 (ms) | p99 (ms) | rapport à la vue nue "
-        "| cible |"
+        f"| {'Page':<{largeur}} | req/s | p50 (ms) | p95 (ms) | p99 (ms) | CPU (ms/req) "
+        "| rapport à la vue nue | cible |"
     )
     print(
-        f"|{'-' * (largeur + 2)}|------:|---------:|---------:|---------:|---------------------:"
-        "|:-----:|"
+        f"|{'-' * (largeur + 2)}|------:|---------:|---------:|---------:|-------------:"
+        "|---------------------:|:-----:|"
     )
     echecs = 0
     for index, m in enumerate(mesures):
@@ -311,7 +347,8 @@ def _afficher(mesures: list[Mesure], args) -> int:
         echecs += cible == "NON"
         print(
             f"| {m.page:<{largeur}} | {m.requetes_par_s:5.0f} | {m.p50_ms:8.1f} | "
-            f"{m.p95_ms:8.1f} | {m.p99_ms:8.1f} | {m.rapport:20.3f} | {cible:^5} |"
+            f"{m.p95_ms:8.1f} | {m.p99_ms:8.1f} | {m.cpu_ms:12.2f} | {m.rapport:20.3f} | "
+            f"{cible:^5} |"
         )
     charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nCharge de la machine (load average 1/5/15 min) à la fin : {charge}.")
@@ -393,7 +430,7 @@ def main() -> None:
         )
         for numero in range(1, args.tours + 1):
             print(f"Tour {numero}/{args.tours}", flush=True)
-            tours.append(_tour(args, wrk, port, filtres))
+            tours.append(_tour(args, wrk, port, gunicorn.pid, filtres))
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -416,6 +453,7 @@ def main() -> None:
             erreurs=sum(t[i].erreurs for t in tours),
             pages=sum(t[i].pages for t in tours),
             rapport=median(t[i].rapport for t in tours),
+            cpu_ms=median(t[i].cpu_ms for t in tours),
         )
         for i, premiere in enumerate(tours[0])
     ]
