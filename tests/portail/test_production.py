@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from bench.banc_http import port_libre
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -300,9 +301,7 @@ def test_gunicorn_regle_le_ramasse_miettes_de_chaque_processus():
     # gunicorn.conf.py, lu d'office depuis le dossier du portail : chaque processus, une fois
     # chargé, met à part les objets du démarrage et collecte moins souvent (mesuré, voir
     # docs/performance.md). L'application servie ici répond l'état de son processus.
-    with socket.socket() as prise:
-        prise.bind(("127.0.0.1", 0))
-        port = prise.getsockname()[1]
+    port = port_libre()
     serveur = subprocess.Popen(
         [
             sys.executable,
