@@ -153,6 +153,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portail.context_processors.portail",
             ],
+            # Les filtres du portail (montants, dates, adresses) dans tous les gabarits.
+            "builtins": ["portail.templatetags.portail"],
         },
     },
 ]
