@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portail.noyau.famille import get_for_famille
+from portail.noyau.lectures import lecture_compilee
 from portail.noyau.registre import libelle_type, types_demande
 
 from .models import Demande, Direction, Message, Rubrique, StatutDemande
@@ -65,17 +66,25 @@ def demande_de_famille(request: HttpRequest, pk: int) -> Demande:
     return demande
 
 
-def reponses_recentes(famille: Any, *, jours: int = 30, nombre: int = 3) -> list[Demande]:
-    """Les dernières demandes traitées (acceptées ou refusées) depuis ``jours`` jours."""
-    depuis = timezone.now() - timedelta(days=jours)
-    return list(
+REPONSES_RECENTES = 3
+
+
+def reponses_recentes(famille: Any, *, jours: int = 30) -> list[Demande]:
+    """Les ``REPONSES_RECENTES`` dernières demandes traitées (acceptées ou refusées) depuis
+    ``jours`` jours."""
+    return _reponses_depuis(famille_id=famille.pk, depuis=timezone.now() - timedelta(days=jours))
+
+
+@lecture_compilee
+def _reponses_depuis(famille_id: int, depuis):
+    return (
         Demande.objects.filter(
-            famille=famille,
+            famille_id=famille_id,
             statut__in=[StatutDemande.ACCEPTEE, StatutDemande.REFUSEE],
             traite_le__gte=depuis,
         )
         .order_by("-traite_le", "-id")
-        .only("statut", "resume", "traite_le", "reponse")[:nombre]
+        .only("statut", "resume", "traite_le", "reponse")[:REPONSES_RECENTES]
     )
 
 
@@ -117,6 +126,16 @@ def demandes_en_attente(
             cible_type=ContentType.objects.get_for_model(cible), cible_id=cible.pk
         )
     return demandes
+
+
+def cibles_en_attente(famille: Any, type: str) -> set[int | None]:
+    """Les cibles des demandes de ce type en attente (une requête)."""
+    return set(_cibles_en_attente(famille_id=famille.pk, type=type))
+
+
+@lecture_compilee
+def _cibles_en_attente(famille_id: int, type: str):
+    return demandes_en_attente(famille_id, types=[type]).values_list("cible_id", flat=True)
 
 
 # --- Audiences des messages déclarées par demandes (branchement.py) ------------------------

@@ -17,6 +17,7 @@ from django.db.models.functions import ExtractYear
 
 from familles.models import Famille
 from familles.selectors import enfants_du_foyer
+from portail.noyau.lectures import lecture_compilee
 from portail.noyau.pdf import rendre_pdf
 from reservations.models import TypeActivite
 
@@ -149,8 +150,13 @@ def attestation_frais_garde(*, famille: Famille, annee: int) -> Attestation:
 
 def annees_avec_paiements(famille: Famille) -> list[int]:
     """Les années civiles où le foyer a payé quelque chose, la plus récente d'abord."""
-    return list(
-        Reglement.objects.filter(famille=famille)
+    return _annees_des_reglements(famille_id=famille.pk)
+
+
+@lecture_compilee
+def _annees_des_reglements(famille_id: int):
+    return (
+        Reglement.objects.filter(famille_id=famille_id)
         .annotate(annee=ExtractYear("date"))
         .values_list("annee", flat=True)
         .distinct()

@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from familles.models import Famille
 from portail.noyau.annee_scolaire import AnneeScolaire, annee_scolaire
+from portail.noyau.lectures import lecture_compilee
 
 from .models import ZERO, Facture, Reglement
 
@@ -23,12 +24,7 @@ def factures_famille(famille: Famille) -> list[Facture]:
     d'``avec_soldes`` coûtaient à construire deux fois le temps de toute la page
     (docs/performance.md). Les services, qui filtrent sur le reste, gardent ``avec_soldes``.
     """
-    factures = list(
-        Facture.objects.filter(famille=famille)
-        .annotate(deja_regle=Sum("affectations__montant"))
-        .select_related("regie")
-        .order_by("-periode_debut", "-numero_ordre")
-    )
+    factures = _factures_du_foyer(famille_id=famille.pk)
     par_pk = {facture.pk: facture for facture in factures}
     avoirs: dict[int, Decimal] = {}
     for facture in factures:
@@ -47,6 +43,16 @@ def factures_famille(famille: Famille) -> list[Facture]:
             else facture.total + facture.avoirs - facture.deja_regle  # type: ignore[attr-defined]
         )
     return factures
+
+
+@lecture_compilee
+def _factures_du_foyer(famille_id: int):
+    return (
+        Facture.objects.filter(famille_id=famille_id)
+        .annotate(deja_regle=Sum("affectations__montant"))
+        .select_related("regie")
+        .order_by("-periode_debut", "-numero_ordre")
+    )
 
 
 def impayees_famille(famille: Famille) -> list[Facture]:
@@ -124,6 +130,20 @@ class Releve:
         return AnneeScolaire(self.annee).libelle
 
 
+@lecture_compilee
+def _factures_entre(famille_id: int, debut: date, fin: date):
+    return Facture.objects.filter(famille_id=famille_id, date__range=(debut, fin)).select_related(
+        "regie", "facture_corrigee"
+    )
+
+
+@lecture_compilee
+def _reglements_entre(famille_id: int, debut: date, fin: date):
+    return Reglement.objects.filter(famille_id=famille_id, date__range=(debut, fin)).select_related(
+        "regie"
+    )
+
+
 def releve_de_compte(famille: Famille, annee: int) -> Releve:
     debut, fin = AnneeScolaire(annee).debut, AnneeScolaire(annee).fin
     ancien = solde_famille(famille, avant=debut)
@@ -141,13 +161,9 @@ def releve_de_compte(famille: Famille, annee: int) -> Releve:
             credit=-f.total if f.total < 0 else None,
             facture_id=None if f.facture_corrigee_id else f.pk,
         )
-        for f in Facture.objects.filter(famille=famille, date__range=(debut, fin)).select_related(
-            "regie", "facture_corrigee"
-        )
+        for f in _factures_entre(famille_id=famille.pk, debut=debut, fin=fin)
     ]
-    reglements = list(
-        Reglement.objects.filter(famille=famille, date__range=(debut, fin)).select_related("regie")
-    )
+    reglements = _reglements_entre(famille_id=famille.pk, debut=debut, fin=fin)
     operations += [
         Operation(
             numero=f"{r.regie.prefixe}-R{r.numero}",

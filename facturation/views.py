@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from demandes.selectors import demandes_en_attente
+from demandes.selectors import cibles_en_attente
 from familles.models import Famille
 from portail.noyau.annee_scolaire import annee_scolaire
 from portail.noyau.famille import famille_courante, get_for_famille
@@ -52,10 +52,6 @@ FACTURES = "factures_actives"
 PAIEMENT_EN_LIGNE = "paiement_en_ligne_actif"
 
 
-def _demandes_en_attente(famille: Famille, type: str) -> set[int | None]:
-    return set(demandes_en_attente(famille, types=[type]).values_list("cible_id", flat=True))
-
-
 def contexte_accueil(request: HttpRequest, famille: Famille) -> dict:
     impayees = impayees_famille(famille)
     montant = montant_suspendant(famille)
@@ -85,7 +81,7 @@ def factures(request: HttpRequest) -> HttpResponse:
             "factures": liste,
             "nombre_a_regler": len(a_regler),
             "total_a_regler": sum((f.reste for f in a_regler), ZERO),  # type: ignore[attr-defined]
-            "duplicatas_en_attente": _demandes_en_attente(famille, DUPLICATA),
+            "duplicatas_en_attente": cibles_en_attente(famille, DUPLICATA),
             # Une facture dont le prélèvement est annoncé ne se paie pas en ligne.
             "a_payer_en_ligne": any(
                 getattr(f.prenotification, "etat", "") != "prevu"  # type: ignore[attr-defined]
@@ -142,7 +138,7 @@ def reglements(request: HttpRequest) -> HttpResponse:
         "facturation/reglements.html",
         {
             "reglements": list(reglements_famille(famille)),
-            "recus_en_attente": _demandes_en_attente(famille, RECU),
+            "recus_en_attente": cibles_en_attente(famille, RECU),
         },
     )
 

@@ -3,18 +3,19 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from demandes.models import Demande
 from demandes.selectors import demandes_en_attente
+from portail.noyau.lectures import lecture_compilee
 
 from .models import Enfant, Famille, PersonneAutorisee, Responsable, Role
 from .services import TypeRenseignement
 
 
-def enfants_du_foyer(famille: Famille) -> QuerySet[Enfant]:
+def enfants_du_foyer(famille: Famille | int) -> QuerySet[Enfant]:
     """Les enfants d'un foyer : les siens et ceux qu'il accueille en garde alternée (son
     « second foyer »). La seule porte vers les enfants qu'un foyer voit et pour qui il réserve.
     Rangés par foyer puis âge : l'ordre du modèle (le nom du foyer) joindrait les familles."""
@@ -23,12 +24,33 @@ def enfants_du_foyer(famille: Famille) -> QuerySet[Enfant]:
     )
 
 
+def enfants_actifs(famille: Famille) -> list[Enfant]:
+    """Les enfants actifs du foyer, dans l'ordre d'``enfants_du_foyer``."""
+    return _enfants_actifs_du_foyer(famille_id=famille.pk)
+
+
+@lecture_compilee
+def _enfants_actifs_du_foyer(famille_id: int):
+    return enfants_du_foyer(famille_id).filter(actif=True)
+
+
+def enfants_par_age(famille: Famille) -> list[Enfant]:
+    """Les enfants du foyer (actifs ou non), du plus âgé au plus jeune : les onglets du
+    planning."""
+    return _enfants_par_age(famille_id=famille.pk)
+
+
+@lecture_compilee
+def _enfants_par_age(famille_id: int):
+    return enfants_du_foyer(famille_id).order_by("date_naissance", "prenom")
+
+
 def enfant_du_foyer(famille: Famille, pk: int) -> Enfant:
     """Un enfant actif du foyer (le sien ou celui qu'il accueille), ou 404 pour tout autre."""
     return get_object_or_404(enfants_du_foyer(famille).filter(actif=True), pk=pk)
 
 
-def personnes_autorisees_du_foyer(famille: Famille) -> QuerySet[PersonneAutorisee]:
+def personnes_autorisees_du_foyer(famille: Famille | int) -> QuerySet[PersonneAutorisee]:
     """Les personnes autorisées que ce foyer a données (chaque foyer d'un enfant en garde
     alternée a les siennes)."""
     return PersonneAutorisee.objects.filter(famille=famille).order_by("nom", "prenom")
@@ -74,10 +96,7 @@ class Dossier:
 
 def en_attente(famille: Famille) -> EnAttente:
     resultat = EnAttente()
-    demandes = demandes_en_attente(famille, types=TypeRenseignement.values).only(
-        "type", "cible_id", "resume", "donnees", "cree_le"
-    )
-    for demande in demandes:
+    for demande in _renseignements_en_attente(famille_id=famille.pk):
         if demande.donnees.get("action", "").startswith("ajout_"):
             resultat.ajouts.append(demande)
         elif demande.cible_id is not None:
@@ -85,30 +104,45 @@ def en_attente(famille: Famille) -> EnAttente:
     return resultat
 
 
+@lecture_compilee
+def _renseignements_en_attente(famille_id: int):
+    return demandes_en_attente(famille_id, types=TypeRenseignement.values).only(
+        "type", "cible_id", "resume", "donnees", "cree_le"
+    )
+
+
 def _types_en_attente(attente: EnAttente, pk: int, types: set) -> set[str]:
     return {t for t, cible in attente.cibles if cible == pk and t in types}
 
 
+@lecture_compilee
+def _personnes_du_foyer(famille_id: int):
+    return personnes_autorisees_du_foyer(famille_id)
+
+
+@lecture_compilee
+def _adultes_du_foyer(famille_id: int):
+    return Responsable.objects.filter(famille_id=famille_id).order_by()
+
+
 def dossier_famille(famille: Famille, *, avec_enfants: bool = True) -> Dossier:
-    """Adultes, enfants actifs (avec leurs personnes autorisées) et demandes en attente."""
+    """Adultes, enfants actifs (avec ``personnes`` : les personnes autorisées que ce foyer a
+    données) et demandes en attente."""
     ordre: dict[str, int] = {Role.RESPONSABLE: 0, Role.CONJOINT: 1}
     adultes = sorted(
-        Responsable.objects.filter(famille=famille).order_by(),
+        _adultes_du_foyer(famille_id=famille.pk),
         key=lambda a: (ordre.get(a.role, 2), a.pk),
     )
     par_id = {adulte.pk: adulte for adulte in adultes}
     for adulte in adultes:
         adulte.famille = famille  # évite une requête par adulte pour l'adresse de la famille
-    enfants: list[Enfant] = []
-    if avec_enfants:
-        enfants = list(
-            enfants_du_foyer(famille)
-            .filter(actif=True)
-            .prefetch_related(
-                Prefetch("personnes_autorisees", queryset=personnes_autorisees_du_foyer(famille))
-            )
-        )
+    enfants: list[Enfant] = _enfants_actifs_du_foyer(famille_id=famille.pk) if avec_enfants else []
+    # Les personnes autorisées que ce foyer a données, rangées par enfant (``personnes``).
+    personnes: dict[int, list[PersonneAutorisee]] = {}
+    for personne in _personnes_du_foyer(famille_id=famille.pk) if enfants else []:
+        personnes.setdefault(personne.enfant_id, []).append(personne)
     for enfant in enfants:
+        setattr(enfant, "personnes", personnes.get(enfant.pk, []))  # noqa: B010
         if enfant.famille_id == famille.pk:
             enfant.famille = famille
             enfant.adresse_de = par_id.get(enfant.adresse_de_id) if enfant.adresse_de_id else None

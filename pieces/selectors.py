@@ -12,6 +12,7 @@ from django.utils import timezone
 from familles.models import Enfant, Famille, PersonneAutorisee, Responsable
 from familles.selectors import adresse_chez, enfants_du_foyer, personnes_autorisees_du_foyer
 from portail.noyau.famille import famille_courante
+from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
 from reservations.models import Activite, Inscription
 
@@ -23,11 +24,15 @@ MODELES_TYPES = suivre(TypePiece, Activite)
 MODELES_DOCUMENTS = suivre(DocumentTelechargeable)
 
 
-def pieces_du_foyer(famille: Famille) -> QuerySet[Piece]:
+def pieces_du_foyer(
+    famille: Famille | int, types_enfant: list[int] | None = None
+) -> QuerySet[Piece]:
     """Les pièces qu'un foyer voit : les siennes, et celles de ses enfants transmises par
     l'autre foyer en garde alternée (en attente ou validées ; jamais ses pièces du foyer,
-    ni ses pièces refusées). La seule porte des listes et des fichiers des parents."""
-    types_enfant = _types_de_l_enfant()
+    ni ses pièces refusées). La seule porte des listes et des fichiers des parents.
+    ``types_enfant`` : les types de pièces par enfant de la commune (lus s'ils manquent)."""
+    if types_enfant is None:
+        types_enfant = _types_de_l_enfant()
     if not types_enfant:
         # Aucune pièce par enfant dans la commune : rien de partagé, pas de sous-requête.
         return Piece.objects.filter(famille=famille)
@@ -85,11 +90,7 @@ def pieces_a_fournir(famille: Famille, le: date | None = None) -> list[PieceAFou
         return []
     enfants: dict[int, Enfant] = {}
     activites_par_enfant: dict[int, set[int]] = {}
-    for inscription in (
-        _inscriptions_en_cours(famille, le)
-        .select_related("enfant")
-        .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
-    ):
+    for inscription in _inscriptions_et_enfants(famille_id=famille.pk, le=le):
         enfants[inscription.enfant_id] = inscription.enfant
         activites_par_enfant.setdefault(inscription.enfant_id, set()).add(inscription.activite_id)
     if _exigee_de_tous_les_enfants(types):
@@ -112,9 +113,7 @@ def nombre_pieces_manquantes(famille: Famille) -> int:
     if not types:
         return 0
     activites_par_enfant: dict[int, set[int]] = {}
-    for enfant_id, activite_id in (
-        _inscriptions_en_cours(famille, le).order_by().values_list("enfant_id", "activite_id")
-    ):
+    for enfant_id, activite_id in _activites_en_cours(famille_id=famille.pk, le=le):
         activites_par_enfant.setdefault(enfant_id, set()).add(activite_id)
     if _exigee_de_tous_les_enfants(types):
         for enfant_id in enfants_du_foyer(famille).filter(actif=True).values_list("pk", flat=True):
@@ -123,7 +122,21 @@ def nombre_pieces_manquantes(famille: Famille) -> int:
     return sum(1 for _type, _enfant, attente in manquantes if not attente)
 
 
-def _inscriptions_en_cours(famille: Famille, le: date) -> QuerySet[Inscription]:
+@lecture_compilee
+def _inscriptions_et_enfants(famille_id: int, le: date):
+    return (
+        _inscriptions_en_cours(famille_id, le)
+        .select_related("enfant")
+        .order_by("enfant__date_naissance", "enfant__prenom", "enfant_id")
+    )
+
+
+@lecture_compilee
+def _activites_en_cours(famille_id: int, le: date):
+    return _inscriptions_en_cours(famille_id, le).order_by().values_list("enfant_id", "activite_id")
+
+
+def _inscriptions_en_cours(famille: Famille | int, le: date) -> QuerySet[Inscription]:
     # Les enfants actifs filtrés dans la sous-requête : pas de jointure sur les enfants.
     return Inscription.objects.filter(
         Q(date_fin__isnull=True) | Q(date_fin__gte=le),
@@ -143,15 +156,8 @@ def _manquantes(
     sans pièce validée encore valable à ``le`` (une requête : les pièces du foyer)."""
     valides: set[tuple[int, int | None]] = set()
     attente: set[tuple[int, int | None]] = set()
-    for type_id, enfant_id, statut in (
-        pieces_du_foyer(famille)
-        .filter(
-            Q(statut=StatutPiece.EN_ATTENTE)
-            | Q(statut=StatutPiece.VALIDEE)
-            & (Q(valide_jusqu_au__isnull=True) | Q(valide_jusqu_au__gte=le))
-        )
-        .order_by()
-        .values_list("type_id", "enfant_id", "statut")
+    for type_id, enfant_id, statut in _pieces_valables(
+        famille_id=famille.pk, le=le, types_enfant=_types_de_l_enfant()
     ):
         (valides if statut == StatutPiece.VALIDEE else attente).add((type_id, enfant_id))
 
@@ -174,19 +180,41 @@ def _manquantes(
     return resultat
 
 
-def pieces_de_la_famille(famille: Famille, *, nombre: int = 100) -> list[Piece]:
-    """Les ``nombre`` dernières pièces transmises (sans les annulées), leur type pris dans
-    les types gardés en mémoire plutôt que par une jointure."""
-    pieces = list(
-        pieces_du_foyer(famille)
-        .exclude(statut=StatutPiece.ANNULEE)
-        .select_related("enfant")[:nombre]
+@lecture_compilee
+def _pieces_valables(famille_id: int, le: date, types_enfant: list[int]):
+    return (
+        pieces_du_foyer(famille_id, types_enfant)
+        .filter(
+            Q(statut=StatutPiece.EN_ATTENTE)
+            | Q(statut=StatutPiece.VALIDEE)
+            & (Q(valide_jusqu_au__isnull=True) | Q(valide_jusqu_au__gte=le))
+        )
+        .order_by()
+        .values_list("type_id", "enfant_id", "statut")
     )
+
+
+PIECES_LISTEES = 100
+
+
+def pieces_de_la_famille(famille: Famille) -> list[Piece]:
+    """Les ``PIECES_LISTEES`` dernières pièces transmises (sans les annulées), leur type pris
+    dans les types gardés en mémoire plutôt que par une jointure."""
+    pieces = _pieces_transmises(famille_id=famille.pk, types_enfant=_types_de_l_enfant())
     types = {t.pk: t for t in _types_de_la_commune()}
     for piece in pieces:
         if piece.type_id in types:
             piece.type = types[piece.type_id]
     return pieces
+
+
+@lecture_compilee
+def _pieces_transmises(famille_id: int, types_enfant: list[int]):
+    return (
+        pieces_du_foyer(famille_id, types_enfant)
+        .exclude(statut=StatutPiece.ANNULEE)
+        .select_related("enfant")[:PIECES_LISTEES]
+    )
 
 
 def documents_proposes() -> list[DocumentTelechargeable]:

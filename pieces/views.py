@@ -7,7 +7,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from familles.selectors import enfants_du_foyer
+from familles.selectors import enfants_actifs
 from portail.noyau.annee_scolaire import annee_preparee
 from portail.noyau.famille import famille_courante
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
@@ -45,7 +45,7 @@ def liste(request: HttpRequest) -> HttpResponse:
             "en_attente": [p for p in a_fournir if p.en_attente],
             "pieces": pieces_de_la_famille(famille),
             "documents": documents_proposes(),
-            "enfants": list(enfants_du_foyer(famille).filter(actif=True)),
+            "enfants": enfants_actifs(famille),
             "famille": famille,
             "aujourdhui": timezone.localdate(),
         },

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
 
 from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
@@ -257,28 +258,14 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
 
     # Les unités des activités actives où l'enfant est inscrit ce mois-ci : ses activités en
     # une requête sans jointure, les unités prises dans celles de la commune.
-    inscrites = set(
-        Inscription.objects.filter(
-            Q(date_fin__isnull=True) | Q(date_fin__gte=debut),
-            enfant=enfant,
-            date_debut__lte=fin,
-        )
-        .order_by()
-        .values_list("activite_id", flat=True)
-    )
+    inscrites = set(_activites_inscrites(enfant_id=enfant.pk, debut=debut, fin=fin))
     de_la_commune = _unites_de_la_commune()
     unites: dict[int, Unite] = {
         pk: unite
         for pk, unite in de_la_commune.items()
         if unite.activite_id in inscrites and unite.activite.actif
     }
-    # Sans l'ordre du modèle (jour, puis unité, puis activité : deux jointures) : rangées
-    # par case plus bas. De même pour les lectures qui suivent.
-    reservations = list(
-        Reservation.objects.filter(enfant=enfant, date__range=(debut, fin))
-        .select_related("demande")
-        .order_by()
-    )
+    reservations = _reservations_du_mois(enfant_id=enfant.pk, debut=debut, fin=fin)
     # Un jour réservé hors des inscriptions du mois (inscription close depuis) : son unité.
     hors_inscriptions = {r.unite_id for r in reservations} - unites.keys()
     unites.update({pk: de_la_commune[pk] for pk in hors_inscriptions if pk in de_la_commune})
@@ -289,32 +276,14 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     )
     activites = {u.activite_id: u.activite for u in ordonnees}
 
-    ouverts = set(
-        JourOuverture.objects.filter(unite_id__in=unites, date__range=(debut, fin))
-        .order_by()
-        .values_list("unite_id", "date")
-    )
+    ouverts = set(_jours_ouverts(unites=sorted(unites), debut=debut, fin=fin))
     fermetures: dict[tuple[int | None, date], str] = {
         (activite_id, jour): motif
-        for activite_id, jour, motif in Fermeture.objects.filter(
-            Q(activite_id__in=activites) | Q(activite__isnull=True), date__range=(debut, fin)
+        for activite_id, jour, motif in _fermetures_du_mois(
+            activites=sorted(activites), debut=debut, fin=fin
         )
-        .order_by()
-        .values_list("activite_id", "date", "motif")
     }
-    periodes = list(
-        Periode.objects.filter(activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut)
-        .order_by("date_debut")  # l'ordre du modèle pour une même activité, sans jointure
-        .only(
-            "id",
-            "activite_id",
-            "date_debut",
-            "date_fin",
-            "affichee_du",
-            "affichee_au",
-            "reservable_jusqu_au",
-        )
-    )
+    periodes = _periodes_du_mois(activites=sorted(activites), debut=debut, fin=fin)
     maintenant = timezone.now()
     par_case = {(r.unite_id, r.date): r for r in reservations}
     # Les adresses des cases : un reverse() par page plutôt qu'un par case.
@@ -382,15 +351,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     # Les absences des jours réservés du mois par ce foyer : leur réservation et son unité
     # sont déjà lues (trois jointures de moins).
     du_foyer = {r.pk: r for r in reservations if foyer_id is None or r.famille_id == foyer_id}
-    absences = (
-        list(
-            Absence.objects.filter(reservation_id__in=list(du_foyer))
-            .select_related("demande")
-            .order_by()
-        )
-        if du_foyer
-        else []
-    )
+    absences = _absences_des_reservations(reservations=sorted(du_foyer)) if du_foyer else []
     for declaree in absences:
         declaree.reservation = du_foyer[declaree.reservation_id]
         declaree.reservation.unite = unites[declaree.reservation.unite_id]
@@ -403,6 +364,76 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
         entetes=entetes,
         lignes=lignes,
         absences=absences,
+    )
+
+
+# Les lectures du planning, compilées une fois par processus (portail.noyau.lectures) ; sans
+# l'ordre du modèle (jour, puis unité, puis activité : deux jointures) : rangées par case.
+
+
+@lecture_compilee
+def _activites_inscrites(enfant_id: int, debut: date, fin: date):
+    return (
+        Inscription.objects.filter(
+            Q(date_fin__isnull=True) | Q(date_fin__gte=debut),
+            enfant_id=enfant_id,
+            date_debut__lte=fin,
+        )
+        .order_by()
+        .values_list("activite_id", flat=True)
+    )
+
+
+@lecture_compilee
+def _reservations_du_mois(enfant_id: int, debut: date, fin: date):
+    return (
+        Reservation.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
+        .select_related("demande")
+        .order_by()
+    )
+
+
+@lecture_compilee
+def _jours_ouverts(unites: list[int], debut: date, fin: date):
+    return (
+        JourOuverture.objects.filter(unite_id__in=unites, date__range=(debut, fin))
+        .order_by()
+        .values_list("unite_id", "date")
+    )
+
+
+@lecture_compilee
+def _fermetures_du_mois(activites: list[int], debut: date, fin: date):
+    return (
+        Fermeture.objects.filter(
+            Q(activite_id__in=activites) | Q(activite__isnull=True), date__range=(debut, fin)
+        )
+        .order_by()
+        .values_list("activite_id", "date", "motif")
+    )
+
+
+@lecture_compilee
+def _periodes_du_mois(activites: list[int], debut: date, fin: date):
+    return (
+        Periode.objects.filter(activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut)
+        .order_by("date_debut")  # l'ordre du modèle pour une même activité, sans jointure
+        .only(
+            "id",
+            "activite_id",
+            "date_debut",
+            "date_fin",
+            "affichee_du",
+            "affichee_au",
+            "reservable_jusqu_au",
+        )
+    )
+
+
+@lecture_compilee
+def _absences_des_reservations(reservations: list[int]):
+    return (
+        Absence.objects.filter(reservation_id__in=reservations).select_related("demande").order_by()
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from familles.models import Enfant, Famille, Responsable
 from familles.selectors import enfants_du_foyer
+from portail.noyau.lectures import lecture_compilee
 
 from .calendrier import jours
 from .models import (
@@ -62,13 +63,8 @@ class ActiviteProposee:
 def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[ActiviteProposee]]:
     """Les enfants de la famille et, pour chaque activité où l'un d'eux est inscrit, les
     périodes affichées (3 requêtes)."""
-    enfants = list(enfants_du_foyer(famille).filter(actif=True).order_by("prenom"))
-    inscriptions = list(
-        Inscription.objects.filter(enfant__in=enfants, activite__actif=True)
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=aujourdhui))
-        .select_related("activite")
-        .order_by()  # rangées ici : l'ordre du modèle joindrait les enfants et les familles
-    )
+    enfants = _enfants_actifs(famille_id=famille.pk)
+    inscriptions = _inscriptions_actives(enfants=[e.pk for e in enfants], aujourdhui=aujourdhui)
     par_activite: dict[int, ActiviteProposee] = {}
     enfants_par_id = {e.pk: e for e in enfants}
     # Par activité, puis les enfants comme enfants_du_foyer (foyer, âge, prénom).
@@ -81,12 +77,33 @@ def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[
             inscription.activite_id, ActiviteProposee(inscription.activite, [], [])
         )
         proposee.enfants.append(enfants_par_id[inscription.enfant_id])
-    periodes = periodes_affichees(aujourdhui).filter(
-        activite_id__in=par_activite.keys(), date_fin__gte=aujourdhui
-    )
-    for periode in periodes.order_by("date_debut"):
+    for periode in _periodes_proposees(activites=sorted(par_activite), aujourdhui=aujourdhui):
         par_activite[periode.activite_id].periodes.append(periode)
     return enfants, list(par_activite.values())
+
+
+@lecture_compilee
+def _enfants_actifs(famille_id: int):
+    return enfants_du_foyer(famille_id).filter(actif=True).order_by("prenom")
+
+
+@lecture_compilee
+def _inscriptions_actives(enfants: list[int], aujourdhui: date):
+    return (
+        Inscription.objects.filter(enfant_id__in=enfants, activite__actif=True)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=aujourdhui))
+        .select_related("activite")
+        .order_by()  # rangées ici : l'ordre du modèle joindrait les enfants et les familles
+    )
+
+
+@lecture_compilee
+def _periodes_proposees(activites: list[int], aujourdhui: date):
+    return (
+        periodes_affichees(aujourdhui)
+        .filter(activite_id__in=activites, date_fin__gte=aujourdhui)
+        .order_by("date_debut")
+    )
 
 
 def charger_contexte(

@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from familles.selectors import enfants_du_foyer
+from familles.selectors import enfants_du_foyer, enfants_par_age
 from portail.noyau.famille import famille_courante, get_for_famille
 from portail.noyau.fichiers import fichiers_trop_gros, limiter_taille_des_fichiers, reponse_fichier
 from portail.noyau.interrupteurs import fonctionnalite_requise
@@ -41,7 +41,7 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
         raise Http404
     # L'enfant demandé et les onglets des enfants actifs en une requête, bornée à la famille.
     famille = famille_courante(request)
-    de_la_famille = list(enfants_du_foyer(famille).order_by("date_naissance", "prenom"))
+    de_la_famille = enfants_par_age(famille)
     enfant = next((e for e in de_la_famille if e.pk == enfant_id), None)
     if enfant is None:
         raise Http404

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from familles.models import Famille
+from portail.noyau.lectures import lecture_compilee
 
 from ..models import Facture, Regie, TransactionFacture
 from .models import (
@@ -59,13 +60,18 @@ def derniers_prelevements(factures: list[Facture]) -> dict[int, tuple[str, date,
     if not factures:
         return {}
     derniers: dict[int, tuple[str, date, str, str]] = {}
-    for facture_id, *prelevement in (
-        OperationPrelevement.objects.filter(facture_id__in=[f.pk for f in factures])
-        .order_by("lot__date_prelevement", "id")
-        .values_list("facture_id", "statut", "lot__date_prelevement", "code_rejet", "iban")
-    ):
+    for facture_id, *prelevement in _prelevements_des_factures(factures=[f.pk for f in factures]):
         derniers[facture_id] = tuple(prelevement)  # type: ignore[assignment]
     return derniers
+
+
+@lecture_compilee
+def _prelevements_des_factures(factures: list[int]):
+    return (
+        OperationPrelevement.objects.filter(facture_id__in=factures)
+        .order_by("lot__date_prelevement", "id")
+        .values_list("facture_id", "statut", "lot__date_prelevement", "code_rejet", "iban")
+    )
 
 
 def prenotifications(famille: Famille, factures: list[Facture]) -> dict[int, Prenotification]:
@@ -89,12 +95,14 @@ def prochain_prelevement(famille: Famille, impayees: list[Facture]) -> Prenotifi
 
 
 def _mandats_actifs(famille: Famille) -> dict[int, Mandat]:
-    return {
-        m.regie_id: m
-        for m in Mandat.objects.filter(famille=famille, statut=StatutMandat.ACTIF).only(
-            "regie_id", "iban"
-        )
-    }
+    return {m.regie_id: m for m in _mandats_actifs_du_foyer(famille_id=famille.pk)}
+
+
+@lecture_compilee
+def _mandats_actifs_du_foyer(famille_id: int):
+    return Mandat.objects.filter(famille_id=famille_id, statut=StatutMandat.ACTIF).only(
+        "regie_id", "iban"
+    )
 
 
 def _annonces(
