@@ -64,9 +64,15 @@ def impayees_famille(famille: Famille) -> list[Facture]:
     )
 
 
-def reglements_famille(famille: Famille):
+def reglements_famille(famille: Famille) -> list[Reglement]:
+    """Les règlements de la famille, le plus récent d'abord, avec leur régie."""
+    return _reglements_du_foyer(famille_id=famille.pk)
+
+
+@lecture_compilee
+def _reglements_du_foyer(famille_id: int):
     return (
-        Reglement.objects.filter(famille=famille)
+        Reglement.objects.filter(famille_id=famille_id)
         .select_related("regie")
         .order_by("-date", "-numero")
     )

@@ -137,7 +137,7 @@ def reglements(request: HttpRequest) -> HttpResponse:
         request,
         "facturation/reglements.html",
         {
-            "reglements": list(reglements_famille(famille)),
+            "reglements": reglements_famille(famille),
             "recus_en_attente": cibles_en_attente(famille, RECU),
         },
     )

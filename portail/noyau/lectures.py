@@ -90,6 +90,9 @@ class _Compilee:
     sql: str
     parametres: tuple
     places: tuple[tuple[int, Place], ...]
+    # Les convertisseurs de la base par colonne (aucun sur PostgreSQL pour nos champs) : les
+    # chercher coûtait, pour les 60 colonnes du compte, plus que la requête.
+    convertisseurs: dict
 
 
 class Lecture:
@@ -117,6 +120,7 @@ class Lecture:
         compilateur = copy.copy(compilee.compilateur)
         compilateur.connection = connections[using]  # celle de ce fil
         compilateur.as_sql = lambda *args, **kwargs: (compilee.sql, resultat)
+        compilateur.get_converters = lambda expressions: compilee.convertisseurs
         queryset = compilee.gabarit._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compilateur  # type: ignore[method-assign]
         return list(queryset)
@@ -158,7 +162,7 @@ class Lecture:
                     raise RuntimeError(
                         f"{nom_fonction} : aucune ligne possible avec les témoins."
                     ) from vide
-                return _Compilee(None, None, "", (), ())  # une liste vide : ``__in=[]``
+                return _Compilee(None, None, "", (), (), {})  # une liste vide : ``__in=[]``
             places = tuple(
                 (rang, adaptes[parametre])
                 for rang, parametre in enumerate(parametres)
@@ -174,7 +178,9 @@ class Lecture:
             raise RuntimeError(
                 f"{nom_fonction} : une valeur est transformée par l'ORM ou absente du SQL."
             )
-        return _Compilee(gabarit, compilateur, sql, parametres, places)
+        colonnes = [colonne for colonne, _, _ in compilateur.select[: compilateur.col_count]]
+        convertisseurs = compilateur.get_converters(colonnes)
+        return _Compilee(gabarit, compilateur, sql, parametres, places, convertisseurs)
 
 
 def lecture_compilee(construire: Callable[..., QuerySet[Any]]) -> Lecture:

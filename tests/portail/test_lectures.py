@@ -14,7 +14,12 @@ from bench.familles_banc import creer
 from demandes.selectors import _cibles_en_attente, _reponses_depuis
 from facturation.attestations import _annees_des_reglements
 from facturation.prelevement.selectors import _mandats_actifs_du_foyer, _prelevements_des_factures
-from facturation.selectors import _factures_du_foyer, _factures_entre, _reglements_entre
+from facturation.selectors import (
+    _factures_du_foyer,
+    _factures_entre,
+    _reglements_du_foyer,
+    _reglements_entre,
+)
 from familles.models import Enfant, Famille, PersonneAutorisee
 from familles.selectors import (
     _adultes_du_foyer,
@@ -106,6 +111,7 @@ def _appels(famille: Famille) -> list[tuple]:
         (_factures_entre, {"famille_id": famille.pk, "debut": annee.debut, "fin": annee.fin}),
         (_reglements_entre, {"famille_id": famille.pk, "debut": annee.debut, "fin": annee.fin}),
         (_factures_du_foyer, {"famille_id": famille.pk}),
+        (_reglements_du_foyer, {"famille_id": famille.pk}),
         (
             _prelevements_des_factures,
             {"factures": [f.pk for f in _factures_du_foyer(famille_id=famille.pk)]},
