@@ -13,14 +13,17 @@ suivants exécutent ce SQL avec les vraies valeurs, et les objets sont construit
 itérateurs de l'ORM lui-même (modèles, ``select_related``, annotations, ``values_list``,
 ``prefetch_related``) : le résultat est la liste qu'aurait donnée ``list(queryset)``.
 
-Règles, vérifiées au premier appel (une erreur plutôt qu'un résultat faux) :
+Règles ; ce qui se vérifie l'est au premier appel (une erreur plutôt qu'un résultat faux) :
 
 - des paramètres nommés, chacun un entier, une chaîne, une date, une date et heure, ou une
   liste de ceux-ci (``__in`` : un SQL compilé par nombre d'éléments) ; pas de booléen ;
 - la fonction ne lit rien d'autre que ses paramètres (ni configuration, ni données de la
   commune : elles seraient figées dans le SQL) ;
-- la fonction ne fait que construire le queryset : même SQL quelles que soient les
-  valeurs, chaque valeur reprise telle quelle dans les paramètres (pas de ``__contains``) ;
+- la fonction ne fait que construire le queryset, toujours le même : aucun ``if`` sur une
+  valeur (un ``if rubrique == …`` serait compilé pour la valeur témoin et appliqué à toutes ;
+  deux séries de témoins attrapent un SQL qui change, pas ce choix-là) — choisir plutôt
+  entre deux lectures ; le vide d'une liste peut compter (un SQL par longueur) ;
+- chaque valeur reprise telle quelle dans les paramètres SQL (pas de ``__contains``) ;
 - seul ``list()`` du queryset est gardé : pas de ``count()``, ``first()`` ni ``exists()`` ;
   ``prefetch_related("nom")`` oui, mais pas ``Prefetch(queryset=…)`` (ses valeurs seraient
   les témoins).
@@ -121,7 +124,7 @@ class Lecture:
         compilateur.connection = connections[using]  # celle de ce fil
         compilateur.as_sql = lambda *args, **kwargs: (compilee.sql, resultat)
         compilateur.get_converters = lambda expressions: compilee.convertisseurs
-        queryset = compilee.gabarit._chain()  # type: ignore[attr-defined]
+        queryset = compilee.gabarit.using(using)
         queryset.query.get_compiler = lambda *args, **kwargs: compilateur  # type: ignore[method-assign]
         return list(queryset)
 

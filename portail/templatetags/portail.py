@@ -32,6 +32,15 @@ def date_heure(valeur) -> str:
         return ""
 
 
+@register.filter(expects_localtime=True)
+def heure(valeur) -> str:
+    """« 14:05 » à l'heure de Paris : ce que rend ``|date:"H:i"``."""
+    try:
+        return f"{valeur.hour:02d}:{valeur.minute:02d}"
+    except AttributeError:
+        return ""
+
+
 @register.filter
 def euros(valeur: Decimal | int | None) -> str:
     return format_montant(valeur)

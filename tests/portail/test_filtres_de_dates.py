@@ -31,9 +31,11 @@ def test_date_courte_et_date_heure_comme_le_filtre_date_de_django(valeur):
         assert _rendu("{{ v|date_heure }}", v=valeur) == _rendu(
             '{{ v|date:"d/m/Y à H:i" }}', v=valeur
         )
+        assert _rendu("{{ v|heure }}", v=valeur) == _rendu('{{ v|date:"H:i" }}', v=valeur)
 
 
 def test_date_heure_a_l_heure_de_paris():
     valeur = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
     assert _rendu("{{ v|date_heure }}", v=valeur) == "01/01/2027 à 00:30"
+    assert _rendu("{{ v|heure }}", v=valeur) == "00:30"
     assert _rendu("{{ v|date_courte }}", v=valeur) == "01/01/2027"
