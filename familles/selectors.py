@@ -24,14 +24,21 @@ def enfants_du_foyer(famille: Famille | int) -> QuerySet[Enfant]:
     )
 
 
-def enfants_actifs(famille: Famille) -> list[Enfant]:
-    """Les enfants actifs du foyer, dans l'ordre d'``enfants_du_foyer``."""
-    return _enfants_actifs_du_foyer(famille_id=famille.pk)
+def enfants_actifs(famille: Famille, *, par_prenom: bool = False) -> list[Enfant]:
+    """Les enfants actifs du foyer, dans l'ordre d'``enfants_du_foyer`` ou par prénom (rangés
+    par la base, comme les noms ailleurs)."""
+    lecture = _enfants_actifs_par_prenom if par_prenom else _enfants_actifs_du_foyer
+    return lecture(famille_id=famille.pk)
 
 
 @lecture_compilee
 def _enfants_actifs_du_foyer(famille_id: int):
     return enfants_du_foyer(famille_id).filter(actif=True)
+
+
+@lecture_compilee
+def _enfants_actifs_par_prenom(famille_id: int):
+    return enfants_du_foyer(famille_id).filter(actif=True).order_by("prenom")
 
 
 def enfants_par_age(famille: Famille) -> list[Enfant]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from familles.models import Enfant, Famille, Responsable
-from familles.selectors import enfants_du_foyer
+from familles.selectors import enfants_actifs, enfants_du_foyer
 from portail.noyau.lectures import lecture_compilee
 
 from .calendrier import jours
@@ -63,7 +63,7 @@ class ActiviteProposee:
 def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[ActiviteProposee]]:
     """Les enfants de la famille et, pour chaque activité où l'un d'eux est inscrit, les
     périodes affichées (3 requêtes)."""
-    enfants = _enfants_actifs(famille_id=famille.pk)
+    enfants = enfants_actifs(famille, par_prenom=True)
     inscriptions = _inscriptions_actives(enfants=[e.pk for e in enfants], aujourdhui=aujourdhui)
     par_activite: dict[int, ActiviteProposee] = {}
     enfants_par_id = {e.pk: e for e in enfants}
@@ -80,11 +80,6 @@ def accueil_reservations(famille, aujourdhui: date) -> tuple[list[Enfant], list[
     for periode in _periodes_proposees(activites=sorted(par_activite), aujourdhui=aujourdhui):
         par_activite[periode.activite_id].periodes.append(periode)
     return enfants, list(par_activite.values())
-
-
-@lecture_compilee
-def _enfants_actifs(famille_id: int):
-    return enfants_du_foyer(famille_id).filter(actif=True).order_by("prenom")
 
 
 @lecture_compilee

@@ -24,6 +24,7 @@ from familles.models import Enfant, Famille, PersonneAutorisee
 from familles.selectors import (
     _adultes_du_foyer,
     _enfants_actifs_du_foyer,
+    _enfants_actifs_par_prenom,
     _enfants_par_age,
     _personnes_du_foyer,
     _renseignements_en_attente,
@@ -48,7 +49,7 @@ from reservations.planning import (
     _periodes_du_mois,
     _reservations_du_mois,
 )
-from reservations.selectors import _enfants_actifs, _inscriptions_actives, _periodes_proposees
+from reservations.selectors import _inscriptions_actives, _periodes_proposees
 from tests.factories import EnfantFactory
 
 
@@ -98,7 +99,7 @@ def _appels(famille: Famille) -> list[tuple]:
     appels: list[tuple] = [
         (_enfants_par_age, {"famille_id": famille.pk}),
         (_enfants_actifs_du_foyer, {"famille_id": famille.pk}),
-        (_enfants_actifs, {"famille_id": famille.pk}),
+        (_enfants_actifs_par_prenom, {"famille_id": famille.pk}),
         (_inscriptions_actives, {"enfants": [e.pk for e in enfants], "aujourdhui": aujourdhui}),
         (_periodes_proposees, {"activites": activites, "aujourdhui": aujourdhui}),
         (_periodes_proposees, {"activites": [], "aujourdhui": aujourdhui}),
