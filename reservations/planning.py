@@ -6,13 +6,10 @@ d'écran (la légende reprend celle du guide de Haisnes).
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache, cached_property
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
@@ -63,22 +60,9 @@ class Etat:
     symbole: str
     libelle: str
 
-    @cached_property
-    def echappe(self) -> "Etat":
-        """Les mêmes textes échappés une fois par processus : le gabarit du planning ne les
-        échappe plus à chaque case (≈ 1 100 variables par grille)."""
-        return Etat(escape(self.code), escape(self.symbole), escape(self.libelle))
 
-
-@cache
-def _iso(jour: date) -> SafeString:
-    # Chiffres et tirets : rien à échapper.
-    return mark_safe(jour.isoformat())  # noqa: S308
-
-
-# Le menu ouvert par une case (planning.js), sans caractère à échapper.
-MENU_ABSENCE, MENU_RESERVER = mark_safe("absence"), mark_safe("reserver")
-
+# Le menu ouvert par une case (static/js/planning.js).
+MENU_ABSENCE, MENU_RESERVER = "absence", "reserver"
 
 # La légende, dans l'ordre du guide de Haisnes.
 RESERVE = Etat("reservee", "✓", "Réservé")
@@ -130,13 +114,43 @@ PAR_ETAT_RESERVATION = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
+    """Une case de la grille, avec les textes qu'elle écrit
+    (templates/reservations/planning_grille.jinja) : Jinja2 les échappe."""
+
     date: date
     etat: Etat
-    detail: str = ""
-    url: str = ""
-    action: str = ""
+    iso: str  # la date pour static/js/planning.js et les tests
+    titre: str
+    url: str = ""  # la page ouverte par la case (réserver, déclarer une absence)
+    aria: str = ""
+    menu: str = ""  # le menu ouvert par la case (static/js/planning.js)
+
+
+def _case_du_jour(
+    *,
+    jour: date,
+    iso: str,
+    le_jour: str,
+    etat: Etat,
+    detail: str,
+    url: str,
+    action: str,
+    ligne: str,
+) -> Case:
+    if not url:
+        titre = f"{etat.libelle} ({detail})" if detail else etat.libelle
+        return Case(date=jour, etat=etat, iso=iso, titre=titre)
+    return Case(
+        date=jour,
+        etat=etat,
+        iso=iso,
+        titre=f"{etat.libelle} : {action}",
+        url=url,
+        aria=f"{etat.libelle} le {le_jour}, {ligne} : {action}",
+        menu=MENU_ABSENCE if action == DECLARER else MENU_RESERVER,
+    )
 
 
 @dataclass
@@ -146,42 +160,11 @@ class LignePlanning:
 
     @property
     def libelle(self) -> str:
-        return f"{self.unite.activite.nom} — {self.unite.nom}"
+        return libelle_ligne(self.unite)
 
-    @property
-    def cellules(self) -> list[dict[str, str]]:
-        """Les cases pour le gabarit en dictionnaires (les textes fixes des états déjà échappés) :
-        le moteur y trouve chaque valeur du premier coup (sur un objet, il essaie d'abord
-        ``objet[cle]`` et rattrape l'exception) ; la grille (6 lignes × 31 jours) se rend
-        ainsi deux fois plus vite (mesuré)."""
-        libelle = self.libelle
-        cellules = []
-        for case in self.cases:
-            etat = case.etat
-            sur = etat.echappe
-            titre: str
-            menu: str
-            if case.url:
-                titre = f"{etat.libelle} : {case.action}"
-                menu = MENU_ABSENCE if case.action == DECLARER else MENU_RESERVER
-                aria = f"{etat.libelle} le {case.date:%d/%m/%Y}, {libelle} : {case.action}"
-            else:
-                titre = f"{etat.libelle} ({case.detail})" if case.detail else sur.libelle
-                aria = ""
-                menu = ""
-            cellules.append(
-                {
-                    "code": sur.code,
-                    "iso": _iso(case.date),
-                    "url": case.url,
-                    "symbole": sur.symbole,
-                    "libelle": sur.libelle,
-                    "titre": titre,
-                    "aria": aria,
-                    "menu": menu,
-                }
-            )
-        return cellules
+
+def libelle_ligne(unite: Unite) -> str:
+    return f"{unite.activite.nom} — {unite.nom}"
 
 
 @dataclass
@@ -305,20 +288,23 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
 
     # Calculés une fois par page et non par case (6 lignes × 31 jours).
     les_jours = jours(debut, fin)
+    iso = {jour: jour.isoformat() for jour in les_jours}
+    le_jour = {jour: f"{jour:%d/%m/%Y}" for jour in les_jours}
     lignes = []
     for unite in ordonnees:
         activite = activites[unite.activite_id]
         unite_id = unite.pk
+        ligne = libelle_ligne(unite)
         cases = []
         for jour in les_jours:
             trouvee = par_case.get((unite_id, jour))
             if trouvee is not None and foyer_id is not None and trouvee.famille_id != foyer_id:
                 if est_active(trouvee):
-                    cases.append(Case(date=jour, etat=AUTRE_FOYER))
+                    etat = AUTRE_FOYER
+                    cases.append(Case(date=jour, etat=etat, iso=iso[jour], titre=etat.libelle))
                     continue
                 trouvee = None  # refusé ou excusé chez l'autre foyer : libre pour celui-ci
-            case = _case(
-                jour=jour,
+            etat, detail = _etat(
                 reservation=trouvee,
                 ouvert=(unite_id, jour) in ouverts,
                 fermeture=fermetures.get((activite.pk, jour), fermetures.get((None, jour))),
@@ -326,15 +312,27 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
                 vacances=None if activite.ouverte_vacances else vacances.get(jour),
                 passe=jour < aujourdhui,
             )
+            url = action = ""
             if trouvee is not None and absence_declarable(trouvee, aujourdhui=aujourdhui):
-                case.url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
-                case.action = DECLARER
-            elif case.etat is OUVERT and maintenant < date_limite(activite, jour):
+                url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
+                action = DECLARER
+            elif etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite.pk, jour)
                 if periode_id is not None:
-                    case.url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, jour)
-                    case.action = "réserver"
-            cases.append(case)
+                    url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, jour)
+                    action = "réserver"
+            cases.append(
+                _case_du_jour(
+                    jour=jour,
+                    iso=iso[jour],
+                    le_jour=le_jour[jour],
+                    etat=etat,
+                    detail=detail,
+                    url=url,
+                    action=action,
+                    ligne=ligne,
+                )
+            )
         lignes.append(LignePlanning(unite=unite, cases=cases))
 
     entetes = [
@@ -437,27 +435,26 @@ def _absences_des_reservations(reservations: list[int]):
     )
 
 
-def _case(
+def _etat(
     *,
-    jour: date,
     reservation: Reservation | None,
     ouvert: bool,
     fermeture: str | None,
     ferie: str | None,
     vacances,
     passe: bool,
-) -> Case:
+) -> tuple[Etat, str]:
+    """L'état d'une case et son détail (motif de fermeture, nom du jour férié ou des vacances)."""
     if reservation is not None:
         if suppression_en_attente(reservation):
-            return Case(date=jour, etat=EN_TRAITEMENT)
-        return Case(date=jour, etat=PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)])
+            return EN_TRAITEMENT, ""
+        return PAR_ETAT_RESERVATION[EtatReservation(reservation.etat)], ""
     if fermeture is not None:
-        return Case(date=jour, etat=FERMETURE, detail=fermeture)
+        return FERMETURE, fermeture
     if ferie:
-        return Case(date=jour, etat=FERIE, detail=ferie)
+        return FERIE, ferie
     if vacances is not None:
-        etat = GRANDES_VACANCES if vacances.grandes else PETITES_VACANCES
-        return Case(date=jour, etat=etat, detail=vacances.nom)
+        return (GRANDES_VACANCES if vacances.grandes else PETITES_VACANCES), vacances.nom
     if ouvert:
-        return Case(date=jour, etat=PASSE if passe else OUVERT)
-    return Case(date=jour, etat=FERME)
+        return (PASSE if passe else OUVERT), ""
+    return FERME, ""

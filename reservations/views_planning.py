@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from familles.selectors import enfants_du_foyer, enfants_par_age
 from portail.noyau.famille import famille_courante, get_for_famille
@@ -46,11 +48,18 @@ def planning_enfant(request: HttpRequest, enfant_id: int, annee: int, mois: int)
     if enfant is None:
         raise Http404
     enfants = [e for e in de_la_famille if e.actif]
+    planning = planning_mois(enfant=enfant, annee=annee, mois=mois, foyer_id=famille.pk)
+    # La grille par Jinja2 (le seul gabarit Jinja2 du portail, voir portail/settings.py), qui
+    # a échappé chaque valeur : le gabarit de la page l'écrit telle quelle.
+    grille = render_to_string(
+        "reservations/planning_grille.jinja", {"planning": planning}, using="jinja2"
+    )
     return render(
         request,
         "reservations/planning.html",
         {
-            "planning": planning_mois(enfant=enfant, annee=annee, mois=mois, foyer_id=famille.pk),
+            "planning": planning,
+            "grille": mark_safe(grille),  # noqa: S308
             "enfants": enfants,
             "legende": LEGENDE,
         },

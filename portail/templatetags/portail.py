@@ -46,16 +46,22 @@ def euros(valeur: Decimal | int | None) -> str:
     return format_montant(valeur)
 
 
-# Un identifiant témoin qu'aucune adresse ne contient par ailleurs.
-_TEMOIN = 987654321
+# Des identifiants témoins qu'aucune adresse ne contient par ailleurs.
+_TEMOINS = (987654321, 987654322, 987654323)
 
 
 @lru_cache(maxsize=256)
-def _modele_adresse(nom: str, prefixe: str, urlconf: str) -> tuple[str, str]:
-    # Le préfixe et l'urlconf du moment sont dans la clé : reverse() en dépend.
-    adresse = reverse(nom, args=[_TEMOIN], urlconf=urlconf)
-    debut, fin = adresse.rsplit(f"/{_TEMOIN}/", 1)
-    return f"{debut}/", f"/{fin}"
+def _modele_adresse(nom: str, nombre: int, prefixe: str, urlconf: str) -> tuple[str, ...]:
+    """Les morceaux fixes de l'adresse, autour de ses ``nombre`` entiers. Le préfixe et
+    l'urlconf du moment sont dans la clé : reverse() en dépend."""
+    reste = reverse(nom, args=_TEMOINS[:nombre], urlconf=urlconf)
+    morceaux = []
+    for temoin in _TEMOINS[:nombre]:
+        avant, trouve, reste = reste.partition(str(temoin))
+        if not trouve:
+            raise ValueError(f"{nom} : l'adresse n'écrit pas ses entiers tels quels.")
+        morceaux.append(avant)
+    return (*morceaux, reste)
 
 
 @lru_cache(maxsize=256)
@@ -64,12 +70,15 @@ def _adresse_fixe(nom: str, prefixe: str, urlconf: str) -> str:
 
 
 @register.simple_tag
-def adresse(nom: str, pk: int | None = None) -> str:
-    """``{% url nom %}`` ou ``{% url nom pk %}`` (un seul identifiant), le reverse() fait une
-    fois par processus (≈ 40 µs chacun) : chaque page, ou chaque ligne d'une boucle, n'y met
-    que son identifiant."""
+def adresse(nom: str, *entiers: int) -> str:
+    """``{% url nom %}``, ou ``{% url nom pk %}`` et jusqu'à trois entiers (l'enfant, l'année et
+    le mois du planning), le reverse() fait une fois par processus (≈ 40 µs chacun) : chaque
+    page, ou chaque ligne d'une boucle, n'y met que ses entiers."""
     prefixe, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    if pk is None:
+    if not entiers:
         return _adresse_fixe(nom, prefixe, urlconf)
-    debut, fin = _modele_adresse(nom, prefixe, urlconf)
-    return f"{debut}{int(pk)}{fin}"
+    morceaux = _modele_adresse(nom, len(entiers), prefixe, urlconf)
+    adresse = morceaux[0]
+    for entier, suite in zip(entiers, morceaux[1:], strict=True):
+        adresse += f"{int(entier)}{suite}"
+    return adresse

@@ -2,7 +2,7 @@
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.urls.base import set_script_prefix
 
 from portail.templatetags.portail import adresse
@@ -14,6 +14,10 @@ NOMS = [
     "familles:modifier_enfant",
     "pieces:fichier",
     "facturation:facture_pdf",
+    "facturation:attestation_pdf",
+    "facturation:mandat_pdf",
+    "facturation:mandat_signer",
+    "reservations:absence_certificat",
 ]
 
 
@@ -21,6 +25,20 @@ NOMS = [
 @pytest.mark.parametrize("pk", [1, 10, 987654321, 12345678901])
 def test_la_meme_adresse_que_reverse(nom, pk):
     assert adresse(nom, pk) == reverse(nom, args=[pk])
+
+
+@pytest.mark.parametrize(
+    "entiers", [(1, 2026, 12), (987654321, 2000, 1), (12345678901, 2100, 9), (7, 987654322, 3)]
+)
+def test_plusieurs_entiers_la_meme_adresse_que_reverse(entiers):
+    nom = "reservations:planning_mois"
+    assert adresse(nom, *entiers) == reverse(nom, args=entiers)
+
+
+def test_une_adresse_aux_entiers_attendus_seulement():
+    # Un entier de trop : reverse() ne trouve pas l'adresse, la balise non plus.
+    with pytest.raises(NoReverseMatch):
+        adresse("demandes:detail", 1, 2)
 
 
 def test_sous_un_prefixe_de_script():
@@ -39,3 +57,7 @@ def test_sous_un_prefixe_de_script():
 def test_dans_un_gabarit():
     gabarit = Template("{% load portail %}{% adresse 'demandes:detail' d.pk %}")
     assert gabarit.render(Context({"d": {"pk": 3}})) == reverse("demandes:detail", args=[3])
+    mois = Template("{% load portail %}{% adresse 'reservations:planning_mois' 5 d.year d.month %}")
+    assert mois.render(Context({"d": {"year": 2026, "month": 2}})) == reverse(
+        "reservations:planning_mois", args=[5, 2026, 2]
+    )
