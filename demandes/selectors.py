@@ -7,13 +7,14 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portail.noyau.famille import get_for_famille
-from portail.noyau.lectures import lecture_compilee
+from portail.noyau.lectures import lecture_compilee, page_de_lignes
 from portail.noyau.registre import libelle_type, types_demande
 
 from .models import Demande, Direction, Message, Rubrique, StatutDemande
@@ -24,23 +25,42 @@ def types_de_rubrique(rubrique: str) -> list[str]:
     return [t.code for t in types_demande().values() if t.rubrique == rubrique]
 
 
-def demandes_de_famille(
-    famille: Any, *, type: str = "", rubrique: str = "", statut: str = ""
-) -> QuerySet[Demande]:
-    """L'historique d'une famille, sans les demandes qu'elle a supprimées, avec l'adulte qui a
-    fait chacune (« demandée par Jeanne DUPONT ») lu dans la même requête."""
-    demandes = (
-        Demande.objects.filter(famille=famille)
-        .exclude(statut=StatutDemande.ANNULEE)
-        .select_related("cree_par__responsable")
+DEMANDES_PAR_PAGE = 20
+
+
+def historique_de_famille(
+    famille: Any, *, type: str = "", rubrique: str = "", statut: str = "", numero: Any = None
+) -> Page:
+    """Une page de l'historique d'une famille, sans les demandes qu'elle a supprimées, avec
+    l'adulte qui a fait chacune (« demandée par Jeanne DUPONT ») lu dans la même requête. Les
+    filtres sont appliqués aux clés de toutes ses demandes : deux requêtes, quel que soit le
+    filtre."""
+    types = set(types_de_rubrique(rubrique)) if rubrique else None
+    cles = [
+        cle
+        for cle in _cles_de_l_historique(famille_id=famille.pk)
+        if (not type or cle[1] == type)
+        and (types is None or cle[1] in types)
+        and (not statut or cle[2] == statut)
+    ]
+    return page_de_lignes(
+        cles, numero, DEMANDES_PAR_PAGE, lambda ids: _demandes_par_identifiant(ids=ids)
     )
-    if type:
-        demandes = demandes.filter(type=type)
-    if rubrique:
-        demandes = demandes.filter(type__in=types_de_rubrique(rubrique))
-    if statut:
-        demandes = demandes.filter(statut=statut)
-    return demandes.order_by("-cree_le", "-id")
+
+
+@lecture_compilee
+def _cles_de_l_historique(famille_id: int):
+    return (
+        Demande.objects.filter(famille_id=famille_id)
+        .exclude(statut=StatutDemande.ANNULEE)
+        .order_by("-cree_le", "-id")
+        .values_list("id", "type", "statut")
+    )
+
+
+@lecture_compilee
+def _demandes_par_identifiant(ids: list[int]):
+    return Demande.objects.filter(id__in=ids).select_related("cree_par__responsable").order_by()
 
 
 def demandes_par_jour(demandes: list[Demande]) -> list[tuple[Any, list[Demande]]]:
@@ -160,26 +180,55 @@ def familles_par_numero(valeur: str) -> QuerySet:
 # --- Boîte de réception ----------------------------------------------------------------
 
 
-def messages_de_la_rubrique(famille: Any, rubrique: str) -> QuerySet[Message]:
-    """Les messages d'une rubrique (reçus, envoyés, supprimés) de la famille, sans leur texte."""
-    # L'adulte qui a écrit chaque message du foyer, lu dans la même requête.
-    messages = (
-        Message.objects.filter(famille=famille).defer("texte").select_related("auteur__responsable")
-    )
+MESSAGES_PAR_PAGE = 20
+
+
+def boite_de_famille(famille: Any, rubrique: str, numero: Any = None) -> tuple[Page, int]:
+    """Une page d'une rubrique (reçus, envoyés, supprimés) de la boîte de réception, sans le
+    texte des messages mais avec l'adulte qui a écrit chacun, et le nombre de messages reçus
+    non lus : deux requêtes, quelle que soit la rubrique."""
+    cles = _cles_des_messages(famille_id=famille.pk)
     if rubrique == Rubrique.SUPPRIMES:
-        return messages.filter(supprime_le__isnull=False)
-    direction = (
-        Direction.FAMILLE_VERS_MAIRIE
-        if rubrique == Rubrique.ENVOYES
-        else Direction.MAIRIE_VERS_FAMILLE
+        gardees = [cle for cle in cles if cle[2] is not None]
+    else:
+        direction = (
+            Direction.FAMILLE_VERS_MAIRIE
+            if rubrique == Rubrique.ENVOYES
+            else Direction.MAIRIE_VERS_FAMILLE
+        )
+        gardees = [cle for cle in cles if cle[1] == direction and cle[2] is None]
+    page = page_de_lignes(
+        gardees, numero, MESSAGES_PAR_PAGE, lambda ids: _messages_par_identifiant(ids=ids)
     )
-    return messages.filter(direction=direction, supprime_le__isnull=True)
+    return page, _non_lus(cles)
 
 
 def nombre_non_lus(famille: Any) -> int:
-    return Message.objects.filter(
-        famille=famille,
-        direction=Direction.MAIRIE_VERS_FAMILLE,
-        lu_le__isnull=True,
-        supprime_le__isnull=True,
-    ).count()
+    return _non_lus(_cles_des_messages(famille_id=famille.pk))
+
+
+def _non_lus(cles: list[tuple]) -> int:
+    return sum(
+        1
+        for _pk, direction, supprime_le, lu_le in cles
+        if direction == Direction.MAIRIE_VERS_FAMILLE and lu_le is None and supprime_le is None
+    )
+
+
+@lecture_compilee
+def _cles_des_messages(famille_id: int):
+    return (
+        Message.objects.filter(famille_id=famille_id)
+        .order_by("-cree_le", "-id")
+        .values_list("id", "direction", "supprime_le", "lu_le")
+    )
+
+
+@lecture_compilee
+def _messages_par_identifiant(ids: list[int]):
+    return (
+        Message.objects.filter(id__in=ids)
+        .defer("texte")
+        .select_related("auteur__responsable")
+        .order_by()
+    )

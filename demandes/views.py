@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -19,13 +18,11 @@ from .forms import FiltreHistoriqueForm
 from .selectors import (
     compteurs_accueil,
     demande_de_famille,
-    demandes_de_famille,
     demandes_par_jour,
+    historique_de_famille,
     reponses_recentes,
 )
 from .services import demande_annuler
-
-DEMANDES_PAR_PAGE = 20
 
 
 def bloc_accueil(request: HttpRequest, famille: Any) -> dict:
@@ -45,8 +42,13 @@ def historique(request: HttpRequest) -> HttpResponse:
     choix = filtre.cleaned_data if filtre.is_valid() else {}
     type_choisi = choix.get("type", "")
     rubrique, statut = choix.get("rubrique", ""), choix.get("statut", "")
-    demandes = demandes_de_famille(famille, type=type_choisi, rubrique=rubrique, statut=statut)
-    page = Paginator(demandes, DEMANDES_PAR_PAGE).get_page(request.GET.get("page"))
+    page = historique_de_famille(
+        famille,
+        type=type_choisi,
+        rubrique=rubrique,
+        statut=statut,
+        numero=request.GET.get("page"),
+    )
     return render(
         request,
         "demandes/historique.html",
@@ -63,7 +65,7 @@ def historique(request: HttpRequest) -> HttpResponse:
                 }
             ),
             "page": page,
-            "jours": demandes_par_jour(list(page.object_list)),
+            "jours": demandes_par_jour(page.object_list),
         },
     )
 

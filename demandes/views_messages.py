@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,11 +16,8 @@ from portail.noyau.pages import page_famille
 
 from .forms_messages import MessageForm, envoyer_le_message
 from .models import Direction, Message, Rubrique
-from .selectors import compteurs_accueil, messages_de_la_rubrique, nombre_non_lus
+from .selectors import boite_de_famille, compteurs_accueil
 from .services import message_marquer_lu, message_restaurer, message_supprimer
-
-PAR_PAGE = 20
-
 
 MESSAGES = "messages_actifs"
 
@@ -39,9 +35,7 @@ def boite(request: HttpRequest) -> HttpResponse:
     rubrique = request.GET.get("rubrique", Rubrique.RECUS)
     if rubrique not in Rubrique.values:
         rubrique = Rubrique.RECUS
-    page = Paginator(messages_de_la_rubrique(famille, rubrique), PAR_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page, non_lus = boite_de_famille(famille, rubrique, request.GET.get("page"))
     return render(
         request,
         "demandes/messages/boite.html",
@@ -49,7 +43,7 @@ def boite(request: HttpRequest) -> HttpResponse:
             "rubrique": rubrique,
             "rubriques": Rubrique.choices,
             "page": page,
-            "non_lus": nombre_non_lus(famille),
+            "non_lus": non_lus,
         },
     )
 

@@ -28,18 +28,21 @@ Règles ; ce qui se vérifie l'est au premier appel (une erreur plutôt qu'un r�
   ``prefetch_related("nom")`` oui, mais pas ``Prefetch(queryset=…)`` (ses valeurs seraient
   les témoins).
 
+Une liste paginée (l'historique, la boîte de réception) : ``page_de_lignes``, plus bas.
+
 ``.queryset(**valeurs)`` rend le queryset de l'ORM, sans rien de compilé : les tests
 comparent les deux (``tests/portail/test_lectures.py``, chaque lecture du portail).
 """
 
 import copy
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch, QuerySet
 
@@ -188,3 +191,21 @@ class Lecture:
 
 def lecture_compilee(construire: Callable[..., QuerySet[Any]]) -> Lecture:
     return Lecture(construire)
+
+
+def page_de_lignes(
+    cles: Sequence[tuple], numero: Any, par_page: int, lire: Callable[[list[int]], list[Any]]
+) -> Page:
+    """Une page d'une liste paginée, en deux lectures compilées plutôt qu'en ``Paginator`` sur
+    un queryset (compter, puis découper par LIMIT et OFFSET, écrits dans le SQL : ce qu'une
+    lecture compilée ne garde pas).
+
+    ``cles`` : toutes les lignes de la liste, dans l'ordre, réduites à leur identifiant
+    (premier élément) et à ce qui les filtre, déjà filtrées ; ``lire(ids)`` : les lignes de la
+    page (une lecture ``id__in``, un SQL par longueur, au plus ``par_page``). Une ligne
+    supprimée entre les deux lectures manque à la page, sans erreur."""
+    page = Paginator(cles, par_page).get_page(numero)
+    ids = [cle[0] for cle in page.object_list]
+    lues = {ligne.pk: ligne for ligne in lire(ids)} if ids else {}
+    page.object_list = [lues[pk] for pk in ids if pk in lues]
+    return page

@@ -11,7 +11,14 @@ from django.db.models import Model, Prefetch, Q
 from django.utils import timezone
 
 from bench.familles_banc import creer
-from demandes.selectors import _cibles_en_attente, _reponses_depuis
+from demandes.selectors import (
+    _cibles_en_attente,
+    _cles_de_l_historique,
+    _cles_des_messages,
+    _demandes_par_identifiant,
+    _messages_par_identifiant,
+    _reponses_depuis,
+)
 from facturation.attestations import _annees_des_reglements
 from facturation.prelevement.selectors import _mandats_actifs_du_foyer, _prelevements_des_factures
 from facturation.selectors import (
@@ -133,6 +140,16 @@ def _appels(famille: Famille) -> list[tuple]:
         (_fermetures_du_mois, {"activites": activites, "debut": debut, "fin": fin}),
         (_periodes_du_mois, {"activites": activites, "debut": debut, "fin": fin}),
         (_absences_des_reservations, {"reservations": [r.pk for r in reservations]}),
+        (_cles_de_l_historique, {"famille_id": famille.pk}),
+        (
+            _demandes_par_identifiant,
+            {"ids": [c[0] for c in _cles_de_l_historique(famille_id=famille.pk)][:20]},
+        ),
+        (_cles_des_messages, {"famille_id": famille.pk}),
+        (
+            _messages_par_identifiant,
+            {"ids": [c[0] for c in _cles_des_messages(famille_id=famille.pk)][:20]},
+        ),
     ]
     for compte in User.objects.filter(responsable__famille=famille):
         appels.append((_compte, {"pk": compte.pk}))
