@@ -63,7 +63,7 @@ def _demandes_par_identifiant(ids: list[int]):
     return Demande.objects.filter(id__in=ids).select_related("cree_par__responsable").order_by()
 
 
-def demandes_par_jour(demandes: list[Demande]) -> list[tuple[Any, list[Demande]]]:
+def demandes_par_jour(demandes: Iterable[Demande]) -> list[tuple[Any, list[Demande]]]:
     """Regroupe des demandes (déjà triées) par jour d'envoi, à l'heure de Paris."""
     for demande in demandes:
         demande.libelle_type = libelle_type(demande.type)  # type: ignore[attr-defined]
