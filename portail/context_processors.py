@@ -28,10 +28,16 @@ def _adresses(prefixe: str, urlconf: str) -> dict[str, str]:
 def portail(request: HttpRequest) -> dict:
     config = configuration_courante()
     courante = request.resolver_match.view_name if request.resolver_match else ""
+    prefixe, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     # Le menu en dictionnaires, l'entrée de la page marquée ici : la boucle du gabarit ne
     # cherche plus request.resolver_match.view_name à chaque entrée.
     entrees = [
-        {"url": e.url, "libelle": e.libelle, "courante": e.url_name == courante} for e in menu()
+        {
+            "url": e.adresse(prefixe, urlconf),
+            "libelle": e.libelle,
+            "courante": e.url_name == courante,
+        }
+        for e in menu()
     ]
     return {
         "config": config,
@@ -39,5 +45,5 @@ def portail(request: HttpRequest) -> dict:
         # « fonctionnalites.pieces_actives » dans un gabarit : la même fonction que les vues.
         "fonctionnalites": fonctionnalites(),
         "page_courante": courante,
-        "adresses": _adresses(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF),
+        "adresses": _adresses(prefixe, urlconf),
     }

@@ -90,9 +90,13 @@ class EntreeMenu:
 
     @property
     def url(self) -> str:
+        return self.adresse(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+    def adresse(self, prefixe: str, urlconf: str) -> str:
         """L'adresse de l'entrée, calculée une fois par processus (le menu est sur chaque
-        page : une dizaine de reverse() par page en moins)."""
-        return _url_menu(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        page : une dizaine de reverse() par page en moins) ; le préfixe et l'urlconf du
+        moment, dont reverse() dépend, lus une fois pour tout le menu."""
+        return _url_menu(self.url_name, prefixe, urlconf)
 
 
 @lru_cache(maxsize=128)

@@ -5,7 +5,13 @@ from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 from django.urls.base import set_script_prefix
 
-from portail.templatetags.portail import adresse
+from portail.templatetags import portail
+
+
+def adresse(nom, *entiers):
+    """La balise telle qu'un gabarit l'appelle, dans un rendu neuf."""
+    return portail.adresse(Context(), nom, *entiers)
+
 
 NOMS = [
     "demandes:detail",
@@ -39,6 +45,20 @@ def test_une_adresse_aux_entiers_attendus_seulement():
     # Un entier de trop : reverse() ne trouve pas l'adresse, la balise non plus.
     with pytest.raises(NoReverseMatch):
         adresse("demandes:detail", 1, 2)
+
+
+def test_le_prefixe_est_lu_une_fois_par_rendu():
+    """Dans un même rendu, le préfixe lu à la première adresse sert aux suivantes ; un rendu
+    suivant relit celui du moment."""
+    gabarit = Template(
+        "{% load portail %}{% adresse 'demandes:detail' 1 %} {% adresse 'demandes:detail' 2 %}"
+    )
+    assert gabarit.render(Context()) == "/demandes/1/ /demandes/2/"
+    set_script_prefix("/portail/")
+    try:
+        assert gabarit.render(Context()) == "/portail/demandes/1/ /portail/demandes/2/"
+    finally:
+        set_script_prefix("/")
 
 
 def test_sous_un_prefixe_de_script():
