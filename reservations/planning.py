@@ -293,7 +293,8 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     lignes = []
     for unite in ordonnees:
         activite = activites[unite.activite_id]
-        unite_id = unite.pk
+        activite_id, unite_id = unite.activite_id, unite.pk
+        vacances_de_l_activite = {} if activite.ouverte_vacances else vacances
         ligne = libelle_ligne(unite)
         cases = []
         for jour in les_jours:
@@ -307,9 +308,9 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             etat, detail = _etat(
                 reservation=trouvee,
                 ouvert=(unite_id, jour) in ouverts,
-                fermeture=fermetures.get((activite.pk, jour), fermetures.get((None, jour))),
+                fermeture=fermetures.get((activite_id, jour), fermetures.get((None, jour))),
                 ferie=feries.get(jour),
-                vacances=None if activite.ouverte_vacances else vacances.get(jour),
+                vacances=vacances_de_l_activite.get(jour),
                 passe=jour < aujourdhui,
             )
             url = action = ""
@@ -317,7 +318,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
                 url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
                 action = DECLARER
             elif etat is OUVERT and maintenant < date_limite(activite, jour):
-                periode_id = periode_a_reserver(activite.pk, jour)
+                periode_id = periode_a_reserver(activite_id, jour)
                 if periode_id is not None:
                     url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, jour)
                     action = "réserver"

@@ -21,6 +21,32 @@ def date_courte(valeur) -> str:
         return ""
 
 
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@register.filter(expects_localtime=True)
+def date_longue(valeur) -> str:
+    """« jeudi 3 décembre 2026 » : ce que rend ``|date:"l j F Y"`` (l'accueil, deux fois)."""
+    try:
+        return f"{JOURS[valeur.weekday()]} {valeur.day} {MOIS[valeur.month - 1]} {valeur.year}"
+    except AttributeError:
+        return ""
+
+
 @register.filter(expects_localtime=True)
 def date_heure(valeur) -> str:
     """« 03/12/2026 à 14:05 » à l'heure de Paris : ce que rend ``|date:"d/m/Y à H:i"``."""
