@@ -52,6 +52,9 @@ def test_parent_declare_une_absence_depuis_le_planning(page, famille, tmp_path):
     case = page.locator(f'td[data-date="{jour:%Y-%m-%d}"]')
     assert case.get_attribute("data-etat") == "reservee"
     expect(case).to_have_css("background-color", "rgb(209, 231, 221)")
+    # La légende prend la couleur par le même attribut que les cases.
+    legende = page.locator('.legende-symbole[data-etat="reservee"]')
+    expect(legende).to_have_css("background-color", "rgb(209, 231, 221)")
     case.get_by_role("link").click()
     page.get_by_role("menu").get_by_role("menuitem", name="Déclarer une absence").click()
     page.wait_for_url(f"**/reservations/absence/{reservation.pk}/")
