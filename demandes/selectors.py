@@ -44,7 +44,10 @@ def historique_de_famille(
         and (not statut or cle[2] == statut)
     ]
     return page_de_lignes(
-        cles, numero, DEMANDES_PAR_PAGE, lambda ids: _demandes_par_identifiant(ids=ids)
+        cles,
+        numero,
+        DEMANDES_PAR_PAGE,
+        lambda ids: _demandes_par_identifiant(famille_id=famille.pk, ids=ids),
     )
 
 
@@ -59,8 +62,13 @@ def _cles_de_l_historique(famille_id: int):
 
 
 @lecture_compilee
-def _demandes_par_identifiant(ids: list[int]):
-    return Demande.objects.filter(id__in=ids).select_related("cree_par__responsable").order_by()
+def _demandes_par_identifiant(famille_id: int, ids: list[int]):
+    # Le foyer encore : les identifiants viennent de ses clés, la lecture le redit.
+    return (
+        Demande.objects.filter(famille_id=famille_id, id__in=ids)
+        .select_related("cree_par__responsable")
+        .order_by()
+    )
 
 
 def demandes_par_jour(demandes: Iterable[Demande]) -> list[tuple[Any, list[Demande]]]:
@@ -198,7 +206,10 @@ def boite_de_famille(famille: Any, rubrique: str, numero: Any = None) -> tuple[P
         )
         gardees = [cle for cle in cles if cle[1] == direction and cle[2] is None]
     page = page_de_lignes(
-        gardees, numero, MESSAGES_PAR_PAGE, lambda ids: _messages_par_identifiant(ids=ids)
+        gardees,
+        numero,
+        MESSAGES_PAR_PAGE,
+        lambda ids: _messages_par_identifiant(famille_id=famille.pk, ids=ids),
     )
     return page, _non_lus(cles)
 
@@ -225,9 +236,9 @@ def _cles_des_messages(famille_id: int):
 
 
 @lecture_compilee
-def _messages_par_identifiant(ids: list[int]):
+def _messages_par_identifiant(famille_id: int, ids: list[int]):
     return (
-        Message.objects.filter(id__in=ids)
+        Message.objects.filter(famille_id=famille_id, id__in=ids)
         .defer("texte")
         .select_related("auteur__responsable")
         .order_by()

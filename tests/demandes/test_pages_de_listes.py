@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demandes.models import Demande, Direction, Message, StatutDemande
-from demandes.selectors import boite_de_famille, historique_de_famille
+from demandes.selectors import (
+    _demandes_par_identifiant,
+    _messages_par_identifiant,
+    boite_de_famille,
+    historique_de_famille,
+)
 
 from .factories import demande_famille
 from .factories_messages import MessageFactory
@@ -114,3 +119,13 @@ def test_la_page_de_la_boite(client_parent, vingt_cinq_messages):
     texte = html.unescape(client_parent.get(BOITE, {"page": 2}).content.decode())
     assert "Information n°5" in texte and "Information n°6" not in texte
     assert "Chez le voisin" not in texte
+
+
+def test_les_lignes_d_une_page_sont_lues_dans_le_foyer_seulement(famille, autre_famille):
+    """Les identifiants viennent des clés du foyer ; la lecture des lignes le redit : un
+    identifiant d'un autre foyer n'y donne rien."""
+    chez_le_voisin = demande_famille(autre_famille, resume="Chez le voisin")
+    message_du_voisin = MessageFactory(famille=autre_famille)
+    assert _demandes_par_identifiant(famille_id=famille.pk, ids=[chez_le_voisin.pk]) == []
+    assert _messages_par_identifiant(famille_id=famille.pk, ids=[message_du_voisin.pk]) == []
+    assert _demandes_par_identifiant(famille_id=autre_famille.pk, ids=[chez_le_voisin.pk])

@@ -143,12 +143,18 @@ def _appels(famille: Famille) -> list[tuple]:
         (_cles_de_l_historique, {"famille_id": famille.pk}),
         (
             _demandes_par_identifiant,
-            {"ids": [c[0] for c in _cles_de_l_historique(famille_id=famille.pk)][:20]},
+            {
+                "famille_id": famille.pk,
+                "ids": [c[0] for c in _cles_de_l_historique(famille_id=famille.pk)][:20],
+            },
         ),
         (_cles_des_messages, {"famille_id": famille.pk}),
         (
             _messages_par_identifiant,
-            {"ids": [c[0] for c in _cles_des_messages(famille_id=famille.pk)][:20]},
+            {
+                "famille_id": famille.pk,
+                "ids": [c[0] for c in _cles_des_messages(famille_id=famille.pk)][:20],
+            },
         ),
     ]
     for compte in User.objects.filter(responsable__famille=famille):
