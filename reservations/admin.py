@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from portail.noyau.admin_liens import lien_admin
 from portail.noyau.fichiers import reponse_fichier
+from portail.noyau.formats import JOURS
 
 from .admin_attente import vue_liste_attente
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
     Reservation,
     Unite,
 )
-from .planning import JOURS_LONGS
 from .selectors import effectifs, reservations_du_jour
 from .services import (
     attente_apres_capacite,
@@ -300,7 +300,7 @@ class ReservationAdmin(admin.ModelAdmin):
             "selection": selection,
             "unite": unite,
             "jour": jour,
-            "jour_long": f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}" if jour else "",
+            "jour_long": f"{JOURS[jour.weekday()]} {jour:%d/%m/%Y}" if jour else "",
             "reservations": reservations,
             "choix": [(e.value, e.label) for e in ETATS_POINTAGE],
             "precedent": jour - timedelta(days=1) if jour else None,
@@ -362,7 +362,7 @@ class ReservationAdmin(admin.ModelAdmin):
                 ecrivain.writerow(
                     [
                         f"{jour:%d/%m/%Y}",
-                        JOURS_LONGS[jour.weekday()],
+                        JOURS[jour.weekday()],
                         unite.activite.nom,
                         unite.nom,
                         effectif.attendus,

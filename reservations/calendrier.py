@@ -16,24 +16,11 @@ from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
 from portail.noyau.configuration import configuration_courante
+from portail.noyau.formats import MOIS
 
 from .models import Activite, RegleFermeture, Unite
 
 GRANDES_VACANCES = "Vacances d'été"
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from demandes.models import Demande
 from demandes.services import Ligne, demande_accepter, demande_creer
 from familles.models import Enfant
 from portail.noyau.annee_scolaire import annee_scolaire
+from portail.noyau.formats import JOURS, MOIS
 from portail.noyau.models import User
 
 from . import demo_attente
@@ -25,21 +26,6 @@ from .models import (
     Validation,
 )
 from .services import AJOUT, TYPE_DEMANDE, jours_ouverture_generer, libelle_ligne, resume_demande
-
-MOIS = [
-    "JANVIER",
-    "FÉVRIER",
-    "MARS",
-    "AVRIL",
-    "MAI",
-    "JUIN",
-    "JUILLET",
-    "AOÛT",
-    "SEPTEMBRE",
-    "OCTOBRE",
-    "NOVEMBRE",
-    "DÉCEMBRE",
-]
 
 # Activité → (réglages, [(unité, jours de la semaine, capacité)]) ; lundi = 0.
 ACTIVITES: dict[str, tuple[dict, list[tuple[str, tuple[int, ...], int | None]]]] = {
@@ -68,9 +54,6 @@ ACTIVITES: dict[str, tuple[dict, list[tuple[str, tuple[int, ...], int | None]]]]
 def _debut_mois(jour: date, decalage: int) -> date:
     mois = jour.month - 1 + decalage
     return date(jour.year + mois // 12, mois % 12 + 1, 1)
-
-
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def _jours_semaine(jours_semaine: tuple) -> dict[str, bool]:
@@ -109,7 +92,7 @@ def _activites(aujourdhui: date) -> dict[str, dict[str, Unite]]:
                 date_debut=debut,
                 date_fin=fin,
                 defaults={
-                    "nom": f"{nom} {MOIS[debut.month - 1]} {debut.year}",
+                    "nom": f"{nom} {MOIS[debut.month - 1].upper()} {debut.year}",
                     "affichee_au": fin,
                     "reservable_jusqu_au": fermeture.replace(tzinfo=fuseau),
                 },

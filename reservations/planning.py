@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from portail.noyau.formats import JOURS, MOIS
 from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
 
-from .calendrier import MOIS, jours, jours_feries, vacances_scolaires, zone_de_la_commune
+from .calendrier import jours, jours_feries, vacances_scolaires, zone_de_la_commune
 from .models import (
     Absence,
     Activite,
@@ -51,7 +52,6 @@ def _unites_de_la_commune() -> dict[int, Unite]:
 
 
 JOURS_COURTS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
-JOURS_LONGS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
 @dataclass(frozen=True)
@@ -340,7 +340,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
         JourEntete(
             date=jour,
             court=f"{JOURS_COURTS[jour.weekday()]} {jour:%d}",
-            long=f"{JOURS_LONGS[jour.weekday()]} {jour:%d/%m/%Y}",
+            long=f"{JOURS[jour.weekday()]} {jour:%d/%m/%Y}",
             ferie=feries.get(jour, ""),
             vacances=vacances[jour].libelle if jour in vacances else "",
             aujourdhui=jour == aujourdhui,

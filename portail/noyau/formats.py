@@ -1,4 +1,5 @@
-"""Les montants écrits comme partout en France : « 1 234,50 € »."""
+"""Les montants et les dates écrits comme partout en France : « 1 234,50 € », « jeudi 3
+décembre 2026 »."""
 
 from decimal import Decimal
 
@@ -16,3 +17,21 @@ def format_montant(valeur: Decimal | int | None) -> str:
         entier = entier[:-3]
     espace = " "
     return f"{signe}{espace.join(groupes)},{decimales} €"
+
+
+# Les noms des jours (lundi = 0, comme ``date.weekday()``) et des mois, en minuscules.
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)

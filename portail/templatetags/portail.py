@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from portail.noyau.formats import format_montant
+from portail.noyau.formats import JOURS, MOIS, format_montant
 
 register = template.Library()
 
@@ -19,23 +19,6 @@ def date_courte(valeur) -> str:
         return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
     except AttributeError:  # None, "" : rien, comme |date
         return ""
-
-
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @register.filter(expects_localtime=True)
