@@ -214,10 +214,6 @@ def boite_de_famille(famille: Any, rubrique: str, numero: Any = None) -> tuple[P
     return page, _non_lus(cles)
 
 
-def nombre_non_lus(famille: Any) -> int:
-    return _non_lus(_cles_des_messages(famille_id=famille.pk))
-
-
 def _non_lus(cles: list[tuple]) -> int:
     return sum(
         1

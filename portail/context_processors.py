@@ -2,10 +2,11 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 
 from .noyau.configuration import configuration_courante
 from .noyau.interrupteurs import fonctionnalites, menu
+from .templatetags.portail import adresse_fixe
 
 # Les adresses fixes de l'en-tête et du pied de chaque page.
 ADRESSES = {
@@ -21,8 +22,8 @@ ADRESSES = {
 
 @lru_cache(maxsize=8)
 def _adresses(prefixe: str, urlconf: str) -> dict[str, str]:
-    """Calculées une fois par processus : six reverse() par page en moins."""
-    return {cle: reverse(nom, urlconf=urlconf) for cle, nom in ADRESSES.items()}
+    """Les adresses de l'en-tête et du pied en un dictionnaire, celles de ``{% adresse %}``."""
+    return {cle: adresse_fixe(nom, prefixe, urlconf) for cle, nom in ADRESSES.items()}
 
 
 def portail(request: HttpRequest) -> dict:

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 
 from .models import Configuration
 
@@ -87,10 +86,6 @@ class EntreeMenu:
     url_name: str
     # Nom d'un interrupteur déclaré ("reservations_actives"...), ou "".
     interrupteur: str = ""
-
-    @property
-    def url(self) -> str:
-        return self.adresse(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
     def adresse(self, prefixe: str, urlconf: str) -> str:
         """L'adresse de l'entrée, calculée une fois par processus (le menu est sur chaque

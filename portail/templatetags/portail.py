@@ -86,7 +86,9 @@ def _modele_adresse(nom: str, nombre: int, prefixe: str, urlconf: str) -> tuple[
 
 
 @lru_cache(maxsize=256)
-def _adresse_fixe(nom: str, prefixe: str, urlconf: str) -> str:
+def adresse_fixe(nom: str, prefixe: str, urlconf: str) -> str:
+    """L'adresse sans argument ``nom``, le reverse() fait une fois par processus (le préfixe et
+    l'urlconf du moment sont dans la clé : reverse() en dépend)."""
     return reverse(nom, urlconf=urlconf)
 
 
@@ -97,7 +99,7 @@ def adresse(context: Context, nom: str, *entiers: int) -> str:
     page, ou chaque ligne d'une boucle, n'y met que ses entiers."""
     prefixe, urlconf = _prefixe_et_urlconf(context)
     if not entiers:
-        return _adresse_fixe(nom, prefixe, urlconf)
+        return adresse_fixe(nom, prefixe, urlconf)
     morceaux = _modele_adresse(nom, len(entiers), prefixe, urlconf)
     adresse = morceaux[0]
     for entier, suite in zip(entiers, morceaux[1:], strict=True):

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from demandes.models import Direction, Message
-from demandes.selectors import nombre_non_lus
+from demandes.models import Direction, Message, Rubrique
+from demandes.selectors import boite_de_famille
 from demandes.services import message_envoyer
 from portail.noyau.configuration import vider_cache_configuration
 from portail.noyau.fichiers import TAILLE_MAX
@@ -99,6 +99,10 @@ def test_lire_un_message_le_marque_lu_et_l_accueil_le_compte(
     assert message_mairie.lu_le == premiere_lecture
     accueil = client_parent.get(reverse("portail:accueil")).content.decode()
     assert "Vous avez <strong>1 nouveau message</strong>" in accueil
+
+
+def nombre_non_lus(famille) -> int:
+    return boite_de_famille(famille, Rubrique.RECUS)[1]
 
 
 def test_les_messages_envoyes_par_la_famille_ne_comptent_pas_comme_non_lus(famille):

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from demandes.selectors import (
     _demandes_par_identifiant,
     _messages_par_identifiant,
     boite_de_famille,
+    compteurs_accueil,
     historique_de_famille,
 )
 
@@ -105,6 +107,8 @@ def test_les_pages_et_les_rubriques_de_la_boite(
         assert [m.sujet for m in recus.object_list][:2] == ["Information n°24", "Information n°23"]
     assert recus.paginator.count == 24 and len(recus.object_list) == 20
     assert non_lus == 23  # ni le message lu, ni le supprimé
+    # Le même compte que le bloc « messages » de l'accueil, écrit en SQL.
+    assert compteurs_accueil(RequestFactory().get("/"), famille)[0] == non_lus
     seconde, _ = boite_de_famille(famille, "recus", 2)
     assert [m.sujet for m in seconde.object_list] == [f"Information n°{n}" for n in range(4, 0, -1)]
     envoyes, _ = boite_de_famille(famille, "envoyes")

@@ -1,5 +1,6 @@
 """Les données de la commune gardées par processus jusqu'à l'enregistrement de leur modèle."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -126,7 +127,7 @@ def test_les_adresses_du_menu_sont_celles_de_reverse(client_parent):
     assert entrees_menu()
     page = client_parent.get(reverse("portail:accueil")).content.decode()
     for entree in entrees_menu():
-        assert entree.url == reverse(entree.url_name)
+        assert entree.adresse("/", settings.ROOT_URLCONF) == reverse(entree.url_name)
         assert f'href="{reverse(entree.url_name)}"' in page
 
 
