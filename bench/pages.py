@@ -4,7 +4,9 @@
 
 Crée (ou recrée) une base de banc, la remplit avec la démo et ``--sessions`` familles avec
 compte (``bench/familles_banc.py``), lance gunicorn sur 127.0.0.1 (2 processus sync,
-réglages de production, PostgreSQL + Redis), puis, à chaque tour :
+réglages de production, PostgreSQL + Redis), le chauffe par une passe de visites mélangées
+non comptée (d'autres sessions : des processus neufs compilent gabarits et lectures), puis, à
+chaque tour :
 
 1. connecte ``--sessions`` parents distincts, comme un navigateur (page de connexion, envoi
    du formulaire, page d'arrivée qui efface le message « connexion réussie ») ;
@@ -27,6 +29,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -76,6 +79,9 @@ class Mesure:
     # Temps CPU des processus gunicorn par requête (ms), lu dans /proc : il varie moins que
     # le débit d'une heure à l'autre sur une machine partagée.
     cpu_ms: float = 0.0
+    # Temps CPU du client de charge par requête (ms) : wrk, ou bench/visites.py pour les
+    # visites mélangées. Il tourne sur les mêmes cœurs que le serveur.
+    client_cpu_ms: float = 0.0
 
 
 def _cpu_gunicorn(maitre: int) -> float:
@@ -137,9 +143,12 @@ def _mesurer(
         f"http://{HOTE}:{port}{chemin}",
     ]
     env = {**os.environ, "BANC_COOKIE": cookie}
+    avant = resource.getrusage(resource.RUSAGE_CHILDREN)  # gunicorn, lui, n'est pas fini
     sortie = subprocess.run(
         commande, env=env, capture_output=True, text=True, timeout=duree + 60, check=True
     ).stdout
+    apres = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_wrk = apres.ru_utime + apres.ru_stime - avant.ru_utime - avant.ru_stime
     ligne = re.search(
         r"BANC pages=(\d+) duree_us=(\d+) p50_us=(\d+) p95_us=(\d+) "
         r"p99_us=(\d+) erreurs=(\d+) non_200=(\d+)",
@@ -155,6 +164,7 @@ def _mesurer(
         "p99_ms": p99 / 1000,
         "erreurs": erreurs + non_200,
         "pages": pages,
+        "client_cpu_ms": cpu_wrk * 1000 / max(pages, 1),
     }
 
 
@@ -252,7 +262,8 @@ def _cookie(cookies: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Mesure]:
+def _sessions(args, port: int, filtres: list[str]) -> tuple[list, list]:
+    """``--sessions`` parents connectés, et les adresses des pages du menu de chacun."""
     debut = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as groupe:  # 2 processus gunicorn
         sessions = list(
@@ -272,6 +283,33 @@ def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Me
         f"({time.monotonic() - debut:.0f} s)",
         flush=True,
     )
+    return sessions, adresses
+
+
+def _visites(sessions: list, adresses: list) -> list[tuple[str, str]]:
+    """Chaque page du menu de chaque session une fois, dans un ordre mélangé."""
+    visites = [
+        (_cookie(cookies), chemin)
+        for cookies, pages in zip(sessions, adresses, strict=True)
+        for _libelle, chemin in pages
+    ]
+    random.shuffle(visites)
+    return visites
+
+
+def _chauffer(args, port: int, filtres: list[str]) -> None:
+    """Des processus gunicorn neufs : gabarits à compiler, lectures compilées, caches de la
+    commune et de PostgreSQL à remplir. Un serveur en service a déjà servi des milliers de
+    pages : une passe de visites mélangées, non comptée, par d'autres sessions que celles
+    des tours (chaque session mesurée voit chaque page pour la première fois)."""
+    print("Chauffe du serveur (non comptée)", flush=True)
+    sessions, adresses = _sessions(args, port, filtres)
+    chauffe = visiter(HOTE, port, _visites(sessions, adresses), args.clients)
+    print(f"  {chauffe['pages']} visites, {chauffe['requetes_par_s']:.0f} req/s", flush=True)
+
+
+def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Mesure]:
+    sessions, adresses = _sessions(args, port, filtres)
     commun = {"clients": args.clients, "fils": args.wrk_fils}
     mesurer_nue = partial(
         _avec_cpu, maitre, partial(_mesurer, wrk, port, "/banc/nu/", duree=args.duree, **commun)
@@ -279,12 +317,7 @@ def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Me
     _mesurer(wrk, port, "/banc/nu/", duree=args.chauffe, **commun)
     nue_avant = mesurer_nue()
 
-    visites = [
-        (_cookie(cookies), chemin)
-        for cookies, pages in zip(sessions, adresses, strict=True)
-        for _libelle, chemin in pages
-    ]
-    random.shuffle(visites)
+    visites = _visites(sessions, adresses)
     melange = _avec_cpu(maitre, partial(visiter, HOTE, port, visites, args.clients))
     mesures = [Mesure(page="Visites mélangées", url=f"{len(visites)} visites", **melange)]
 
@@ -302,7 +335,7 @@ def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Me
 
     nue = {
         cle: (nue_avant[cle] + nue_apres[cle]) / 2
-        for cle in ("requetes_par_s", "p50_ms", "p95_ms", "p99_ms", "cpu_ms")
+        for cle in ("requetes_par_s", "p50_ms", "p95_ms", "p99_ms", "cpu_ms", "client_cpu_ms")
     }
     reference = Mesure(
         page="Vue Django nue",
@@ -317,7 +350,8 @@ def _tour(args, wrk: str, port: int, maitre: int, filtres: list[str]) -> list[Me
         f"  vue nue {nue_avant['requetes_par_s']:.0f} puis {nue_apres['requetes_par_s']:.0f} "
         f"req/s ; visites mélangées {melange['requetes_par_s']:.0f} req/s "
         f"(rapport {mesures[0].rapport:.3f}, p99 {melange['p99_ms']:.0f} ms, "
-        f"CPU gunicorn {melange['cpu_ms']:.1f} ms par visite)",
+        f"CPU gunicorn {melange['cpu_ms']:.2f} ms par visite, client "
+        f"{melange['client_cpu_ms']:.2f} ms ; client de la vue nue {nue['client_cpu_ms']:.2f} ms)",
         flush=True,
     )
     return [reference, *mesures]
@@ -328,11 +362,11 @@ def _afficher(mesures: list[Mesure], args) -> int:
     print()
     print(
         f"| {'Page':<{largeur}} | req/s | p50 (ms) | p95 (ms) | p99 (ms) | CPU (ms/req) "
-        "| rapport à la vue nue | cible |"
+        "| CPU client | rapport à la vue nue | cible |"
     )
     print(
         f"|{'-' * (largeur + 2)}|------:|---------:|---------:|---------:|-------------:"
-        "|---------------------:|:-----:|"
+        "|-----------:|---------------------:|:-----:|"
     )
     echecs = 0
     for index, m in enumerate(mesures):
@@ -347,7 +381,8 @@ def _afficher(mesures: list[Mesure], args) -> int:
         echecs += cible == "NON"
         print(
             f"| {m.page:<{largeur}} | {m.requetes_par_s:5.0f} | {m.p50_ms:8.1f} | "
-            f"{m.p95_ms:8.1f} | {m.p99_ms:8.1f} | {m.cpu_ms:12.2f} | {m.rapport:20.3f} | "
+            f"{m.p95_ms:8.1f} | {m.p99_ms:8.1f} | {m.cpu_ms:12.2f} | {m.client_cpu_ms:10.2f} | "
+            f"{m.rapport:20.3f} | "
             f"{cible:^5} |"
         )
     charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -428,6 +463,7 @@ def main() -> None:
             f"clients, {args.duree} s par page seule.",
             flush=True,
         )
+        _chauffer(args, port, filtres)
         for numero in range(1, args.tours + 1):
             print(f"Tour {numero}/{args.tours}", flush=True)
             tours.append(_tour(args, wrk, port, gunicorn.pid, filtres))
@@ -454,6 +490,7 @@ def main() -> None:
             pages=sum(t[i].pages for t in tours),
             rapport=median(t[i].rapport for t in tours),
             cpu_ms=median(t[i].cpu_ms for t in tours),
+            client_cpu_ms=median(t[i].client_cpu_ms for t in tours),
         )
         for i, premiere in enumerate(tours[0])
     ]

@@ -371,8 +371,9 @@ CACHES = {
 }
 
 # Sessions lues dans le cache (Redis en production) : aucune requête SQL par page, écrites
-# aussi en base pour survivre à un redémarrage de Redis.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# aussi en base pour survivre à un redémarrage de Redis ; le moteur cached_db de Django, qui
+# lit aussi le jeton des données communes dans le même aller-retour (portail/sessions.py).
+SESSION_ENGINE = "portail.sessions"
 
 # Sécurité
 SESSION_COOKIE_HTTPONLY = True

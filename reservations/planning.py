@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portail.noyau.formats import JOURS, MOIS
+from portail.noyau.formats import JOURS, MOIS, format_date
 from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
 
@@ -221,12 +221,9 @@ def bornes_mois(annee: int, mois: int) -> tuple[date, date]:
 DECLARER = "déclarer une absence"
 
 
-def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int, jour: date) -> str:
-    # Le jour et l'unité : la page Réservations pré-coche cette case (le service vérifie).
-    # Des entiers et une date ISO : rien à échapper.
-    return (
-        f"{reserver}?periode={periode_id}&enfant={enfant_id}&unite={unite_id}&jour={jour:%Y-%m-%d}"
-    )
+def _url_reserver(reserver: str, enfant_id: int, periode_id: int, unite_id: int, iso: str) -> str:
+    # Le jour (ISO) et l'unité : la page Réservations pré-coche cette case (le service vérifie).
+    return f"{reserver}?periode={periode_id}&enfant={enfant_id}&unite={unite_id}&jour={iso}"
 
 
 def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None) -> Planning:
@@ -289,7 +286,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     # Calculés une fois par page et non par case (6 lignes × 31 jours).
     les_jours = jours(debut, fin)
     iso = {jour: jour.isoformat() for jour in les_jours}
-    le_jour = {jour: f"{jour:%d/%m/%Y}" for jour in les_jours}
+    le_jour = {jour: format_date(jour) for jour in les_jours}
     lignes = []
     for unite in ordonnees:
         activite = activites[unite.activite_id]
@@ -320,7 +317,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             elif etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite_id, jour)
                 if periode_id is not None:
-                    url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, jour)
+                    url = _url_reserver(reserver, enfant.pk, periode_id, unite_id, iso[jour])
                     action = "réserver"
             cases.append(
                 _case_du_jour(
@@ -339,8 +336,8 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     entetes = [
         JourEntete(
             date=jour,
-            court=f"{JOURS_COURTS[jour.weekday()]} {jour:%d}",
-            long=f"{JOURS[jour.weekday()]} {jour:%d/%m/%Y}",
+            court=f"{JOURS_COURTS[jour.weekday()]} {jour.day:02d}",
+            long=f"{JOURS[jour.weekday()]} {le_jour[jour]}",
             ferie=feries.get(jour, ""),
             vacances=vacances[jour].libelle if jour in vacances else "",
             aujourdhui=jour == aujourdhui,

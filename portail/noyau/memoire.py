@@ -9,8 +9,9 @@ service, shell) l'invalide.
 Plusieurs processus (gunicorn, Celery) : l'invalidation change un jeton de version dans le
 cache partagé (Redis), tout de suite et encore après le commit (un autre processus a pu
 relire les anciennes données pendant la transaction). Chaque processus lit ce jeton au plus
-une fois par requête (un aller-retour Redis), et à chaque appel hors requête (tâches) ; une
-copie faite sous un autre jeton est recalculée.
+une fois par requête, et à chaque appel hors requête (tâches) ; une copie faite sous un autre
+jeton est recalculée. Sur une page d'un parent, il arrive avec la session, dans le même
+aller-retour Redis (``lire_avec_le_jeton``, ``portail/sessions.py``).
 
 Les écritures en masse (``update()``, ``bulk_create()``) n'envoient pas de signal : après
 l'une d'elles sur un de ces modèles, appeler ``oublier_donnees_communes()``.
@@ -47,6 +48,18 @@ def _jeton() -> str:
     if getattr(_requete, "en_cours", False):
         _requete.jeton = jeton
     return jeton
+
+
+def lire_avec_le_jeton(cle: str) -> Any:
+    """La valeur de ``cle`` dans le cache partagé, et le jeton de la requête avec elle, dans
+    le même aller-retour (un ``MGET``) : la session de chaque page d'un parent, qui aurait
+    sinon coûté un aller-retour de plus. Hors requête, ou le jeton déjà lu : la clé seule."""
+    if not getattr(_requete, "en_cours", False) or getattr(_requete, "jeton", None) is not None:
+        return cache.get(cle)
+    lus = cache.get_many([cle, CLE_VERSION])
+    if lus.get(CLE_VERSION) is not None:
+        _requete.jeton = lus[CLE_VERSION]
+    return lus.get(cle)
 
 
 def _debut_de_requete(**kwargs: Any) -> None:

@@ -60,23 +60,74 @@ def test_un_autre_processus_voit_le_changement_par_le_jeton_partage(db):
     assert _compter(appels) == 2
 
 
-def test_le_jeton_est_lu_une_fois_par_requete(client_parent, famille):
-    url = reverse("portail:accueil")
-    client_parent.get(url)
-    lectures = []
-    vrai_get = cache.get
+def _lectures_du_cache(client, url) -> list[tuple[str, list[str]]]:
+    """Les lectures du cache partagé pendant une page : (méthode, clés)."""
+    lectures: list[tuple[str, list[str]]] = []
+    vrai_get, vrai_get_many = cache.get, cache.get_many
+    dans_get_many: list[int] = []  # le cache des tests (en mémoire) fait get_many par des get
 
     def get(cle, *args, **kwargs):
-        lectures.append(cle)
+        if not dans_get_many:
+            lectures.append(("get", [cle]))
         return vrai_get(cle, *args, **kwargs)
 
-    cache.get = get
+    def get_many(cles, *args, **kwargs):
+        lectures.append(("get_many", list(cles)))
+        dans_get_many.append(1)
+        try:
+            return vrai_get_many(cles, *args, **kwargs)
+        finally:
+            dans_get_many.pop()
+
+    setattr(cache, "get", get)  # noqa: B010 (une méthode remplacée le temps d'une page)
+    setattr(cache, "get_many", get_many)  # noqa: B010
     try:
-        client_parent.get(url)
+        assert client.get(url).status_code == 200
     finally:
-        cache.get = vrai_get
-    assert lectures.count(CLE_VERSION) == 1
+        setattr(cache, "get", vrai_get)  # noqa: B010
+        setattr(cache, "get_many", vrai_get_many)  # noqa: B010
+    return lectures
+
+
+def test_le_jeton_arrive_avec_la_session_en_une_lecture(client_parent, famille):
+    """Une page d'un parent lit le cache partagé une seule fois (un MGET dans Redis) : sa
+    session et le jeton des données communes ensemble (portail/sessions.py)."""
+    url = reverse("portail:accueil")
+    client_parent.get(url)
+    lectures = _lectures_du_cache(client_parent, url)
+    cle_session = "django.contrib.sessions.cached_db" + client_parent.session.session_key
+    assert lectures == [("get_many", [cle_session, CLE_VERSION])]
     assert memoire._requete.jeton is None  # oublié à la fin de la requête
+
+
+def test_le_jeton_est_lu_une_fois_par_requete_sans_session(client, famille):
+    """Sans session (un visiteur), le jeton est lu une fois, seul."""
+    url = reverse("account_login")
+    client.get(url)  # le premier jeton, créé par la première requête
+    lectures = _lectures_du_cache(client, url)
+    assert [cles for _, cles in lectures].count([CLE_VERSION]) == 1
+
+
+def test_le_jeton_lu_avec_la_session_est_celui_des_copies(client_parent, famille, configuration):
+    """Un autre processus change la configuration (et le jeton) : la page suivante, qui a lu
+    le jeton avec sa session, montre la nouvelle."""
+    url = reverse("portail:accueil")
+    assert "Carnin (test)" in client_parent.get(url).content.decode()
+    type(configuration).objects.filter(pk=configuration.pk).update(nom_commune="Haisnes")
+    cache.set(CLE_VERSION, "jeton d-un-autre-processus")
+    assert "Haisnes" in client_parent.get(url).content.decode()
+
+
+def test_une_session_absente_du_cache_est_relue_en_base(client_parent, famille):
+    """Redis redémarré (la session n'est plus dans le cache) : le parent reste connecté, et sa
+    session revient dans le cache."""
+    url = reverse("portail:accueil")
+    client_parent.get(url)
+    cle_session = "django.contrib.sessions.cached_db" + client_parent.session.session_key
+    cache.delete(cle_session)
+    reponse = client_parent.get(url)
+    assert reponse.status_code == 200 and reponse.wsgi_request.user.is_authenticated
+    assert cache.get(cle_session) is not None
 
 
 def test_la_configuration_modifiee_est_relue(db, configuration):
