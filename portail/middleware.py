@@ -2,6 +2,7 @@ from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware, get_user
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,6 +21,22 @@ CHEMINS_LIBRES = (
     "/accessibilite/",
     "/plan-du-site/",
 )
+
+
+class CompteMiddleware(AuthenticationMiddleware):
+    """L'``AuthenticationMiddleware`` de Django, le compte lu dès le début de la requête.
+
+    Django met dans ``request.user`` un objet paresseux, dont chaque attribut lu (le foyer,
+    ``is_staff``, les droits…, des dizaines par page) passe par les appels de son enveloppe :
+    66 à 112 appels de fonction de moins par page ici (``bench/profil.py``, Infos, Accueil,
+    Factures ; docs/performance.md). Toute page du portail lit le compte ; sans cookie de
+    session (fichiers, ``/sante/``, la notification PayFiP), c'est un visiteur anonyme, lu
+    sans aucun aller-retour.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = get_user(request)  # gardé dans request._cached_user, comme chez Django
 
 
 @cache

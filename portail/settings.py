@@ -130,7 +130,7 @@ MIDDLEWARE = [
     # coûtait 30 µs par requête pour choisir parmi une (docs/performance.md).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portail.middleware.CompteMiddleware",  # AuthenticationMiddleware, le compte lu d'emblée
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
