@@ -68,9 +68,9 @@ def _temoin(valeur: Any, numero: int) -> Any:
     return date(1001, 1, 1) + timedelta(days=numero)
 
 
-def _adapter(valeur: Any, alias: str) -> Any:
-    """La valeur telle que l'ORM la passe à la base (SQLite : dates en texte)."""
-    operations = connections[alias].ops
+def _adapter(valeur: Any, operations: Any) -> Any:
+    """La valeur telle que l'ORM la passe à la base (SQLite : dates en texte) ;
+    ``operations`` : ``connections[alias].ops``."""
     if isinstance(valeur, datetime):
         return operations.adapt_datetimefield_value(valeur)
     if isinstance(valeur, date):
@@ -118,13 +118,14 @@ class Lecture:
             compilee = self._compilees[cle] = self._compiler(valeurs, using)
         if compilee.gabarit is None:
             return []
+        connexion = connections[using]  # celle de ce fil (lue une fois : ≈ 1 µs par lecture)
         parametres = list(compilee.parametres)
         for rang, (nom, indice) in compilee.places:
             valeur = valeurs[nom] if indice is None else valeurs[nom][indice]
-            parametres[rang] = _adapter(valeur, using)
+            parametres[rang] = _adapter(valeur, connexion.ops)
         resultat = tuple(parametres)
         compilateur = copy.copy(compilee.compilateur)
-        compilateur.connection = connections[using]  # celle de ce fil
+        compilateur.connection = connexion
         compilateur.as_sql = lambda *args, **kwargs: (compilee.sql, resultat)
         compilateur.get_converters = lambda expressions: compilee.convertisseurs
         queryset = compilee.gabarit.using(using)
@@ -152,7 +153,8 @@ class Lecture:
         essais = []
         for serie in (1, 2):
             temoins, par_temoin = self._temoins(valeurs, serie)
-            adaptes = {_adapter(temoin, alias): place for temoin, place in par_temoin.items()}
+            operations = connections[alias].ops
+            adaptes = {_adapter(temoin, operations): place for temoin, place in par_temoin.items()}
             gabarit = self.construire(**temoins)
             if any(
                 isinstance(lookup, Prefetch) and lookup.queryset is not None
