@@ -2,8 +2,9 @@
 ``cached_db`` de Django, le jeton des données communes lu dans le même aller-retour.
 
 Chaque page d'un parent lit sa session et ce jeton (``portail.noyau.memoire``) : deux
-aller-retours Redis, un seul ici (``MGET``). Mesuré sous gunicorn, une lecture Redis est près
-d'un dixième du temps d'une page du banc, surtout de l'attente (docs/performance.md).
+aller-retours Redis, un seul ici (``MGET``). Au banc, Redis sur la même machine, le gain est
+sous le bruit (≈ 1 %, docs/performance.md) ; l'attente d'un aller-retour compte plus quand
+Redis est sur un autre hôte (docker-compose).
 """
 
 from typing import Any
