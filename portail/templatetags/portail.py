@@ -34,10 +34,7 @@ def date_longue(valeur) -> str:
 def date_heure(valeur) -> str:
     """« 03/12/2026 à 14:05 » à l'heure de Paris : ce que rend ``|date:"d/m/Y à H:i"``."""
     try:
-        return (
-            f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d} "
-            f"à {valeur.hour:02d}:{valeur.minute:02d}"
-        )
+        return f"{format_date(valeur)} à {valeur.hour:02d}:{valeur.minute:02d}"
     except AttributeError:
         return ""
 
