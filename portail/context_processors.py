@@ -1,12 +1,10 @@
 from functools import lru_cache
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf
 
+from .noyau.adresses import adresse_fixe, prefixe_et_urlconf
 from .noyau.configuration import configuration_courante
 from .noyau.interrupteurs import fonctionnalites, menu
-from .templatetags.portail import adresse_fixe
 
 # Les adresses fixes de l'en-tête et du pied de chaque page.
 ADRESSES = {
@@ -29,7 +27,7 @@ def _adresses(prefixe: str, urlconf: str) -> dict[str, str]:
 def portail(request: HttpRequest) -> dict:
     config = configuration_courante()
     courante = request.resolver_match.view_name if request.resolver_match else ""
-    prefixe, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    prefixe, urlconf = prefixe_et_urlconf()
     # Le menu en dictionnaires, l'entrée de la page marquée ici : la boucle du gabarit ne
     # cherche plus request.resolver_match.view_name à chaque entrée.
     entrees = [

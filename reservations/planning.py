@@ -7,10 +7,10 @@ d'écran (la légende reprend celle du guide de Haisnes).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from portail.noyau.adresses import adresse, modele_adresse, prefixe_et_urlconf
 from portail.noyau.formats import JOURS, MOIS, format_date
 from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
@@ -36,9 +36,11 @@ from .regles import (
 )
 from .services import absence_declarable
 
-# Les unités et leurs activités : données de la commune, gardées par processus jusqu'au
-# prochain enregistrement d'une unité ou d'une activité (portail.noyau.memoire).
+# Les unités et leurs activités, les périodes et les fermetures d'un mois : données de la
+# commune, gardées par processus jusqu'au prochain enregistrement d'une ligne de l'un de ces
+# modèles (portail.noyau.memoire).
 MODELES_UNITES = suivre(Unite, Activite)
+MODELES_CALENDRIER = suivre(Periode, Fermeture)
 
 
 def _unites_de_la_commune() -> dict[int, Unite]:
@@ -48,6 +50,30 @@ def _unites_de_la_commune() -> dict[int, Unite]:
         "reservations:unites",
         lambda: {u.pk: u for u in Unite.objects.select_related("activite").order_by()},
         modeles=MODELES_UNITES,
+    )
+
+
+@dataclass(frozen=True)
+class MoisDeLaCommune:
+    """Les périodes et les fermetures d'un mois, de toutes les activités : les mêmes pour toutes
+    les familles (le planning de chaque enfant y prend celles de ses activités)."""
+
+    periodes: list[Periode]  # rangées par date de début
+    # (activité, jour) → motif ; activité None : une fermeture de toutes les activités.
+    fermetures: dict[tuple[int | None, date], str]
+
+
+def _mois_de_la_commune(debut: date, fin: date) -> MoisDeLaCommune:
+    return en_memoire(
+        ("reservations:mois", debut),
+        lambda: MoisDeLaCommune(
+            periodes=list(_periodes_du_mois(debut=debut, fin=fin)),
+            fermetures={
+                (activite_id, jour): motif
+                for activite_id, jour, motif in _fermetures_du_mois(debut=debut, fin=fin)
+            },
+        ),
+        modeles=MODELES_CALENDRIER,
     )
 
 
@@ -257,19 +283,14 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     activites = {u.activite_id: u.activite for u in ordonnees}
 
     ouverts = set(_jours_ouverts(unites=sorted(unites), debut=debut, fin=fin))
-    fermetures: dict[tuple[int | None, date], str] = {
-        (activite_id, jour): motif
-        for activite_id, jour, motif in _fermetures_du_mois(
-            activites=sorted(activites), debut=debut, fin=fin
-        )
-    }
-    periodes = _periodes_du_mois(activites=sorted(activites), debut=debut, fin=fin)
+    de_la_commune_ce_mois = _mois_de_la_commune(debut, fin)
+    fermetures = de_la_commune_ce_mois.fermetures
+    periodes = [p for p in de_la_commune_ce_mois.periodes if p.activite_id in activites]
     maintenant = timezone.now()
     par_case = {(r.unite_id, r.date): r for r in reservations}
-    # Les adresses des cases : un reverse() par page plutôt qu'un par case.
-    reserver = reverse("reservations:reserver")
-    absence = reverse("reservations:absence_declarer", args=[0])
-    prefixe_absence, suffixe_absence = absence.rsplit("/0/", 1)
+    # Les adresses des cases : le reverse() fait une fois par processus (portail.noyau.adresses).
+    reserver = adresse("reservations:reserver")
+    avant, apres = modele_adresse("reservations:absence_declarer", 1, *prefixe_et_urlconf())
 
     def periode_a_reserver(activite_id: int, jour: date) -> int | None:
         # Les mêmes règles que la page Réservations : période affichée et encore ouverte.
@@ -312,7 +333,7 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
             )
             url = action = ""
             if trouvee is not None and absence_declarable(trouvee, aujourdhui=aujourdhui):
-                url = f"{prefixe_absence}/{trouvee.pk}/{suffixe_absence}"
+                url = f"{avant}{trouvee.pk}{apres}"
                 action = DECLARER
             elif etat is OUVERT and maintenant < date_limite(activite, jour):
                 periode_id = periode_a_reserver(activite_id, jour)
@@ -344,9 +365,13 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
         )
         for jour in les_jours
     ]
-    # Les absences des jours réservés du mois par ce foyer : leur réservation et son unité
-    # sont déjà lues (trois jointures de moins).
-    du_foyer = {r.pk: r for r in reservations if foyer_id is None or r.famille_id == foyer_id}
+    # Les absences des jours réservés du mois par ce foyer, lues seulement s'il y en a (la
+    # lecture des réservations le dit) : leur réservation et son unité sont déjà lues.
+    du_foyer = {
+        r.pk: r
+        for r in reservations
+        if r.a_une_absence and (foyer_id is None or r.famille_id == foyer_id)
+    }
     absences = _absences_des_reservations(reservations=sorted(du_foyer)) if du_foyer else []
     for declaree in absences:
         declaree.reservation = du_foyer[declaree.reservation_id]
@@ -385,6 +410,7 @@ def _reservations_du_mois(enfant_id: int, debut: date, fin: date):
     return (
         Reservation.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
         .select_related("demande")
+        .annotate(a_une_absence=Exists(Absence.objects.filter(reservation=OuterRef("pk"))))
         .order_by()
     )
 
@@ -398,21 +424,17 @@ def _jours_ouverts(unites: list[int], debut: date, fin: date):
     )
 
 
-@lecture_compilee
-def _fermetures_du_mois(activites: list[int], debut: date, fin: date):
+def _fermetures_du_mois(debut: date, fin: date):
     return (
-        Fermeture.objects.filter(
-            Q(activite_id__in=activites) | Q(activite__isnull=True), date__range=(debut, fin)
-        )
+        Fermeture.objects.filter(date__range=(debut, fin))
         .order_by()
         .values_list("activite_id", "date", "motif")
     )
 
 
-@lecture_compilee
-def _periodes_du_mois(activites: list[int], debut: date, fin: date):
+def _periodes_du_mois(debut: date, fin: date):
     return (
-        Periode.objects.filter(activite_id__in=activites, date_debut__lte=fin, date_fin__gte=debut)
+        Periode.objects.filter(date_debut__lte=fin, date_fin__gte=debut)
         .order_by("date_debut")  # l'ordre du modèle pour une même activité, sans jointure
         .only(
             "id",

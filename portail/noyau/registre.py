@@ -17,13 +17,12 @@ automatique) est déjà posé sur ``demande.traite_par`` quand un crochet est ap
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
-from django.urls import reverse
 
+from .adresses import adresse_fixe
 from .models import Configuration
 
 if TYPE_CHECKING:
@@ -91,12 +90,7 @@ class EntreeMenu:
         """L'adresse de l'entrée, calculée une fois par processus (le menu est sur chaque
         page : une dizaine de reverse() par page en moins) ; le préfixe et l'urlconf du
         moment, dont reverse() dépend, lus une fois pour tout le menu."""
-        return _url_menu(self.url_name, prefixe, urlconf)
-
-
-@lru_cache(maxsize=128)
-def _url_menu(url_name: str, prefixe: str, urlconf: str) -> str:
-    return reverse(url_name, urlconf=urlconf)
+        return adresse_fixe(self.url_name, prefixe, urlconf)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,9 @@
 from decimal import Decimal
-from functools import lru_cache
 
 from django import template
-from django.conf import settings
 from django.template import Context
-from django.urls import get_script_prefix, get_urlconf, reverse
 
+from portail.noyau.adresses import adresse_fixe, assembler, modele_adresse, prefixe_et_urlconf
 from portail.noyau.formats import JOURS, MOIS, format_date, format_montant
 
 register = template.Library()
@@ -64,31 +62,6 @@ def euros(valeur: Decimal | int | None) -> str:
     return format_montant(valeur)
 
 
-# Des identifiants témoins qu'aucune adresse ne contient par ailleurs.
-_TEMOINS = (987654321, 987654322, 987654323)
-
-
-@lru_cache(maxsize=256)
-def _modele_adresse(nom: str, nombre: int, prefixe: str, urlconf: str) -> tuple[str, ...]:
-    """Les morceaux fixes de l'adresse, autour de ses ``nombre`` entiers. Le préfixe et
-    l'urlconf du moment sont dans la clé : reverse() en dépend."""
-    reste = reverse(nom, args=_TEMOINS[:nombre], urlconf=urlconf)
-    morceaux = []
-    for temoin in _TEMOINS[:nombre]:
-        avant, trouve, reste = reste.partition(str(temoin))
-        if not trouve:
-            raise ValueError(f"{nom} : l'adresse n'écrit pas ses entiers tels quels.")
-        morceaux.append(avant)
-    return (*morceaux, reste)
-
-
-@lru_cache(maxsize=256)
-def adresse_fixe(nom: str, prefixe: str, urlconf: str) -> str:
-    """L'adresse sans argument ``nom``, le reverse() fait une fois par processus (le préfixe et
-    l'urlconf du moment sont dans la clé : reverse() en dépend)."""
-    return reverse(nom, urlconf=urlconf)
-
-
 @register.simple_tag(takes_context=True)
 def adresse(context: Context, nom: str, *entiers: int) -> str:
     """``{% url nom %}``, ou ``{% url nom pk %}`` et jusqu'à trois entiers (l'enfant, l'année et
@@ -97,11 +70,7 @@ def adresse(context: Context, nom: str, *entiers: int) -> str:
     prefixe, urlconf = _prefixe_et_urlconf(context)
     if not entiers:
         return adresse_fixe(nom, prefixe, urlconf)
-    morceaux = _modele_adresse(nom, len(entiers), prefixe, urlconf)
-    adresse = morceaux[0]
-    for entier, suite in zip(entiers, morceaux[1:], strict=True):
-        adresse += f"{int(entier)}{suite}"
-    return adresse
+    return assembler(modele_adresse(nom, len(entiers), prefixe, urlconf), entiers)
 
 
 _PREFIXE_ET_URLCONF = "portail:prefixe_et_urlconf"
@@ -114,6 +83,6 @@ def _prefixe_et_urlconf(context: Context) -> tuple[str, str]:
     memo = context.render_context
     trouve = memo.get(_PREFIXE_ET_URLCONF)
     if trouve is None:
-        trouve = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        trouve = prefixe_et_urlconf()
         memo[_PREFIXE_ET_URLCONF] = trouve
     return trouve

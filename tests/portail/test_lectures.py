@@ -51,9 +51,7 @@ from portail.noyau.models import User
 from reservations.planning import (
     _absences_des_reservations,
     _activites_inscrites,
-    _fermetures_du_mois,
     _jours_ouverts,
-    _periodes_du_mois,
     _reservations_du_mois,
 )
 from reservations.selectors import _inscriptions_actives, _periodes_proposees
@@ -137,8 +135,6 @@ def _appels(famille: Famille) -> list[tuple]:
         ),
         (_pieces_valables, {"famille_id": famille.pk, "le": aujourdhui, "types_enfant": []}),
         (_jours_ouverts, {"unites": unites, "debut": debut, "fin": fin}),
-        (_fermetures_du_mois, {"activites": activites, "debut": debut, "fin": fin}),
-        (_periodes_du_mois, {"activites": activites, "debut": debut, "fin": fin}),
         (_absences_des_reservations, {"reservations": [r.pk for r in reservations]}),
         (_cles_de_l_historique, {"famille_id": famille.pk}),
         (

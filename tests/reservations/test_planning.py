@@ -1,10 +1,11 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from reservations.models import EtatReservation, Fermeture
 from reservations.planning import planning_mois
@@ -284,3 +285,57 @@ def test_unites_de_la_commune_gardees_jusqu_au_prochain_enregistrement(lise):
     garderie.activite.save()
     planning = planning_mois(enfant=lise, annee=2026, mois=11)
     assert [ligne.libelle for ligne in planning.lignes] == ["CANTINE — Repas du midi"]
+
+
+def _case(planning, jour):
+    return next(case for case in planning.lignes[0].cases if case.date == jour)
+
+
+def test_periodes_et_fermetures_gardees_jusqu_au_prochain_enregistrement(lise):
+    """Les périodes et les fermetures d'un mois sont lues une fois par processus : une
+    fermeture ajoutée, supprimée, ou une période close dans l'admin comptent dès le planning
+    suivant."""
+    le_27 = date(2026, 11, 27)
+    case = _case(planning_mois(enfant=lise, annee=2026, mois=11), le_27)
+    assert case.etat.code == "ouvert" and "periode=" in case.url
+    fermeture = Fermeture.objects.create(activite=None, date=le_27, motif="Pont")
+    case = _case(planning_mois(enfant=lise, annee=2026, mois=11), le_27)
+    assert (case.etat.code, case.titre, case.url) == ("fermeture", "Fermeture (Pont)", "")
+    fermeture.delete()
+    periode = lise.inscriptions.get().activite.periodes.get(date_debut=date(2026, 11, 1))
+    periode.reservable_jusqu_au = timezone.now() - timedelta(hours=1)
+    periode.save()
+    case = _case(planning_mois(enfant=lise, annee=2026, mois=11), le_27)
+    assert (case.etat.code, case.url) == ("ouvert", "")  # plus de lien : période close
+
+
+def test_les_absences_ne_sont_lues_que_s_il_y_en_a(lise):
+    from reservations.models import Reservation
+    from reservations.services import absence_declarer
+
+    planning_mois(enfant=lise, annee=2026, mois=11)  # données de la commune en mémoire
+    with CaptureQueriesContext(connection) as sans:
+        assert planning_mois(enfant=lise, annee=2026, mois=11).absences == []
+    reservation = Reservation.objects.get(enfant=lise, date=date(2026, 11, 20))
+    absence = absence_declarer(reservation=reservation, motif="famille", commentaire="")
+    with CaptureQueriesContext(connection) as avec:
+        assert planning_mois(enfant=lise, annee=2026, mois=11).absences == [absence]
+    assert len(avec) == len(sans) + 1
+
+
+def test_les_textes_ecrits_tels_quels_par_la_grille_n_ont_aucun_caractere_special(lise):
+    """La grille écrit sans les échapper les états, les dates et les jours abrégés
+    (templates/reservations/planning_grille.jinja) : aucun ne doit pouvoir changer le HTML."""
+    from reservations import planning as module
+    from reservations.planning import JOURS_COURTS, LEGENDE, MENU_ABSENCE, MENU_RESERVER, Etat
+
+    etats = [v for v in vars(module).values() if isinstance(v, Etat)]
+    assert set(LEGENDE) <= set(etats) and len(etats) > len(LEGENDE)
+    planning = planning_mois(enfant=lise, annee=2026, mois=11)
+    textes = [t for e in etats for t in (e.code, e.symbole, e.libelle)]
+    textes += [*JOURS_COURTS, MENU_ABSENCE, MENU_RESERVER]
+    textes += [c.iso for ligne in planning.lignes for c in ligne.cases]
+    textes += [c.menu for ligne in planning.lignes for c in ligne.cases]
+    textes += [t for j in planning.entetes for t in (j.court, j.classes)]
+    for texte in textes:
+        assert not set(texte) & set('<>&"'), texte
