@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from portail.noyau.adresses import adresse, modele_adresse, prefixe_et_urlconf
+from portail.noyau.adresses import adresse_fixe, modele_adresse, prefixe_et_urlconf
 from portail.noyau.formats import JOURS, MOIS, format_date
 from portail.noyau.lectures import lecture_compilee
 from portail.noyau.memoire import en_memoire, suivre
@@ -289,8 +289,9 @@ def planning_mois(*, enfant, annee: int, mois: int, foyer_id: int | None = None)
     maintenant = timezone.now()
     par_case = {(r.unite_id, r.date): r for r in reservations}
     # Les adresses des cases : le reverse() fait une fois par processus (portail.noyau.adresses).
-    reserver = adresse("reservations:reserver")
-    avant, apres = modele_adresse("reservations:absence_declarer", 1, *prefixe_et_urlconf())
+    prefixe, urlconf = prefixe_et_urlconf()
+    reserver = adresse_fixe("reservations:reserver", prefixe, urlconf)
+    avant, apres = modele_adresse("reservations:absence_declarer", 1, prefixe, urlconf)
 
     def periode_a_reserver(activite_id: int, jour: date) -> int | None:
         # Les mêmes règles que la page Réservations : période affichée et encore ouverte.

@@ -4,7 +4,8 @@ Une adresse sans argument est gardée telle quelle ; une adresse à entiers (l'e
 le mois du planning, l'identifiant d'une réservation) est gardée en morceaux, autour de ses
 entiers : chaque page, ou chaque ligne d'une boucle, n'y met que ses entiers. Le préfixe du
 site et l'urlconf du moment sont dans la clé : ``reverse()`` en dépend. Le gabarit passe par
-``{% adresse %}`` (``portail/templatetags/portail.py``), le code par ``adresse()``.
+``{% adresse %}`` (``portail/templatetags/portail.py``), le code par ``adresse_fixe`` et
+``modele_adresse``, avec le préfixe et l'urlconf lus une fois (``prefixe_et_urlconf()``).
 """
 
 from functools import lru_cache
@@ -38,14 +39,6 @@ def modele_adresse(nom: str, nombre: int, prefixe: str, urlconf: str) -> tuple[s
 def prefixe_et_urlconf() -> tuple[str, str]:
     """Le préfixe du site et l'urlconf du moment (deux variables de la requête)."""
     return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-
-
-def adresse(nom: str, *entiers: int) -> str:
-    """``reverse(nom, args=entiers)`` pour des entiers, sans refaire le ``reverse()``."""
-    prefixe, urlconf = prefixe_et_urlconf()
-    if not entiers:
-        return adresse_fixe(nom, prefixe, urlconf)
-    return assembler(modele_adresse(nom, len(entiers), prefixe, urlconf), entiers)
 
 
 def assembler(morceaux: tuple[str, ...], entiers: tuple[int, ...]) -> str:
